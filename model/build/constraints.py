@@ -1,0 +1,368 @@
+"""Constraint families, one function each, named after what it enforces (DESIGN.md §4).
+
+Every family is indexed on the scenario tree's nodes (period, representative scenario): scenarios
+that cannot yet be told apart share the node's variables, which is how non-anticipativity holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from .index import CaseIndex
+
+_SKIP = pyo.Constraint.Skip
+
+
+def _cap(value: float | None, factor: float, big_m: float) -> float:
+    """Capacity after an outage factor; a blank capacity is unlimited (big-M) unless factor is 0."""
+    if factor == 0:
+        return 0.0
+    return big_m if value is None else value * factor
+
+
+def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """For each site, material, origin group and node: stock carried in + arrivals (purchases and
+    shipments placed lead_time earlier) + production = stock carried out + shipments out + process
+    inputs + deliveries. Sites other than own/warehouse carry no stock."""
+    case = ix.case
+    inflow: dict[tuple, list] = defaultdict(list)
+    outflow: dict[tuple, list] = defaultdict(list)
+    nodes_by_t = defaultdict(list)
+    for t, n in ix.nodes:
+        nodes_by_t[t].append(n)
+    offers = {o.offer: o for o in case.offers.values()}
+    lanes = {ln.lane: ln for ln in case.lanes}
+    # arrivals: an order placed at node (t0, n0) arrives in every node (t0 + L, n) descending from it
+    descendants = defaultdict(list)
+    for t, n in ix.nodes:
+        for t0 in range(1, t + 1):
+            descendants[(t0, ix.node_of[(t0, n)], t)].append(n)
+    for (o_id, t0, n0), var in m.buy.items():
+        o = offers[o_id]
+        t = t0 + o.lead_time
+        for n in set(descendants[(t0, n0, t)]):
+            inflow[(o.site, o.material, case.offer_group(o_id), t, n)].append(var)
+    for (l_id, mat, g, t0, n0), var in m.ship.items():
+        lane = lanes[l_id]
+        t = t0 + lane.lead_time
+        for n in set(descendants[(t0, n0, t)]):
+            inflow[(lane.to_site, mat, g, t, n)].append(var)
+        outflow[(lane.from_site, mat, g, t0, n0)].append(var)
+    for (p_id, g, t, n), var in m.make.items():
+        p = case.processes[p_id]
+        inflow[(p.site, p.output, g, t, n)].append(var)
+    for (p_id, mat, g, t, n), var in m.use.items():
+        outflow[(case.processes[p_id].site, mat, g, t, n)].append(var)
+    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    for (d_id, t, g, n), var in m.deliver.items():
+        d = demand_by_id[(d_id, t)]
+        outflow[(d.site, d.material, g, t, n)].append(var)
+    stock_keys = set(m.stock.keys())
+    for (site, mat, g, t, n) in stock_keys:
+        outflow[(site, mat, g, t, n)].append(m.stock[site, mat, g, t, n])
+        if t > 1:
+            inflow[(site, mat, g, t, n)].append(m.stock[site, mat, g, t - 1, ix.node_of[(t - 1, n)]])
+
+    def initial(site, mat, g, t):
+        inv = case.inventories.get((site, mat))
+        if t == 1 and inv is not None and inv.initial_origin_group == g:
+            return inv.initial_stock
+        return 0.0
+
+    keys = sorted(set(inflow) | set(outflow), key=str)
+    m.balance_index = pyo.Set(initialize=keys, dimen=5, ordered=True)
+
+    def rule(_, site, mat, g, t, n):
+        lhs = sum(inflow.get((site, mat, g, t, n), [])) + initial(site, mat, g, t)
+        rhs = sum(outflow.get((site, mat, g, t, n), []))
+        if isinstance(lhs, (int, float)) and isinstance(rhs, (int, float)):
+            return _SKIP
+        return lhs == rhs
+
+    m.material_balance = pyo.Constraint(m.balance_index, rule=rule)
+
+
+def process_bill_of_materials(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Each input is consumed at per_unit_output x output, over all origin groups together."""
+    case = ix.case
+    index = []
+    for p in case.processes.values():
+        for mat, ratio in p.inputs:
+            for t, n in ix.nodes:
+                if (p.process, case.groups[-1], t, n) in m.make or any(
+                        (p.process, g, t, n) in m.make for g in case.groups):
+                    index.append((p.process, mat, t, n))
+
+    def rule(_, p_id, mat, t, n):
+        p = case.processes[p_id]
+        ratio = dict(p.inputs)[mat]
+        used = sum(m.use[p_id, mat, g, t, n] for g in case.groups if (p_id, mat, g, t, n) in m.use)
+        made = sum(m.make[p_id, g, t, n] for g in case.groups if (p_id, g, t, n) in m.make)
+        return used == ratio * made
+
+    m.process_bill_of_materials = pyo.Constraint(index, rule=rule)
+
+
+def process_output_origin(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """A process's output carries the most controlled group of its inputs (and its site's group, by
+    the index of make): inputs of group k or more controlled can only go into output of group k or
+    more controlled, i.e. for every k: input of groups >= k <= ratio x output of groups >= k."""
+    case = ix.case
+    index = []
+    for p in case.processes.values():
+        for mat, _ in p.inputs:
+            for t, n in ix.nodes:
+                for k in range(1, len(case.groups)):
+                    if any((p.process, mat, g, t, n) in m.use for g in case.groups[k:]):
+                        index.append((p.process, mat, k, t, n))
+
+    def rule(_, p_id, mat, k, t, n):
+        ratio = dict(case.processes[p_id].inputs)[mat]
+        dirty_in = sum(m.use[p_id, mat, g, t, n] for g in case.groups[k:] if (p_id, mat, g, t, n) in m.use)
+        dirty_out = sum(m.make[p_id, g, t, n] for g in case.groups[k:] if (p_id, g, t, n) in m.make)
+        return dirty_in <= ratio * dirty_out
+
+    m.process_output_origin = pyo.Constraint(index, rule=rule)
+
+
+def demand_satisfaction(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Deliveries of every origin group plus the unmet quantity equal the demand, per node."""
+    demand_by_id = {(d.demand, d.period): d for d in ix.case.demands}
+    delivered = defaultdict(list)
+    for (d_id, t, g, n), var in m.deliver.items():
+        delivered[(d_id, t, n)].append(var)
+
+    def rule(_, d_id, t, n):
+        return sum(delivered[(d_id, t, n)]) + m.unmet[d_id, t, n] == demand_by_id[(d_id, t)].quantity
+
+    m.demand_satisfaction = pyo.Constraint(list(m.unmet.keys()), rule=rule)
+
+
+def demand_origin_limit(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """A demand with max_origin_group takes no delivery of a more controlled group (DFARS: free)."""
+    case = ix.case
+    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    index = []
+    for (d_id, t, g, n) in m.deliver.keys():
+        d = demand_by_id[(d_id, t)]
+        if d.max_origin_group is not None and ix.rank[g] > ix.rank[d.max_origin_group]:
+            index.append((d_id, t, g, n))
+    m.demand_origin_limit = pyo.Constraint(index, rule=lambda _, d, t, g, n: m.deliver[d, t, g, n] == 0)
+
+
+def offer_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Purchases per period are within the offer's capacity times any outage factor, and zero unless
+    the offer is contracted (spot offers need no contract)."""
+    case = ix.case
+
+    def rule(_, o_id, t, n):
+        o = case.offers[o_id]
+        cap = _cap(o.capacity_per_period, ix.offer_factor(o, t, n), ix.big_m)
+        if o.needs_contract:
+            return m.buy[o_id, t, n] <= cap * m.contract[o_id]
+        return m.buy[o_id, t, n] <= cap
+
+    m.offer_capacity = pyo.Constraint(list(m.buy.keys()), rule=rule)
+
+
+def offer_qualification(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """An unqualified offer is bought from only if its qualification was started (orders before
+    period qualification_periods + 1 do not exist at all, see the buy index)."""
+    case = ix.case
+    index = [k for k in m.buy.keys() if case.offers[k[0]].needs_qualification]
+
+    def rule(_, o_id, t, n):
+        o = case.offers[o_id]
+        cap = _cap(o.capacity_per_period, 1.0, ix.big_m)
+        return m.buy[o_id, t, n] <= cap * m.qualify[o_id]
+
+    m.offer_qualification = pyo.Constraint(index, rule=rule)
+
+
+def take_or_pay(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """A contracted offer with min_per_period pays for max(bought, minimum) in every period whose
+    order can arrive within the horizon: unpaid_minimum >= minimum x contract - bought."""
+    case = ix.case
+
+    def rule(_, o_id, t, n):
+        o = case.offers[o_id]
+        bought = m.buy[o_id, t, n] if (o_id, t, n) in m.buy else 0.0
+        return m.unpaid_minimum[o_id, t, n] >= o.min_per_period * m.contract[o_id] - bought
+
+    m.take_or_pay = pyo.Constraint(list(m.unpaid_minimum.keys()), rule=rule)
+
+
+def process_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Output per period (all origin groups) is within capacity times any outage factor, and zero
+    unless the process exists or is built (it produces from period build_periods + 1)."""
+    case = ix.case
+    made = defaultdict(list)
+    for (p_id, g, t, n), var in m.make.items():
+        made[(p_id, t, n)].append(var)
+
+    def rule(_, p_id, t, n):
+        p = case.processes[p_id]
+        cap = _cap(p.capacity_per_period, ix.process_factor(p, t, n), ix.big_m)
+        if not p.exists:
+            return sum(made[(p_id, t, n)]) <= cap * m.build[p_id]
+        return sum(made[(p_id, t, n)]) <= cap
+
+    m.process_capacity = pyo.Constraint(sorted(made, key=str), rule=rule)
+
+
+def technology_bans(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """A technology ban in force forbids building a process of the issuer's named technology; a
+    scenario ban active from a period <= build_periods leaves a built plant idle in that scenario."""
+    case = ix.case
+    forbidden = [p.process for p in case.processes.values() if not p.exists and ix.build_forbidden(p)]
+    m.technology_ban_build = pyo.Constraint(forbidden, rule=lambda _, p: m.build[p] == 0)
+    stranded = [k for k in m.make.keys() if not case.processes[k[0]].exists
+                and ix.build_stranded(case.processes[k[0]], k[3])]
+    m.technology_ban_output = pyo.Constraint(stranded, rule=lambda _, p, g, t, n: m.make[p, g, t, n] == 0)
+
+
+def lane_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Shipments on a lane per period (all materials and groups) are within its capacity times any
+    outage factor; a lane under a full outage carries nothing even if its capacity is blank."""
+    lanes = {ln.lane: ln for ln in ix.case.lanes}
+    shipped = defaultdict(list)
+    for (l_id, mat, g, t, n), var in m.ship.items():
+        shipped[(l_id, t, n)].append(var)
+    index = [k for k in shipped if lanes[k[0]].capacity_per_period is not None
+             or ix.lane_factor(lanes[k[0]], k[1], k[2]) == 0]
+
+    def rule(_, l_id, t, n):
+        lane = lanes[l_id]
+        return sum(shipped[(l_id, t, n)]) <= _cap(lane.capacity_per_period, ix.lane_factor(lane, t, n), ix.big_m)
+
+    m.lane_capacity = pyo.Constraint(sorted(index, key=str), rule=rule)
+
+
+def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """End-of-period stock (all origin groups) is within [min_stock, max_stock], and at the horizon
+    at least end_stock_min (default: the initial stock)."""
+    case = ix.case
+    stocked = defaultdict(list)
+    for (site, mat, g, t, n), var in m.stock.items():
+        stocked[(site, mat, t, n)].append(var)
+    T = ix.T
+    low, high, end = [], [], []
+    for key in stocked:
+        inv = case.inventories.get(key[:2])
+        if inv is None:
+            continue
+        if inv.min_stock > 0:
+            low.append(key)
+        if inv.max_stock is not None:
+            high.append(key)
+        if key[2] == T and inv.end_stock_min > 0:
+            end.append(key)
+    m.stock_min = pyo.Constraint(low, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
+                                 >= case.inventories[(s, mt)].min_stock)
+    m.stock_max = pyo.Constraint(high, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
+                                 <= case.inventories[(s, mt)].max_stock)
+    m.stock_end_min = pyo.Constraint(end, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
+                                     >= case.inventories[(s, mt)].end_stock_min)
+
+
+def export_controls(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """For each flow rule (ban, licence, quota) and node where it is active: covered purchases and
+    shipments, summed, are at most what the rule allows (0 for a ban or a licence still in review)."""
+    case = ix.case
+    covered = defaultdict(list)
+    rules = ix.flow_rules
+    for r in rules:
+        for (o_id, t, n), var in m.buy.items():
+            if ix.covers_purchase(r, case.offers[o_id]):
+                covered[(r.rule, t, n)].append(var)
+    lanes = {ln.lane: ln for ln in case.lanes}
+    cover_cache: dict = {}
+    for (l_id, mat, g, t, n), var in m.ship.items():
+        for r in rules:
+            key = (r.rule, l_id, mat, g)
+            if key not in cover_cache:
+                cover_cache[key] = ix.covers_shipment(r, lanes[l_id], mat, g)
+            if cover_cache[key]:
+                covered[(r.rule, t, n)].append(var)
+    limits = {}
+    for (r_id, t, n) in covered:
+        cap = ix.rule_limit(case.rules[r_id], t, n)
+        if cap is not None:
+            limits[(r_id, t, n)] = cap
+    m.export_controls = pyo.Constraint(sorted(limits, key=str),
+                                       rule=lambda _, r, t, n: sum(covered[(r, t, n)]) <= limits[(r, t, n)])
+
+
+def _nominal_purchases(m, ix: CaseIndex):
+    """buy variables of the nominal scenario, by offer."""
+    nominal = ix.case.nominal_scenario
+    out = defaultdict(list)
+    for (o_id, t, n), var in m.buy.items():
+        if ix.node_of[(t, nominal)] == n:
+            out[o_id].append(var)
+    return out
+
+
+def sourcing_policies(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Policies sheet. Shares are of the material's purchases over the horizon in the nominal
+    scenario: origin group >= target at most v x all; any one supplier (owner) at most v x all.
+    Supplier counts: distinct owners with a contracted offer of the material within [min, max]."""
+    case = ix.case
+    bought = _nominal_purchases(m, ix)
+    share_rows, count_rows = [], []
+    owners_of: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for o in case.offers.values():
+        owners_of[o.material][case.sites[o.site].owner].append(o.offer)
+    for i, pol in enumerate(case.policies):
+        for mat in pol.materials:
+            offers = [o for o in case.offers.values() if o.material == mat]
+            if not offers:
+                continue
+            total = sum(v for o in offers for v in bought[o.offer])
+            if pol.policy == "max_share_origin":
+                dirty = sum(v for o in offers if ix.rank[case.offer_group(o.offer)] >= ix.rank[pol.target]
+                            for v in bought[o.offer])
+                share_rows.append((dirty, pol.value * total))
+            elif pol.policy == "max_share_supplier":
+                for owner, ids in owners_of[mat].items():
+                    share_rows.append((sum(v for o in ids for v in bought[o]), pol.value * total))
+            else:
+                count_rows.append((i, mat, pol))
+    m.policy_share = pyo.ConstraintList()
+    for lhs, rhs in share_rows:
+        if not (isinstance(lhs, (int, float)) and isinstance(rhs, (int, float))):
+            m.policy_share.add(lhs <= rhs)
+    used_index = sorted({(mat, owner) for _, mat, _ in count_rows for owner in owners_of[mat]})
+    m.supplier_used = pyo.Var(used_index, domain=pyo.Binary)
+    m.policy_supplier_count = pyo.ConstraintList()
+    for mat, owner in used_index:
+        contracted = [m.contract[o] for o in owners_of[mat][owner] if o in m.contract]
+        m.policy_supplier_count.add(m.supplier_used[mat, owner] <= sum(contracted))
+        for var in contracted:
+            m.policy_supplier_count.add(m.supplier_used[mat, owner] >= var)
+    for _, mat, pol in count_rows:
+        count = sum(m.supplier_used[mat, owner] for owner in owners_of[mat])
+        if pol.policy == "min_suppliers":
+            m.policy_supplier_count.add(count >= pol.value)
+        else:
+            m.policy_supplier_count.add(count <= pol.value)
+
+
+CONSTRAINT_FAMILIES = (
+    material_balance,
+    process_bill_of_materials,
+    process_output_origin,
+    demand_satisfaction,
+    demand_origin_limit,
+    offer_capacity,
+    offer_qualification,
+    take_or_pay,
+    process_capacity,
+    technology_bans,
+    lane_capacity,
+    stock_limits,
+    export_controls,
+    sourcing_policies,
+)

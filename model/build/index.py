@@ -1,0 +1,254 @@
+"""Everything the model is indexed by, worked out from the case in plain Python (no Pyomo).
+
+- the scenario tree: which scenarios cannot yet be told apart in each period (non-anticipativity);
+- the sparse (site, material, origin group) triples material can actually reach;
+- which rule is active, and how, in each period of each scenario;
+- which flows (purchases and lane shipments) each rule covers;
+- capacity (outage) and price factors per period and scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..case.case import Case, Lane, Offer, Process, Rule
+
+Node = tuple[int, str]  # (period, representative scenario)
+
+
+@dataclass(frozen=True)
+class RuleLimit:
+    """What a rule allows in one period of one scenario: ``cap`` units of covered flow (0 = none)."""
+    rule: str
+    cap: float
+
+
+class CaseIndex:
+    """Derived, read-only facts about a case that the model builder needs."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        self.T = case.settings.periods
+        self.rank = {g: i for i, g in enumerate(case.groups)}
+
+    # ---------------------------------------------------------------- scenario tree
+    @cached_property
+    def node_of(self) -> dict[tuple[int, str], str]:
+        """(period, scenario) -> the representative scenario of its node.
+
+        Two scenarios share a node in period t when every event known by then (known = start -
+        notice <= t) is the same in both, including when it became known; the partition only gets
+        finer with time, so this is a scenario tree.
+        """
+        events_by_scenario = {s: [] for s in self.case.scenarios}
+        for e in self.case.events:
+            events_by_scenario[e.scenario].append(e)
+        out = {}
+        for t in self.case.periods:
+            reps: dict[frozenset, str] = {}
+            for s in self.case.scenarios:
+                sig = frozenset((e.event, e.target, e.start_period, e.end_period, e.factor, e.known_period)
+                                for e in events_by_scenario[s] if e.known_period <= t)
+                out[(t, s)] = reps.setdefault(sig, s)
+        return out
+
+    @cached_property
+    def nodes(self) -> list[Node]:
+        return sorted({(t, n) for (t, s), n in self.node_of.items()},
+                      key=lambda x: (x[0], list(self.case.scenarios).index(x[1])))
+
+    @cached_property
+    def node_probability(self) -> dict[Node, float]:
+        prob: dict[Node, float] = {}
+        for (t, s), n in self.node_of.items():
+            prob[(t, n)] = prob.get((t, n), 0.0) + self.case.scenarios[s].probability
+        return prob
+
+    def node(self, t: int, n: str) -> Node:
+        """The node, in an earlier (or the same) period t, that scenario n passed through."""
+        return (t, self.node_of[(t, n)])
+
+    # ---------------------------------------------------------------- events
+    def _events(self, kind: str, scenario: str, t: int):
+        return [e for e in self.case.events if e.event == kind and e.scenario == scenario and e.active(t)]
+
+    def outage_factor(self, targets: set[str], t: int, scenario: str) -> float:
+        """Share of capacity left: the product of every active outage on any of the targets."""
+        factor = 1.0
+        for e in self._events("outage", scenario, t):
+            if e.target in targets:
+                factor *= e.factor
+        return factor
+
+    def price_factor(self, offer: Offer, t: int, scenario: str) -> float:
+        factor = 1.0
+        site_country = self.case.sites[offer.site].country
+        for e in self._events("price", scenario, t):
+            if e.target == offer.offer or e.target in (offer.origin_country, site_country):
+                factor *= e.factor
+        return factor
+
+    def offer_factor(self, o: Offer, t: int, n: str) -> float:
+        return self.outage_factor({o.offer, o.site}, t, n)
+
+    def process_factor(self, p: Process, t: int, n: str) -> float:
+        return self.outage_factor({p.process, p.site}, t, n)
+
+    def lane_factor(self, lane: Lane, t: int, n: str) -> float:
+        return self.outage_factor({lane.lane, lane.from_site, lane.to_site}, t, n)
+
+    # ---------------------------------------------------------------- periods a flow may start in
+    def order_periods(self, o: Offer) -> list[int]:
+        """Orders arrive t + lead_time <= horizon; an unqualified offer orders after qualification."""
+        first = o.qualification_periods + 1 if o.needs_qualification else 1
+        return [t for t in self.case.periods if t >= first and t + o.lead_time <= self.T]
+
+    def take_or_pay_periods(self, o: Offer) -> list[int]:
+        return [t for t in self.case.periods if t + o.lead_time <= self.T] if (
+            o.needs_contract and o.min_per_period > 0) else []
+
+    def ship_periods(self, lane: Lane) -> list[int]:
+        return [t for t in self.case.periods if t + lane.lead_time <= self.T]
+
+    def production_periods(self, p: Process) -> list[int]:
+        first = 1 if p.exists else p.build_periods + 1
+        return [t for t in self.case.periods if t >= first]
+
+    # ---------------------------------------------------------------- reachability
+    @cached_property
+    def reachable(self) -> set[tuple[str, str, str]]:
+        """(site, material, origin group) triples some plan could put material into."""
+        case = self.case
+        reach: set[tuple[str, str, str]] = set()
+        for o in case.offers.values():
+            if self.order_periods(o):
+                reach.add((o.site, o.material, case.offer_group(o.offer)))
+        for inv in case.inventories.values():  # stock rows exist even when empty: their targets bind
+            reach.add((inv.site, inv.material, inv.initial_origin_group))
+        changed = True
+        while changed:
+            changed = False
+            for lane in case.lanes:
+                for (s, m, g) in list(reach):
+                    if s == lane.from_site and m in lane.materials and (lane.to_site, m, g) not in reach:
+                        reach.add((lane.to_site, m, g))
+                        changed = True
+            for p in case.processes.values():
+                for g in self.output_groups(p, reach):
+                    if (p.site, p.output, g) not in reach:
+                        reach.add((p.site, p.output, g))
+                        changed = True
+        return reach
+
+    def output_groups(self, p: Process, reach=None) -> list[str]:
+        """Origin groups the process's output can carry: at least its site's group and at least the
+        cleanest available group of each input (the output is as controlled as its most controlled
+        input; inputs may be cleaner than the output)."""
+        reach = self.reachable if reach is None else reach
+        floor = self.rank[self.case.site_group(p.site)]
+        for material, _ in p.inputs:
+            ranks = [self.rank[g] for (s, m, g) in reach if s == p.site and m == material]
+            if not ranks:
+                return []
+            floor = max(floor, min(ranks))
+        return [g for g in self.case.groups if self.rank[g] >= floor]
+
+    def groups_at(self, site: str, material: str) -> list[str]:
+        return [g for g in self.case.groups if (site, material, g) in self.reachable]
+
+    # ---------------------------------------------------------------- rules
+    def rule_windows(self, rule: Rule, scenario: str) -> list[tuple[int, int]]:
+        """Periods [start, end] in which the rule is active in the scenario (DESIGN §4 rule windows)."""
+        if rule.status == "in_force":
+            return [(rule.start_period, rule.end_period)]
+        if rule.status == "scenario":
+            return [(e.start_period, e.end_period) for e in self.case.events
+                    if e.event == "rule" and e.target == rule.rule and e.scenario == scenario]
+        return []
+
+    def rule_limit(self, rule: Rule, t: int, scenario: str) -> float | None:
+        """Units of covered flow the rule allows in period t of the scenario; None = not active."""
+        caps = []
+        for a, b in self.rule_windows(rule, scenario):
+            if not a <= t <= b:
+                continue
+            if rule.kind == "ban":
+                caps.append(0.0)
+            elif rule.kind == "licence":
+                if t < a + rule.licence_lead_time:
+                    caps.append(0.0)
+                elif rule.quota_per_period is not None:
+                    caps.append(rule.quota_per_period)
+            else:  # quota
+                caps.append(rule.quota_per_period)
+        caps = [c for c in caps if c is not None]
+        return min(caps) if caps else None
+
+    @cached_property
+    def flow_rules(self) -> list[Rule]:
+        return [r for r in self.case.rules.values() if not r.is_technology_ban and r.status != "off"]
+
+    def _destination_named(self, rule: Rule, site: str) -> bool:
+        s = self.case.sites[site]
+        if not rule.to_countries and not rule.to_owners:
+            return True
+        return ("*" in rule.to_countries or s.country in rule.to_countries
+                or "*" in rule.to_owners or s.owner in rule.to_owners)
+
+    def covers(self, rule: Rule, material: str, from_country: str, to_site: str, group: str) -> bool:
+        """Does the rule cover a flow of material with this origin tag from a country to a site?"""
+        if material not in rule.materials or not self._destination_named(rule, to_site):
+            return False
+        issuer_tag = self.case.country_group(rule.issuer)
+        if not (from_country == rule.issuer or (rule.extraterritorial and group == issuer_tag)):
+            return False
+        dest = self.case.sites[to_site]
+        if from_country == rule.issuer and dest.country == rule.issuer:
+            # inside the issuer's own country: not an export, unless extraterritorial to a named owner
+            named_owner = "*" in rule.to_owners or dest.owner in rule.to_owners
+            return rule.extraterritorial and bool(rule.to_owners) and named_owner
+        return True
+
+    def covers_purchase(self, rule: Rule, o: Offer) -> bool:
+        """A purchase is a flow from the offer's origin country to the offer's site."""
+        return self.covers(rule, o.material, o.origin_country, o.site, self.case.offer_group(o.offer))
+
+    def covers_shipment(self, rule: Rule, lane: Lane, material: str, group: str) -> bool:
+        return self.covers(rule, material, self.case.sites[lane.from_site].country, lane.to_site, group)
+
+    # ---------------------------------------------------------------- technology bans
+    def technology_bans(self, p: Process) -> list[Rule]:
+        if p.exists or not p.technology_origin:
+            return []
+        return [r for r in self.case.rules.values()
+                if r.is_technology_ban and r.status != "off" and r.issuer == p.technology_origin
+                and ("*" in r.technologies or p.technology in r.technologies)]
+
+    def build_forbidden(self, p: Process) -> bool:
+        """An in-force technology ban forbids the build, whatever its start period."""
+        return any(r.status == "in_force" for r in self.technology_bans(p))
+
+    def build_stranded(self, p: Process, scenario: str) -> bool:
+        """A scenario technology ban active from period a <= build_periods stops the plant for good."""
+        for r in self.technology_bans(p):
+            if r.status == "scenario":
+                starts = [a for a, _ in self.rule_windows(r, scenario)]
+                if starts and min(starts) <= p.build_periods:
+                    return True
+        return False
+
+    # ---------------------------------------------------------------- sizes for big-M
+    @cached_property
+    def big_m(self) -> float:
+        """An upper bound on any single flow in a period, used only where a capacity is blank."""
+        case = self.case
+        need = sum(d.quantity for d in case.demands)
+        need += sum(max(i.min_stock, i.end_stock_min, i.max_stock or 0.0) for i in case.inventories.values())
+        need += sum(o.min_per_period * self.T for o in case.offers.values())
+        factor = 1.0
+        for p in case.processes.values():
+            for _, ratio in p.inputs:
+                factor = max(factor, ratio)
+        depth = max(1, len(case.processes))
+        return max(1.0, need) * min(factor ** depth, 1e6) * 2.0

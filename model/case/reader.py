@@ -1,0 +1,698 @@
+"""Reading a case workbook into a checked :class:`Case`, reporting every problem at once.
+
+Two passes: ``_parse_sheets`` turns each row into typed values (checking types, ranges, choices and
+required cells), then ``_build_case`` resolves references between sheets and applies defaults.
+Every problem is reported as ``sheet!cell: what is wrong, what was expected``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from .case import (Case, Country, Demand, Event, Inventory, Lane, Material, Offer, Policy, Process,
+                   Rule, Scenario, Settings, Site)
+from .issues import CaseError, Report
+from .schema import IGNORED_COLUMNS, SETTINGS_KEYS, SHEETS, SHEETS_BY_NAME, STOCKING_ROLES, Column
+
+_YES = {"yes", "y", "true", "1", "x"}
+_NO = {"no", "n", "false", "0"}
+
+
+@dataclass
+class Row:
+    """One data row of a sheet: typed values and where each came from."""
+    sheet: str
+    number: int  # the Excel row number
+    values: dict
+    letters: dict  # column name -> column letter
+
+    def cell(self, column: str) -> str:
+        return f"{self.letters.get(column, 'A')}{self.number}"
+
+    def __getitem__(self, column: str):
+        return self.values.get(column)
+
+
+def _norm_header(value) -> str:
+    return str(value).strip().lower().replace(" ", "_") if value is not None else ""
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def _describe(value) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
+    """Convert one cell to the column's kind; report and return None if it cannot be."""
+    sheet, cell = where
+    if _is_blank(raw):
+        return None
+    kind = col.kind
+    if kind == "str":
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        return str(raw).strip()
+    if kind == "list":
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        items = tuple(p.strip() for p in str(raw).split(",") if p.strip())
+        return items
+    if kind == "yesno":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if isinstance(raw, (int, float)):
+            text = str(int(raw)) if float(raw).is_integer() else text
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+        report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected yes or no")
+        return None
+    if kind == "period" and isinstance(raw, str) and raw.strip() == "*":
+        return "*"
+    # numbers: float, int, period
+    if isinstance(raw, bool):
+        report.error(sheet, cell, f"{col.name} is {raw}, expected a number")
+        return None
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+    else:
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        try:
+            number = float(text)
+        except ValueError:
+            expected = "a period number or *" if kind == "period" else "a number"
+            report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected {expected}")
+            return None
+        report.warn(sheet, cell, f"{col.name} is the text {_describe(raw)}; read as the number {text}")
+    if math.isnan(number) or math.isinf(number):
+        report.error(sheet, cell, f"{col.name} is {raw}, expected a finite number")
+        return None
+    if kind in ("int", "period"):
+        if not number.is_integer():
+            report.error(sheet, cell, f"{col.name} is {raw}, expected a whole number")
+            return None
+        number = int(number)
+    if col.min_value is not None and number < col.min_value:
+        op = ">=" if col.min_value is not None else ""
+        report.error(sheet, cell, f"{col.name} is {_fmt(number)}, expected a number {op} {_fmt(col.min_value)}")
+        return None
+    if col.max_value is not None and number > col.max_value:
+        report.error(sheet, cell, f"{col.name} is {_fmt(number)}, expected a number <= {_fmt(col.max_value)}")
+        return None
+    return number
+
+
+def _fmt(x) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+# --------------------------------------------------------------------------------------------------
+# Pass 1: sheets and rows
+# --------------------------------------------------------------------------------------------------
+
+def _read_raw(path: Path, report: Report) -> dict[str, list[tuple[int, list]]]:
+    """Each sheet as (row number, values) rows, header first; trailing blank rows dropped."""
+    try:
+        wb = load_workbook(path, data_only=True, read_only=True)
+    except FileNotFoundError:
+        raise CaseError(f"{path}: no such file, expected an .xlsx case workbook")
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise CaseError(f"{path}: cannot be read as an .xlsx workbook ({exc.__class__.__name__}: {exc})")
+    sheets = {}
+    try:
+        for ws in wb.worksheets:
+            rows = []
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                if all(_is_blank(v) for v in values):
+                    continue
+                rows.append((number, list(values)))
+            sheets[ws.title] = rows
+    finally:
+        wb.close()
+    return sheets
+
+
+def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
+    by_norm = {}
+    for title in raw:
+        norm = _norm_header(title)
+        if norm in SHEETS_BY_NAME:
+            by_norm[norm] = title
+        else:
+            report.warn(title, "", f"unknown sheet '{title}' ignored; expected one of "
+                        + ", ".join(SHEETS_BY_NAME))
+    parsed: dict[str, list[Row]] = {}
+    for spec in SHEETS:
+        title = by_norm.get(spec.name)
+        if title is None:
+            if spec.required:
+                report.error(spec.name, "", f"sheet '{spec.name}' is missing, expected a sheet with columns "
+                             + ", ".join(spec.column_names))
+            parsed[spec.name] = []
+            continue
+        rows = raw[title]
+        if not rows:
+            if spec.required:
+                report.error(spec.name, "A1", "sheet is empty, expected a header row with "
+                             + ", ".join(spec.column_names))
+            parsed[spec.name] = []
+            continue
+        header_number, header = rows[0]
+        positions = {}
+        for idx, value in enumerate(header):
+            name = _norm_header(value)
+            if not name:
+                continue
+            if name in positions:
+                report.error(spec.name, f"{get_column_letter(idx + 1)}{header_number}",
+                             f"column '{name}' appears twice, expected each column once")
+                continue
+            positions[name] = idx
+            if name in IGNORED_COLUMNS:
+                report.warn(spec.name, f"{get_column_letter(idx + 1)}{header_number}",
+                            f"column '{name}' ignored: {IGNORED_COLUMNS[name]}")
+            elif name not in spec.column_names and not spec.free_form:
+                report.warn(spec.name, f"{get_column_letter(idx + 1)}{header_number}",
+                            f"unknown column '{name}' ignored")
+        if spec.free_form:
+            parsed[spec.name] = [
+                Row(spec.name, n, {k: v[i] for k, i in positions.items() if i < len(v)}, {})
+                for n, v in rows[1:]]
+            continue
+        next_free = len(header) + 1
+        for col in spec.columns:
+            if col.required and col.name not in positions:
+                report.error(spec.name, f"{get_column_letter(next_free)}{header_number}",
+                             f"missing column '{col.name}', expected it in the header row ({col.note})")
+        letters = {name: get_column_letter(i + 1) for name, i in positions.items()}
+        out = []
+        for number, values in rows[1:]:
+            row_values = {}
+            for col in spec.columns:
+                idx = positions.get(col.name)
+                raw_value = values[idx] if idx is not None and idx < len(values) else None
+                where = (spec.name, f"{letters.get(col.name, get_column_letter(next_free))}{number}")
+                if spec.name == "settings":
+                    value = raw_value.strip() if isinstance(raw_value, str) else raw_value
+                else:
+                    value = parse_value(col, raw_value, where, report)
+                if value is None:
+                    if not _is_blank(raw_value):
+                        value = _INVALID
+                    else:
+                        if col.required and col.name in positions:
+                            report.error(spec.name, where[1], f"{col.name} is blank, expected "
+                                         + col.note[0].lower() + col.note[1:].rstrip("."))
+                        value = col.default
+                if value is not None and value is not _INVALID and col.choices and col.kind == "str":
+                    if value.lower() not in col.choices:
+                        report.error(spec.name, where[1], f"{col.name} is {_describe(value)}, expected one of "
+                                     + ", ".join(col.choices))
+                        value = _INVALID
+                    else:
+                        value = value.lower()
+                row_values[col.name] = value
+            out.append(Row(spec.name, number, row_values, letters))
+        parsed[spec.name] = out
+        _check_unique(spec, out, report)
+    return parsed
+
+
+class _Invalid:
+    """Marks a cell that was reported as wrong, so later checks do not pile on."""
+    def __repr__(self):
+        return "<invalid>"
+
+
+_INVALID = _Invalid()
+
+
+def _ok(*values) -> bool:
+    return all(v is not _INVALID for v in values)
+
+
+def _check_unique(spec, rows: list[Row], report: Report) -> None:
+    if not spec.key:
+        return
+    seen = {}
+    for row in rows:
+        key = tuple(row[c] for c in spec.key)
+        if any(k is None or k is _INVALID for k in key):
+            continue
+        norm = tuple(str(k).lower() if isinstance(k, str) else k for k in key)
+        if norm in seen:
+            report.error(spec.name, row.cell(spec.key[0]),
+                         f"{', '.join(spec.key)} {'/'.join(map(str, key))} repeats row {seen[norm]}, expected unique ids")
+        else:
+            seen[norm] = row.number
+
+
+# --------------------------------------------------------------------------------------------------
+# Pass 2: the case
+# --------------------------------------------------------------------------------------------------
+
+def _settings(rows: list[Row], report: Report) -> Settings | None:
+    values: dict = {}
+    for row in rows:
+        key = row["key"]
+        if key is None or key is _INVALID:
+            continue
+        key_norm = str(key).strip().lower()
+        col = SETTINGS_KEYS.get(key_norm)
+        if col is None:
+            report.warn("settings", row.cell("key"), f"unknown setting '{key}' ignored; expected one of "
+                        + ", ".join(SETTINGS_KEYS))
+            continue
+        value = parse_value(col, row["value"], ("settings", row.cell("value")), report)
+        if value is None and not _is_blank(row["value"]):
+            values[key_norm] = _INVALID
+            continue
+        if value is not None and col.choices:
+            if str(value).lower() not in col.choices:
+                report.error("settings", row.cell("value"), f"{key_norm} is {_describe(value)}, expected one of "
+                             + ", ".join(col.choices))
+                values[key_norm] = _INVALID
+                continue
+            value = str(value).lower()
+        values[key_norm] = value
+    for name, col in SETTINGS_KEYS.items():
+        if values.get(name) is None:
+            if col.required:
+                report.error("settings", "", f"setting '{name}' is missing, expected a row with key {name} ({col.note})")
+                values[name] = _INVALID
+            else:
+                values[name] = col.default
+    groups = values["origin_groups"]
+    if _ok(groups):
+        lowered = [g.lower() for g in groups]
+        if len(set(lowered)) != len(lowered):
+            report.error("settings", "", f"origin_groups {', '.join(groups)} repeats a group, expected distinct groups")
+        if "*" in groups:
+            report.error("settings", "", "origin_groups contains *, expected group names")
+    if _ok(values["cvar_alpha"]) and values["cvar_alpha"] is not None and values["cvar_alpha"] <= 0:
+        report.error("settings", "", f"cvar_alpha is {values['cvar_alpha']}, expected a number strictly between 0 and 1")
+    if not all(_ok(v) for v in values.values()):
+        return None
+    return Settings(
+        case_name=values["case_name"], periods=int(values["periods"]), period_unit=values["period_unit"],
+        currency=values["currency"], origin_groups=tuple(groups), risk_measure=values["risk_measure"],
+        cvar_alpha=float(values["cvar_alpha"]), frontier_points=int(values["frontier_points"]),
+        time_limit_s=float(values["time_limit_s"]), mip_gap=float(values["mip_gap"]))
+
+
+class _Refs:
+    """Case-insensitive id lookup that reports a missing reference where it is made."""
+
+    def __init__(self, kind: str, ids, report: Report):
+        self.kind = kind
+        self.ids = {str(i).lower(): i for i in ids}
+        self.report = report
+
+    def __contains__(self, item) -> bool:
+        return isinstance(item, str) and item.lower() in self.ids
+
+    def get(self, row: Row, column: str, value=None, required=True):
+        value = row[column] if value is None else value
+        if value is None:
+            return None
+        if value is _INVALID:
+            return _INVALID
+        found = self.ids.get(str(value).lower())
+        if found is None:
+            hint = ", ".join(list(self.ids.values())[:12]) + (", ..." if len(self.ids) > 12 else "")
+            self.report.error(row.sheet, row.cell(column),
+                              f"{column} '{value}' is not a known {self.kind}, expected one of: {hint or '(none defined)'}")
+            return _INVALID
+        return found
+
+
+def _expand_materials(items, row: Row, column: str, materials: dict, report: Report, kind="material"):
+    """Materials named directly or through a group; '*' = every material."""
+    if not items:
+        return ()
+    if "*" in items:
+        return tuple(materials)
+    by_lower = {m.lower(): m for m in materials}
+    out = []
+    for item in items:
+        low = item.lower()
+        if low in by_lower:
+            out.append(by_lower[low])
+            continue
+        members = [m for m, mat in materials.items() if low in (g.lower() for g in mat.groups)]
+        if members:
+            out.extend(members)
+        else:
+            report.error(row.sheet, row.cell(column),
+                         f"{column} names '{item}', which is neither a material nor a material group")
+            return _INVALID
+    return tuple(dict.fromkeys(out))
+
+
+def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
+    settings = _settings(p["settings"], report)
+    T = settings.periods if settings else None
+    groups = settings.origin_groups if settings else ()
+    group_lookup = {g.lower(): g for g in groups}
+
+    def group_ref(row: Row, column: str, value=None):
+        value = row[column] if value is None else value
+        if value is None or value is _INVALID:
+            return value
+        g = group_lookup.get(str(value).lower())
+        if g is None and settings:
+            report.error(row.sheet, row.cell(column),
+                         f"{column} '{value}' is not a declared origin group, expected one of: " + ", ".join(groups))
+            return _INVALID
+        return g
+
+    def period_ok(row: Row, column: str, value) -> bool:
+        if value is None or value is _INVALID or T is None:
+            return True
+        if value > T:
+            report.error(row.sheet, row.cell(column), f"{column} is {value}, expected a period within 1..{T}")
+            return False
+        return True
+
+    countries = {}
+    for row in p["countries"]:
+        if not _ok(*row.values.values()) or row["country"] is None:
+            continue
+        g = group_ref(row, "origin_group")
+        if _ok(g) and g is not None:
+            countries[row["country"]] = Country(row["country"], row["name"] or row["country"], g)
+    country_refs = _Refs("country", countries, report)
+
+    materials = {}
+    for row in p["materials"]:
+        if not _ok(*row.values.values()) or row["material"] is None:
+            continue
+        materials[row["material"]] = Material(row["material"], row["name"] or row["material"],
+                                              row["stage"], row["unit"] or "t", tuple(row["groups"] or ()))
+    material_refs = _Refs("material", materials, report)
+
+    sites = {}
+    for row in p["sites"]:
+        if row["site"] is None or not _ok(row["site"]):
+            continue
+        c = country_refs.get(row, "country")
+        if _ok(c, row["role"]) and c is not None and row["role"] is not None:
+            sites[row["site"]] = Site(row["site"], row["name"] or row["site"], c,
+                                      row["owner"] or row["site"], row["role"])
+    site_refs = _Refs("site", sites, report)
+    owners = {s.owner for s in sites.values()}
+
+    offers = {}
+    for row in p["offers"]:
+        v = row.values
+        site = site_refs.get(row, "site")
+        mat = material_refs.get(row, "material")
+        origin = country_refs.get(row, "origin_country") if v["origin_country"] else None
+        if not (_ok(site, mat, origin, *v.values()) and v["offer"] and site and mat):
+            continue
+        cap = v["capacity_per_period"]
+        min_q = v["min_per_period"] or 0.0
+        if cap is not None and min_q > cap:
+            report.error("offers", row.cell("min_per_period"),
+                         f"min_per_period is {_fmt(min_q)}, expected at most capacity_per_period ({_fmt(cap)})")
+            continue
+        if v["spot"] and (min_q > 0 or (v["fixed_cost"] or 0) > 0):
+            report.warn("offers", row.cell("spot"), "a spot offer needs no contract: its min_per_period and "
+                        "fixed_cost are ignored")
+            min_q = 0.0
+        if v["qualified"] and (v["qualification_periods"] or v["qualification_cost"]):
+            report.warn("offers", row.cell("qualified"), "offer is qualified: qualification_periods and "
+                        "qualification_cost are ignored")
+        if T is not None and (v["lead_time"] or 0) >= T:
+            report.warn("offers", row.cell("lead_time"), f"lead_time {v['lead_time']} leaves no period in which "
+                        f"an order can arrive within the {T}-period horizon")
+        offers[v["offer"]] = Offer(
+            offer=v["offer"], site=site, material=mat, price=v["price"], capacity_per_period=cap,
+            min_per_period=min_q, fixed_cost=0.0 if v["spot"] else (v["fixed_cost"] or 0.0),
+            lead_time=v["lead_time"] or 0, qualified=bool(v["qualified"]),
+            qualification_periods=0 if v["qualified"] else (v["qualification_periods"] or 0),
+            qualification_cost=0.0 if v["qualified"] else (v["qualification_cost"] or 0.0),
+            origin_country=origin or sites[site].country, spot=bool(v["spot"]))
+
+    inputs: dict[str, list] = {}
+    process_ids = {row["process"] for row in p["processes"] if row["process"] and _ok(row["process"])}
+    process_refs = _Refs("process", process_ids, report)
+    for row in p["process_inputs"]:
+        proc = process_refs.get(row, "process")
+        mat = material_refs.get(row, "input")
+        if _ok(proc, mat, row["per_unit_output"]) and proc and mat and row["per_unit_output"] is not None:
+            inputs.setdefault(proc, []).append((mat, float(row["per_unit_output"])))
+
+    processes = {}
+    for row in p["processes"]:
+        v = row.values
+        site = site_refs.get(row, "site")
+        out = material_refs.get(row, "output")
+        tech_origin = country_refs.get(row, "technology_origin") if v["technology_origin"] else None
+        if not (_ok(site, out, tech_origin, *v.values()) and v["process"] and site and out):
+            continue
+        if any(m == out for m, _ in inputs.get(v["process"], ())):
+            report.error("processes", row.cell("output"), f"process {v['process']} has its output {out} as an input, "
+                         "expected inputs other than the output")
+            continue
+        if T is not None and not v["exists"] and (v["build_periods"] or 0) >= T:
+            report.warn("processes", row.cell("build_periods"), f"build_periods {v['build_periods']}: the process "
+                        f"could only produce after the {T}-period horizon")
+        processes[v["process"]] = Process(
+            process=v["process"], site=site, output=out, capacity_per_period=v["capacity_per_period"],
+            cost_per_unit=v["cost_per_unit"] or 0.0, exists=bool(v["exists"]),
+            build_cost=0.0 if v["exists"] else (v["build_cost"] or 0.0),
+            build_periods=0 if v["exists"] else (v["build_periods"] or 0),
+            technology=v["technology"] or "", technology_origin=tech_origin or "",
+            inputs=tuple(inputs.get(v["process"], ())))
+
+    lanes = []
+    for row in p["lanes"]:
+        v = row.values
+        a = site_refs.get(row, "from_site")
+        b = site_refs.get(row, "to_site")
+        mats = _expand_materials(v["materials"] or ("*",), row, "materials", materials, report)
+        if not (_ok(a, b, mats, *v.values()) and a and b):
+            continue
+        if a == b:
+            report.error("lanes", row.cell("to_site"), f"lane from {a} to itself, expected two different sites")
+            continue
+        lanes.append(Lane(a, b, mats, v["cost_per_unit"] or 0.0, v["lead_time"] or 0, v["capacity_per_period"]))
+
+    demands = []
+    for row in p["demand"]:
+        v = row.values
+        site = site_refs.get(row, "site")
+        mat = material_refs.get(row, "material")
+        maxg = group_ref(row, "max_origin_group")
+        if not (_ok(site, mat, maxg, *v.values()) and site and mat and v["period"] is not None):
+            continue
+        if v["period"] != "*" and not period_ok(row, "period", v["period"]):
+            continue
+        periods = range(1, (T or 0) + 1) if v["period"] == "*" else [v["period"]]
+        for t in periods:
+            demands.append(Demand(f"{site}/{mat}/r{row.number}", site, mat, int(t), float(v["quantity"] or 0.0),
+                                  float(v["shortfall_penalty"] or 0.0), maxg))
+
+    inventories = {}
+    for row in p["inventory"]:
+        v = row.values
+        site = site_refs.get(row, "site")
+        mat = material_refs.get(row, "material")
+        g = group_ref(row, "initial_origin_group")
+        if not (_ok(site, mat, g, *v.values()) and site and mat):
+            continue
+        if sites[site].role not in STOCKING_ROLES:
+            report.error("inventory", row.cell("site"), f"site {site} has role {sites[site].role}, expected a "
+                         "stocking site (role own or warehouse)")
+            continue
+        init = v["initial_stock"] or 0.0
+        end_min = init if v["end_stock_min"] is None else v["end_stock_min"]
+        max_s = v["max_stock"]
+        bad = False
+        for col, val in (("initial_stock", init), ("min_stock", v["min_stock"] or 0.0), ("end_stock_min", end_min)):
+            if max_s is not None and val > max_s + 1e-9:
+                report.error("inventory", row.cell(col), f"{col} is {_fmt(val)}, expected at most max_stock ({_fmt(max_s)})")
+                bad = True
+        if bad:
+            continue
+        inventories[(site, mat)] = Inventory(site, mat, init, g or (groups[-1] if groups else ""), max_s,
+                                             v["holding_cost_per_period"] or 0.0, v["min_stock"] or 0.0, end_min)
+
+    rules = {}
+    for row in p["controls"]:
+        v = row.values
+        issuer = country_refs.get(row, "issuer")
+        techs = tuple(v["technologies"] or ())
+        mats = () if techs else _expand_materials(v["materials"] or ("*",), row, "materials", materials, report)
+        to_c = tuple(v["to_countries"] or ())
+        if to_c and "*" not in to_c:
+            resolved = tuple(country_refs.get(row, "to_countries", c) for c in to_c)
+            to_c = resolved if _ok(*resolved) else _INVALID
+        elif to_c:
+            to_c = ("*",)
+        to_o = tuple(v["to_owners"] or ())
+        if to_o and "*" not in to_o:
+            owner_lookup = {o.lower(): o for o in owners}
+            resolved = []
+            for o in to_o:
+                if o.lower() not in owner_lookup:
+                    report.error("controls", row.cell("to_owners"), f"to_owners names '{o}', which owns no site, "
+                                 "expected an owner from the sites sheet")
+                    resolved.append(_INVALID)
+                else:
+                    resolved.append(owner_lookup[o.lower()])
+            to_o = tuple(resolved) if _ok(*resolved) else _INVALID
+        elif to_o:
+            to_o = ("*",)
+        if not (_ok(issuer, mats, to_c, to_o, *v.values()) and issuer and v["rule"]):
+            continue
+        start = v["start_period"] or 1
+        end = v["end_period"] if v["end_period"] is not None else (T or start)
+        if not (period_ok(row, "start_period", start) and period_ok(row, "end_period", end)):
+            continue
+        if end < start:
+            report.error("controls", row.cell("end_period"), f"end_period is {end}, expected >= start_period ({start})")
+            continue
+        if v["kind"] == "quota" and v["quota_per_period"] is None and not techs:
+            report.error("controls", row.cell("quota_per_period"), "quota_per_period is blank, expected a number >= 0 "
+                         "for a quota rule")
+            continue
+        if techs and v["materials"] and v["materials"] != ("*",):
+            report.warn("controls", row.cell("materials"), "a technology ban covers no material flow: materials ignored")
+        rules[v["rule"]] = Rule(
+            rule=v["rule"], description=v["description"] or "", issuer=issuer, materials=mats,
+            technologies=techs, to_countries=to_c, to_owners=to_o, extraterritorial=bool(v["extraterritorial"]),
+            kind=v["kind"] or "ban", licence_lead_time=v["licence_lead_time"] or 0,
+            quota_per_period=v["quota_per_period"], status=v["status"] or "in_force", start_period=start,
+            end_period=end)
+    rule_refs = _Refs("rule", rules, report)
+
+    scenarios = {}
+    for row in p["scenarios"]:
+        if row["scenario"] and _ok(row["scenario"], row["probability"]) and row["probability"] is not None:
+            scenarios[row["scenario"]] = Scenario(row["scenario"], float(row["probability"]), row["description"] or "")
+    if p["scenarios"]:
+        total = sum(s.probability for s in scenarios.values())
+        if scenarios and abs(total - 1.0) > 1e-6 and len(scenarios) == len(p["scenarios"]):
+            report.error("scenarios", f"B{p['scenarios'][-1].number + 1}",
+                         f"probabilities sum to {total:.6g}, expected 1 (within 1e-6)")
+    elif p["scenario_events"]:
+        report.error("scenarios", "", "sheet 'scenarios' is missing or empty, but scenario_events has rows: "
+                     "expected the scenarios they name, with probabilities")
+    if not scenarios:
+        scenarios = {"nominal": Scenario("nominal", 1.0, "the case as given")}
+    scenario_refs = _Refs("scenario", scenarios, report)
+
+    lane_ids = {f"{ln.from_site}>{ln.to_site}".lower(): f"{ln.from_site}>{ln.to_site}" for ln in lanes}
+    events = []
+    for row in p["scenario_events"]:
+        v = row.values
+        sc = scenario_refs.get(row, "scenario")
+        if not (_ok(sc, *v.values()) and sc and v["event"] and v["target"] and v["start_period"]):
+            continue
+        target = v["target"]
+        kind = v["event"]
+        if kind == "rule":
+            target = rule_refs.get(row, "target")
+            if target is _INVALID:
+                continue
+            if rules[target].status == "off":
+                report.warn("scenario_events", row.cell("target"), f"rule {target} has status off: this event never "
+                            "switches it on")
+            elif rules[target].status == "in_force":
+                report.warn("scenario_events", row.cell("target"), f"rule {target} is in_force in every scenario; "
+                            "this event changes nothing")
+        elif kind == "outage":
+            found = None
+            low = target.lower()
+            for pool in (sites, processes, offers):
+                hit = {k.lower(): k for k in pool}.get(low)
+                if hit:
+                    found = hit
+                    break
+            if found is None and ">" in target:
+                a, _, b = target.partition(">")
+                found = lane_ids.get(f"{a.strip()}>{b.strip()}".lower())
+            if found is None:
+                report.error("scenario_events", row.cell("target"), f"outage target '{target}' is not a known site, "
+                             "process, offer or lane (written from_site>to_site)")
+                continue
+            target = found
+        else:  # price
+            hit = {k.lower(): k for k in offers}.get(target.lower()) or {k.lower(): k for k in countries}.get(target.lower())
+            if hit is None:
+                report.error("scenario_events", row.cell("target"), f"price target '{target}' is not a known offer "
+                             "or country")
+                continue
+            target = hit
+            if v["factor"] is None:
+                report.error("scenario_events", row.cell("factor"), "factor is blank, expected the price multiplier "
+                             "(a number >= 0) for a price event")
+                continue
+        if not period_ok(row, "start_period", v["start_period"]):
+            continue
+        end = T if v["duration"] is None else min(T or 0, v["start_period"] + v["duration"] - 1)
+        factor = v["factor"] if v["factor"] is not None else (0.0 if kind == "outage" else 1.0)
+        if kind == "outage" and factor > 1:
+            report.warn("scenario_events", row.cell("factor"), f"outage factor {factor} > 1 raises capacity")
+        events.append(Event(sc, kind, target, v["start_period"], end, v["notice"] or 0, float(factor)))
+
+    policies = []
+    for row in p["policies"]:
+        v = row.values
+        if not (_ok(*v.values()) and v["policy"] and v["value"] is not None):
+            continue
+        mats = _expand_materials((v["material"] or "*",), row, "material", materials, report)
+        if mats is _INVALID:
+            continue
+        target = None
+        if v["policy"] == "max_share_origin":
+            target = group_ref(row, "target")
+            if target is None:
+                report.error("policies", row.cell("target"), "target is blank, expected an origin group for max_share_origin")
+                continue
+            if target is _INVALID:
+                continue
+        if v["policy"].startswith("max_share") and v["value"] > 1:
+            report.error("policies", row.cell("value"), f"value is {_fmt(v['value'])}, expected a share in 0..1")
+            continue
+        if v["policy"].endswith("suppliers") and not float(v["value"]).is_integer():
+            report.error("policies", row.cell("value"), f"value is {v['value']}, expected a whole number of suppliers")
+            continue
+        policies.append(Policy(v["policy"], mats, target, float(v["value"])))
+
+    if not report.ok or settings is None:
+        return None
+    return Case(settings=settings, countries=countries, materials=materials, sites=sites, offers=offers,
+                processes=processes, lanes=tuple(lanes), demands=tuple(demands), inventories=inventories,
+                rules=rules, scenarios=scenarios, events=tuple(events), policies=tuple(policies),
+                sources=tuple(r.values for r in p["sources"]))
+
+
+def check_workbook(path: str | Path) -> tuple[Case | None, Report]:
+    """Read and check a workbook; the case is None when there is any error."""
+    report = Report()
+    raw = _read_raw(Path(path), report)
+    parsed = _parse_sheets(raw, report)
+    case = _build_case(parsed, report)
+    return (case if report.ok else None), report
+
+
+def read_case(path: str | Path) -> Case:
+    """Read a workbook into a checked case; raise CaseError listing every problem."""
+    case, report = check_workbook(path)
+    if case is None:
+        raise CaseError(report)
+    return case

@@ -1,0 +1,143 @@
+"""A small, complete worked example of the input workbook (DESIGN.md §2-§3): the `template` verb.
+
+Every sheet of the schema is filled with a few coherent rows: a magnet maker with its own plant in
+the USA buys NdPr oxide and metal from China (Baotou) and oxide from Lynas (Malaysia, ore from
+Mt Weld, Australia), can build its own metal line, holds a stockpile, and faces a Chinese export
+licence in force and an entity ban that may come. The example reads with no errors and no warnings,
+and it is small (6 periods) so that it solves in seconds.
+
+Some optional cells are deliberately left blank to show the defaults (they are described in each
+header's note): the spot offer's lead time (0), the Chinese offer's origin country (the site's
+country), the warehouse's end-of-horizon stock (its initial stock), a lane's materials (``*``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .workbook import write_case_workbook
+
+
+def template_rows() -> dict:
+    """Plain rows for every sheet, keyed by sheet name (``settings`` as a key -> value dict)."""
+    return {
+        "settings": {
+            "case_name": "Template: NdFeB magnet maker (worked example)",
+            "periods": 6,
+            "period_unit": "month",
+            "currency": "USD",
+            "origin_groups": ("free", "covered", "CN"),
+            "risk_measure": "cvar_shortfall",
+            "cvar_alpha": 0.9,
+            "frontier_points": 5,
+            "time_limit_s": 60,
+            "mip_gap": 0.005,
+        },
+        "countries": [
+            {"country": "CN", "name": "China", "origin_group": "CN"},
+            {"country": "AU", "name": "Australia", "origin_group": "free"},
+            {"country": "MY", "name": "Malaysia", "origin_group": "free"},
+            {"country": "US", "name": "United States", "origin_group": "free"},
+            {"country": "JP", "name": "Japan", "origin_group": "free"},
+            {"country": "RU", "name": "Russia", "origin_group": "covered"},
+        ],
+        "materials": [
+            {"material": "NdPr_oxide", "name": "NdPr oxide", "stage": "oxide", "unit": "t",
+             "groups": ("REE", "light_REE", "dual_use")},
+            {"material": "NdPr_metal", "name": "NdPr metal", "stage": "metal", "unit": "t",
+             "groups": ("REE", "light_REE", "dual_use")},
+            {"material": "NdFeB_magnet", "name": "Sintered NdFeB magnet", "stage": "magnet", "unit": "t",
+             "groups": ("magnet", "dual_use")},
+        ],
+        "sites": [
+            {"site": "cn_baotou", "name": "Baotou separation and metal plant", "country": "CN",
+             "owner": "China Northern Rare Earth", "role": "supplier"},
+            {"site": "my_kuantan", "name": "Lynas Kuantan separation plant", "country": "MY",
+             "owner": "Lynas", "role": "supplier"},
+            {"site": "us_plant", "name": "Own magnet plant", "country": "US", "owner": "OwnCo",
+             "role": "own"},
+            {"site": "us_warehouse", "name": "Bonded warehouse", "country": "US", "owner": "OwnCo",
+             "role": "warehouse"},
+        ],
+        "offers": [
+            {"offer": "cn_oxide", "site": "cn_baotou", "material": "NdPr_oxide", "price": 62000,
+             "capacity_per_period": 100, "min_per_period": 5, "fixed_cost": 20000, "lead_time": 1,
+             "qualified": True, "spot": False},
+            {"offer": "cn_metal_spot", "site": "cn_baotou", "material": "NdPr_metal", "price": 95000,
+             "capacity_per_period": 20, "qualified": True, "spot": True},
+            {"offer": "lynas_oxide", "site": "my_kuantan", "material": "NdPr_oxide", "price": 70000,
+             "capacity_per_period": 60, "fixed_cost": 30000, "lead_time": 1, "qualified": False,
+             "qualification_periods": 2, "qualification_cost": 40000, "origin_country": "AU",
+             "spot": False},
+        ],
+        "processes": [
+            {"process": "us_metal_line", "site": "us_plant", "output": "NdPr_metal",
+             "capacity_per_period": 30, "cost_per_unit": 6000, "exists": False, "build_cost": 2000000,
+             "build_periods": 2, "technology": "molten_salt_electrolysis", "technology_origin": "JP"},
+            {"process": "us_magnet_line", "site": "us_plant", "output": "NdFeB_magnet",
+             "capacity_per_period": 80, "cost_per_unit": 15000, "exists": True,
+             "technology": "sintering", "technology_origin": "JP"},
+        ],
+        "process_inputs": [
+            {"process": "us_metal_line", "input": "NdPr_oxide", "per_unit_output": 1.2},
+            {"process": "us_magnet_line", "input": "NdPr_metal", "per_unit_output": 0.31},
+        ],
+        "lanes": [
+            {"from_site": "cn_baotou", "to_site": "us_plant", "materials": ("NdPr_oxide", "NdPr_metal"),
+             "cost_per_unit": 800, "lead_time": 2},
+            {"from_site": "my_kuantan", "to_site": "us_plant", "materials": ("NdPr_oxide",),
+             "cost_per_unit": 900, "lead_time": 1, "capacity_per_period": 80},
+            {"from_site": "us_plant", "to_site": "us_warehouse", "cost_per_unit": 50},
+            {"from_site": "us_warehouse", "to_site": "us_plant", "materials": ("*",), "cost_per_unit": 50},
+        ],
+        "demand": [
+            {"site": "us_plant", "material": "NdFeB_magnet", "period": "*", "quantity": 40,
+             "shortfall_penalty": 500000},
+            {"site": "us_plant", "material": "NdFeB_magnet", "period": 5, "quantity": 10,
+             "shortfall_penalty": 2000000, "max_origin_group": "free"},
+        ],
+        "inventory": [
+            {"site": "us_plant", "material": "NdPr_metal", "initial_stock": 10, "max_stock": 60,
+             "holding_cost_per_period": 300, "min_stock": 0, "end_stock_min": 5},
+            {"site": "us_warehouse", "material": "NdPr_oxide", "initial_stock": 30,
+             "initial_origin_group": "free", "max_stock": 200, "holding_cost_per_period": 200,
+             "min_stock": 5},
+        ],
+        "controls": [
+            {"rule": "cn_licence", "description": "Export licence for NdPr metal and magnets",
+             "issuer": "CN", "materials": ("NdPr_metal", "NdFeB_magnet"), "to_countries": ("*",),
+             "extraterritorial": False, "kind": "licence", "licence_lead_time": 1, "status": "in_force",
+             "start_period": 1},
+            {"rule": "cn_entity_ban", "description": "Ban on dual-use exports to OwnCo, reaching "
+             "Chinese-origin items shipped from anywhere", "issuer": "CN", "materials": ("REE",),
+             "to_owners": ("OwnCo",), "extraterritorial": True, "kind": "ban", "status": "scenario",
+             "start_period": 1},
+        ],
+        "scenarios": [
+            {"scenario": "calm", "probability": 0.7, "description": "Nothing happens"},
+            {"scenario": "escalation", "probability": 0.3,
+             "description": "The entity ban comes in period 3 (one period of notice); Chinese prices rise"},
+        ],
+        "scenario_events": [
+            {"scenario": "escalation", "event": "rule", "target": "cn_entity_ban", "start_period": 3,
+             "notice": 1},
+            {"scenario": "escalation", "event": "price", "target": "CN", "start_period": 3,
+             "notice": 1, "factor": 1.5},
+            {"scenario": "escalation", "event": "outage", "target": "my_kuantan>us_plant",
+             "start_period": 5, "duration": 1, "factor": 0.5},
+        ],
+        "policies": [
+            {"policy": "max_share_origin", "material": "NdPr_oxide", "target": "CN", "value": 0.8},
+        ],
+        "sources": [
+            {"item": "NdPr oxide price", "value": "62000 USD/t",
+             "source": "Illustrative figure for the template, not a market quote", "reliability": "E"},
+            {"item": "Entity ban", "value": "scenario",
+             "source": "Modelled on MOFCOM unreliable-entity listings (2025)", "reliability": "S"},
+        ],
+    }
+
+
+def write_template(path: str | Path) -> Path:
+    """Write the worked example as an input workbook (headers, notes, dropdowns, example rows)."""
+    return write_case_workbook(path, template_rows())

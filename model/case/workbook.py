@@ -1,0 +1,105 @@
+"""Writing a case workbook (the template, the default case) from plain rows, laid out by the schema."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .schema import SETTINGS_KEYS, SHEETS, Column
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+MAX_VALIDATED_ROW = 500
+
+
+def _note(col: Column) -> str:
+    parts = [col.note]
+    if col.required:
+        parts.append("Required.")
+    elif col.default not in (None, (), ""):
+        default = ", ".join(col.default) if isinstance(col.default, tuple) else col.default
+        if col.kind == "yesno":
+            default = "yes" if default else "no"
+        parts.append(f"Default: {default}.")
+    else:
+        parts.append("Optional.")
+    return " ".join(parts)
+
+
+def _cell_value(col: Column, value):
+    if value is None:
+        return None
+    if col.kind == "yesno":
+        return "yes" if value else "no"
+    if col.kind == "list" and isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return value
+
+
+def write_case_workbook(path: str | Path, rows: dict[str, list[dict]]) -> Path:
+    """Write every schema sheet: styled frozen header with a note per column, dropdowns, rows.
+
+    ``rows['settings']`` may be a dict of key -> value; other sheets are lists of dicts keyed by
+    column name. Written to a temporary file and renamed, so a crash never leaves half a file.
+    """
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in SHEETS:
+        ws = wb.create_sheet(spec.name)
+        data = rows.get(spec.name, [])
+        if spec.name == "settings" and isinstance(data, dict):
+            data = [{"key": k, "value": ", ".join(v) if isinstance(v, (list, tuple)) else v} for k, v in data.items()]
+        for j, col in enumerate(spec.columns, start=1):
+            cell = ws.cell(row=1, column=j, value=col.name)
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+            cell.alignment = Alignment(horizontal="center")
+            comment = Comment(_note(col), "sourcing")
+            comment.width, comment.height = 320, 110
+            cell.comment = comment
+            width = max(col.example_width, len(col.name) + 3)
+            for r in data:
+                v = _cell_value(col, r.get(col.name))
+                if v is not None:
+                    width = max(width, min(60, len(str(v)) + 2))
+            ws.column_dimensions[get_column_letter(j)].width = width
+        for i, r in enumerate(data, start=2):
+            for j, col in enumerate(spec.columns, start=1):
+                ws.cell(row=i, column=j, value=_cell_value(col, r.get(col.name)))
+        ws.freeze_panes = "A2"
+        _add_dropdowns(ws, spec)
+        if spec.name == "settings":
+            for i, r in enumerate(data, start=2):
+                key_col = SETTINGS_KEYS.get(str(r.get("key")))
+                if key_col is not None:
+                    ws.cell(row=i, column=1).comment = Comment(_note(key_col), "sourcing")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def _add_dropdowns(ws, spec) -> None:
+    for j, col in enumerate(spec.columns, start=1):
+        options = ("yes", "no") if col.kind == "yesno" else col.choices
+        if not options:
+            continue
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+        dv.error = f"{col.name}: expected one of {', '.join(options)}"
+        dv.errorTitle = "Not an allowed value"
+        letter = get_column_letter(j)
+        dv.add(f"{letter}2:{letter}{MAX_VALIDATED_ROW}")
+        ws.add_data_validation(dv)

@@ -1,0 +1,213 @@
+"""A solved model's plan as plain pandas tables (the last layer that reads Pyomo values).
+
+Node variables are expanded to the scenarios passing through each node, so every table reads per
+scenario. Tiny solver noise (|x| < 1e-7) is written as 0 and zero rows are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from ..build.index import CaseIndex
+from .metrics import risk_metrics
+
+EPS = 1e-7
+DAYS_PER_PERIOD = {"day": 1.0, "week": 7.0, "month": 365.0 / 12, "quarter": 365.0 / 4, "year": 365.0}
+
+
+def _val(var) -> float:
+    v = var.value
+    if v is None:
+        return 0.0
+    return 0.0 if abs(v) < EPS else float(v)
+
+
+@dataclass
+class Plan:
+    """One point's plan and its outcomes, free of Pyomo."""
+    expected_cost: float
+    metrics: dict[str, float]
+    scenarios: pd.DataFrame  # scenario, probability, cost, unmet_units, unmet_share
+    suppliers: pd.DataFrame
+    processes: pd.DataFrame
+    routes: pd.DataFrame
+    stockpile: pd.DataFrame
+    shortfall: pd.DataFrame
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def n_suppliers(self) -> int:
+        used = self.suppliers[(self.suppliers["contracted"] == "yes") | (self.suppliers["volume"] > EPS)]
+        return int(used["owner"].nunique()) if len(used) else 0
+
+
+def _scenarios_of_node(ix: CaseIndex) -> dict[tuple[int, str], list[str]]:
+    out = defaultdict(list)
+    for (t, s), n in ix.node_of.items():
+        out[(t, n)].append(s)
+    return out
+
+
+def _unit_values(case) -> dict[str, float]:
+    """Value of a unit of each material: its average offer price, else its demands' average penalty."""
+    prices = defaultdict(list)
+    for o in case.offers.values():
+        prices[o.material].append(o.price)
+    penalties = defaultdict(list)
+    for d in case.demands:
+        penalties[d.material].append(d.shortfall_penalty)
+    return {m: (sum(prices[m]) / len(prices[m]) if prices[m] else
+                (sum(penalties[m]) / len(penalties[m]) if penalties[m] else 0.0)) for m in case.materials}
+
+
+def strategic_period(case) -> int:
+    """The period in which the first disruption becomes known (1 when there are no events)."""
+    known = [max(1, e.known_period) for e in case.events]
+    return min(known) if known else 1
+
+
+def extract_plan(m: pyo.ConcreteModel) -> Plan:
+    ix: CaseIndex = m._index
+    case = ix.case
+    nominal = case.nominal_scenario
+    scen_of = _scenarios_of_node(ix)
+    probs = {s: sc.probability for s, sc in case.scenarios.items()}
+
+    costs = {s: float(pyo.value(m.scenario_cost[s])) for s in case.scenarios}
+    shares = {s: float(pyo.value(m.unmet_share[s])) for s in case.scenarios}
+    unmet_units = defaultdict(float)
+    shortfall_rows = []
+    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    for (d_id, t, n), var in m.unmet.items():
+        v = _val(var)
+        d = demand_by_id[(d_id, t)]
+        for s in scen_of[(t, n)]:
+            unmet_units[s] += v
+            shortfall_rows.append({"scenario": s, "demand": d_id, "site": d.site, "material": d.material,
+                                   "period": t, "demand_quantity": d.quantity, "unmet": v,
+                                   "delivered": d.quantity - v, "max_origin_group": d.max_origin_group or ""})
+    shortfall = pd.DataFrame(shortfall_rows, columns=["scenario", "demand", "site", "material", "period",
+                                                      "demand_quantity", "delivered", "unmet", "max_origin_group"])
+    shortfall = shortfall[shortfall["unmet"] > EPS].reset_index(drop=True)
+    scenarios = pd.DataFrame([{"scenario": s, "probability": probs[s], "cost": costs[s],
+                               "unmet_units": unmet_units[s], "unmet_share": shares[s],
+                               "nominal": "yes" if s == nominal else "no"} for s in case.scenarios])
+    metrics = risk_metrics(costs, shares, probs, case.settings.cvar_alpha,
+                           float(pyo.value(m.spend_controlled)), float(pyo.value(m.spend_total)))
+
+    # suppliers: volumes in the nominal scenario and expected over scenarios
+    nominal_volume = defaultdict(float)
+    expected_volume = defaultdict(float)
+    route_rows = []
+    for (o_id, t, n), var in m.buy.items():
+        v = _val(var)
+        if v <= EPS:
+            continue
+        o = case.offers[o_id]
+        for s in scen_of[(t, n)]:
+            expected_volume[o_id] += probs[s] * v
+            if s == nominal:
+                nominal_volume[o_id] += v
+            route_rows.append({"scenario": s, "kind": "purchase", "route": o_id, "from": o.origin_country,
+                               "to": o.site, "material": o.material, "origin_group": case.offer_group(o_id),
+                               "period": t, "arrival_period": t + o.lead_time, "quantity": v})
+    for (l_id, mat, g, t, n), var in m.ship.items():
+        v = _val(var)
+        if v <= EPS:
+            continue
+        a, b = l_id.split(">", 1)
+        lead = next(ln.lead_time for ln in case.lanes if ln.lane == l_id)
+        for s in scen_of[(t, n)]:
+            route_rows.append({"scenario": s, "kind": "shipment", "route": l_id, "from": a, "to": b,
+                               "material": mat, "origin_group": g, "period": t, "arrival_period": t + lead,
+                               "quantity": v})
+    for (p_id, g, t, n), var in m.make.items():
+        v = _val(var)
+        if v <= EPS:
+            continue
+        p = case.processes[p_id]
+        for s in scen_of[(t, n)]:
+            route_rows.append({"scenario": s, "kind": "production", "route": p_id, "from": p.site, "to": p.site,
+                               "material": p.output, "origin_group": g, "period": t, "arrival_period": t,
+                               "quantity": v})
+    routes = pd.DataFrame(route_rows, columns=["scenario", "kind", "route", "from", "to", "material",
+                                               "origin_group", "period", "arrival_period", "quantity"])
+
+    totals_by_material = defaultdict(float)
+    for o_id, v in nominal_volume.items():
+        totals_by_material[case.offers[o_id].material] += v
+    supplier_rows = []
+    for o in case.offers.values():
+        contracted = o.needs_contract and _val(m.contract[o.offer]) > 0.5
+        qualified = o.qualified or (_val(m.qualify[o.offer]) > 0.5)
+        vol = nominal_volume.get(o.offer, 0.0)
+        total = totals_by_material[o.material]
+        supplier_rows.append({
+            "offer": o.offer, "site": o.site, "owner": case.sites[o.site].owner, "material": o.material,
+            "origin_country": o.origin_country, "origin_group": case.offer_group(o.offer),
+            "spot": "yes" if o.spot else "no", "contracted": "yes" if contracted else "no",
+            "qualified": "yes" if qualified else "no",
+            "qualification_started": "yes" if (o.needs_qualification and _val(m.qualify[o.offer]) > 0.5) else "no",
+            "volume": vol, "expected_volume": expected_volume.get(o.offer, 0.0),
+            "share": vol / total if total > EPS else 0.0, "price": o.price})
+    suppliers = pd.DataFrame(supplier_rows)
+
+    process_rows = []
+    for p in case.processes.values():
+        built = (not p.exists) and _val(m.build[p.process]) > 0.5
+        process_rows.append({"process": p.process, "site": p.site, "output": p.output,
+                             "exists": "yes" if p.exists else "no", "built": "yes" if built else "no",
+                             "technology": p.technology, "technology_origin": p.technology_origin})
+    processes = pd.DataFrame(process_rows, columns=["process", "site", "output", "exists", "built",
+                                                    "technology", "technology_origin"])
+
+    stockpile = _stockpile(m, ix, routes, nominal)
+    plan = Plan(expected_cost=float(pyo.value(m.expected_cost)), metrics=metrics, scenarios=scenarios,
+                suppliers=suppliers, processes=processes, routes=routes, stockpile=stockpile,
+                shortfall=shortfall)
+    sp = strategic_period(case)
+    values = _unit_values(case)
+    at = stockpile[stockpile["period"] == sp - 1] if sp > 1 else None
+    if at is not None:
+        plan.extras["stockpile_value"] = float((at["level"] * at["material"].map(values)).sum())
+    else:  # known from the start: the initial stock is the stockpile
+        plan.extras["stockpile_value"] = float(sum(inv.initial_stock * values[inv.material]
+                                                   for inv in case.inventories.values()))
+    plan.extras["strategic_period"] = sp
+    return plan
+
+
+def _stockpile(m, ix: CaseIndex, routes: pd.DataFrame, nominal: str) -> pd.DataFrame:
+    """Nominal-scenario end-of-period stock per stocking site and material, with days of cover:
+    level / average outflow per period (shipments out, process inputs, deliveries) x days per period."""
+    case = ix.case
+    levels = defaultdict(float)
+    for (site, mat, g, t, n), var in m.stock.items():
+        if ix.node_of[(t, nominal)] == n:
+            levels[(site, mat, t)] += _val(var)
+    outflow = defaultdict(float)
+    for (p_id, mat, g, t, n), var in m.use.items():
+        if ix.node_of[(t, nominal)] == n:
+            outflow[(case.processes[p_id].site, mat)] += _val(var)
+    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    for (d_id, t, g, n), var in m.deliver.items():
+        if ix.node_of[(t, nominal)] == n:
+            d = demand_by_id[(d_id, t)]
+            outflow[(d.site, d.material)] += _val(var)
+    nominal_ships = routes[(routes["scenario"] == nominal) & (routes["kind"] == "shipment")]
+    for (a, mat), q in nominal_ships.groupby(["from", "material"])["quantity"].sum().items():
+        outflow[(a, mat)] += q
+    days = DAYS_PER_PERIOD.get(case.settings.period_unit, 30.0)
+    rows = []
+    pairs = sorted({(s, mt) for (s, mt, t) in levels})
+    for site, mat in pairs:
+        per_period = outflow[(site, mat)] / ix.T
+        for t in case.periods:
+            level = levels[(site, mat, t)]
+            rows.append({"site": site, "material": mat, "period": t, "level": level,
+                         "days_of_cover": (level / per_period * days) if per_period > EPS else None})
+    return pd.DataFrame(rows, columns=["site", "material", "period", "level", "days_of_cover"])

@@ -1,0 +1,90 @@
+"""Solving a built model with HiGHS through pyomo's persistent interface (no files on disk).
+
+One :class:`PersistentHighs` holds one model; every stage of a frontier changes mutable parameters
+and calls :meth:`PersistentHighs.solve` again, which only re-sends what changed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.solvers.highs import Highs
+
+
+@dataclass
+class SolveOutcome:
+    status: str  # optimal, time_limit, infeasible, unbounded, error, ...
+    has_solution: bool
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+
+    @property
+    def usable(self) -> bool:
+        return self.has_solution
+
+
+_STATUS = {
+    TerminationCondition.convergenceCriteriaSatisfied: "optimal",
+    TerminationCondition.maxTimeLimit: "time_limit",
+    TerminationCondition.iterationLimit: "iteration_limit",
+    TerminationCondition.provenInfeasible: "infeasible",
+    TerminationCondition.locallyInfeasible: "infeasible",
+    TerminationCondition.infeasibleOrUnbounded: "infeasible_or_unbounded",
+    TerminationCondition.unbounded: "unbounded",
+    TerminationCondition.interrupted: "interrupted",
+}
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None or not math.isfinite(objective) or not math.isfinite(bound):
+        return None
+    return abs(objective - bound) / max(abs(objective), 1e-9) if abs(objective - bound) > 1e-9 else 0.0
+
+
+class PersistentHighs:
+    """HiGHS on one Pyomo model, re-solved after parameter changes."""
+
+    def __init__(self, model: pyo.ConcreteModel, time_limit_s: float = 300.0, mip_gap: float = 0.005,
+                 threads: int | None = None, log_path: str | None = None):
+        self.model = model
+        self.solver = Highs()
+        self.time_limit_s = time_limit_s
+        self.mip_gap = mip_gap
+        self.threads = threads
+        self.log_path = log_path
+
+    def solve(self, time_limit_s: float | None = None, mip_gap: float | None = None,
+              options: dict | None = None) -> SolveOutcome:
+        solver_options = {"mip_abs_gap": 1e-9, "mip_feasibility_tolerance": 1e-7}
+        if self.log_path:
+            solver_options.update({"log_file": self.log_path, "output_flag": True, "log_to_console": False})
+        solver_options.update(options or {})
+        kwargs = dict(load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                      time_limit=time_limit_s or self.time_limit_s,
+                      rel_gap=self.mip_gap if mip_gap is None else mip_gap,
+                      solver_options=solver_options)
+        if self.threads:
+            kwargs["threads"] = self.threads
+        start = time.perf_counter()
+        res = self.solver.solve(self.model, **kwargs)
+        seconds = time.perf_counter() - start
+        has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+        if has_solution:
+            res.solution_loader.load_vars()
+        status = _STATUS.get(res.termination_condition, res.termination_condition.name)
+        objective = res.incumbent_objective if has_solution else None
+        bound = res.objective_bound
+        return SolveOutcome(status, has_solution, objective, bound, relative_gap(objective, bound), seconds)
+
+
+def highs_version() -> str:
+    try:
+        return ".".join(map(str, Highs().version()))
+    except Exception:  # pragma: no cover - reported, not fatal
+        return "unknown"
