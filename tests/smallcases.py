@@ -10,7 +10,7 @@ from model.case.workbook import write_case_workbook
 
 
 def base_rows(periods: int = 2) -> dict:
-    """One material X bought from a supplier in AU (free) or CN (CN), shipped to our plant in JP."""
+    """One material X (no stock allowed) bought from a supplier in AU (free) or CN (CN), shipped to our plant in JP."""
     return {
         "settings": {"case_name": "tiny", "periods": periods, "origin_groups": "free, covered, CN",
                      "frontier_points": 3, "mip_gap": 0.0},
@@ -27,7 +27,8 @@ def base_rows(periods: int = 2) -> dict:
         "lanes": [{"from_site": "SUP_CN", "to_site": "PLANT", "materials": "*"},
                   {"from_site": "SUP_AU", "to_site": "PLANT", "materials": "*"}],
         "demand": [{"site": "PLANT", "material": "X", "period": "*", "quantity": 10, "shortfall_penalty": 100}],
-        "inventory": [], "controls": [], "scenarios": [], "scenario_events": [], "policies": [], "sources": [],
+        # our plant may hold stock (role own); here it may not, unless a test says otherwise
+        "inventory": [{"site": "PLANT", "material": "X", "max_stock": 0}], "controls": [], "scenarios": [], "scenario_events": [], "policies": [], "sources": [],
     }
 
 

@@ -36,7 +36,7 @@ def _note(col: Column) -> str:
 def _cell_value(col: Column, value):
     if value is None:
         return None
-    if col.kind == "yesno":
+    if col.kind == "yesno" and isinstance(value, bool):
         return "yes" if value else "no"
     if col.kind == "list" and isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))

@@ -1,0 +1,351 @@
+"""The command line: ``sourcing VERB ...`` (also ``python -m model``).
+
+Exit codes: 0 ok, 1 bad input, 2 infeasible or no solution in time, 3 internal error.
+With ``--json`` standard output carries one JSON document and nothing else; every message goes to
+standard error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+import time
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .case.issues import CaseError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Resilient sourcing of critical materials: cost-versus-risk frontiers from an Excel case.")
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_INTERNAL = 0, 1, 2, 3
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CASE = ROOT / "inputs" / "rare_earth_magnets.xlsx"
+OUTPUTS = ROOT / "outputs"
+
+CaseArg = Annotated[Optional[Path], typer.Argument(help="Case workbook (.xlsx); default: the embedded rare-earth case.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Results workbook to write (default: outputs/CASE_VERB.xlsx).")]
+TimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit per solve, seconds (default: the case's time_limit_s).")]
+GapOpt = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap (default: the case's mip_gap).")]
+ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", help="HiGHS threads per solve.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the frontier rows as one JSON document on stdout.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages (errors still go to stderr).")]
+LogOpt = Annotated[Optional[Path], typer.Option("--solver-log", help="Write HiGHS's log to this file.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a results workbook of this tool.")]
+MeasureOpt = Annotated[Optional[str], typer.Option("--risk-measure", help="cvar_shortfall, cvar_cost, expected_shortfall, worst_shortfall or exposure.")]
+PointsOpt = Annotated[Optional[int], typer.Option("--points", help="Frontier points, both ends included (default: the case's frontier_points).")]
+WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for independent solves (default: the cores).")]
+PlotOpt = Annotated[bool, typer.Option("--plot", help="Also save a PNG of the frontier beside the workbook.")]
+
+
+class Console:
+    """Messages to stderr unless quiet."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            typer.echo(text, err=True)
+
+
+def _fail(code: int, text: str) -> None:
+    typer.echo(text, err=True)
+    raise typer.Exit(code)
+
+
+def _guard(fn):
+    """Map failures to exit codes; never a traceback for bad input."""
+    def run(*args, **kwargs):
+        from .frontier import NoSolution
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except CaseError as exc:
+            lines = [str(i) for i in exc.report.errors]
+            _fail(EXIT_BAD_INPUT, "error: bad input\n" + "\n".join(f"  {line}" for line in lines))
+        except NoSolution as exc:
+            _fail(EXIT_NO_SOLUTION, f"no solution: {exc} (the case is infeasible or the time limit is too short)")
+        except KeyboardInterrupt:
+            _fail(EXIT_INTERNAL, "interrupted")
+        except Exception as exc:  # a bug of ours: say so, with the traceback for the report
+            traceback.print_exc(file=sys.stderr)
+            _fail(EXIT_INTERNAL, f"internal error: {exc.__class__.__name__}: {exc}")
+    run.__name__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    run.__wrapped__ = fn
+    import functools
+    return functools.wraps(fn)(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# shared steps
+# --------------------------------------------------------------------------------------------------
+
+def _case_path(case: Path | None) -> Path:
+    path = case or DEFAULT_CASE
+    if not path.exists():
+        raise CaseError(f"{path}: no such file, expected an .xlsx case workbook")
+    return path
+
+
+def load(case: Path | None, console: Console):
+    from .case.reader import check_workbook
+    path = _case_path(case)
+    t0 = time.perf_counter()
+    loaded, report = check_workbook(path)
+    for w in report.warnings:
+        console.say(f"warning: {w}")
+    if loaded is None:
+        raise CaseError(report)
+    return path, loaded, time.perf_counter() - t0
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def versions() -> dict:
+    import pyomo.version
+    from .solve import highs_version
+    return {"tool": "sourcing", "tool_version": __version__, "pyomo_version": pyomo.version.version,
+            "highs_version": highs_version(), "python_version": sys.version.split()[0]}
+
+
+def options_for(case, time_limit, mip_gap, threads, workers, solver_log):
+    from .frontier import SolveOptions, default_workers
+    if time_limit is not None and time_limit <= 0:
+        raise CaseError(f"--time-limit {time_limit}: expected a number of seconds > 0")
+    if mip_gap is not None and not 0 <= mip_gap < 1:
+        raise CaseError(f"--mip-gap {mip_gap}: expected a number in 0..1")
+    if workers is not None and workers < 1:
+        raise CaseError(f"--workers {workers}: expected at least 1")
+    return SolveOptions(time_limit_s=time_limit or case.settings.time_limit_s,
+                        mip_gap=case.settings.mip_gap if mip_gap is None else mip_gap,
+                        threads=threads, workers=workers or default_workers(),
+                        solver_log=str(solver_log) if solver_log else None)
+
+
+def check_measure(measure: str | None) -> str | None:
+    from .case.schema import RISK_MEASURES
+    if measure is not None and measure not in RISK_MEASURES:
+        raise CaseError(f"--risk-measure {measure}: expected one of {', '.join(RISK_MEASURES)}")
+    return measure
+
+
+def out_path(out: Path | None, case_path: Path, verb: str, force: bool) -> Path:
+    from .results.writer import is_results_workbook
+    path = out or OUTPUTS / f"{case_path.stem}_{verb}.xlsx"
+    if path.suffix.lower() != ".xlsx":
+        raise CaseError(f"--out {path}: expected a file name ending in .xlsx")
+    if path.exists() and not force and not is_results_workbook(path):
+        raise CaseError(f"--out {path}: the file exists and is not a results workbook of this tool; "
+                        "expected a new file name (or --force to overwrite it)")
+    if path.exists() and path.resolve() == case_path.resolve():
+        raise CaseError(f"--out {path}: that is the input case; expected another file name")
+    return path
+
+
+def progress_reporter(console: Console, total: int, label: str):
+    """A rich progress bar on stderr: points solved, elapsed, last status and gap."""
+    if console.quiet:
+        return None, None
+    from rich.console import Console as RichConsole
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.fields[last]}"), console=RichConsole(stderr=True), transient=False)
+    task = progress.add_task(label, total=total, last="")
+
+    def update(done, total_, point):
+        gap = point.outcome.gap
+        gap_text = "n/a" if gap is None else f"{gap:.2%}"
+        progress.update(task, completed=done, total=total_,
+                        last=f"last: point {point.point} {point.outcome.status}, gap {gap_text}")
+    return progress, update
+
+
+def json_rows(frontier) -> list[dict]:
+    rows = []
+    for rec in frontier.to_dict("records"):
+        clean = {}
+        for k, v in rec.items():
+            if hasattr(v, "item"):
+                v = v.item()
+            if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+                v = None
+            clean[k] = v
+        rows.append(clean)
+    return rows
+
+
+def emit_json(doc: dict) -> None:
+    typer.echo(json.dumps(doc, indent=2, default=str))
+
+
+def summary_for(report, case, case_path: Path, verb: str, status: str) -> dict:
+    fr = report.frontier
+    solved = fr.dropna(subset=["expected_cost"])
+    return {
+        "case": case.settings.case_name, "verb": verb, "date": datetime.now().replace(microsecond=0),
+        "input_file": str(case_path), "input_sha256": file_hash(case_path),
+        "toggles_applied": "; ".join(case.toggles) or "none", "status": status,
+        "risk_measure": report.risk_measure, "currency": case.settings.currency,
+        "points": len(fr), "efficient_points": int((fr["efficient"] == "yes").sum()),
+        "min_expected_cost": float(solved["expected_cost"].min()) if len(solved) else None,
+        "min_risk": float(solved["risk"].min()) if len(solved) else None,
+        "knee_point": report.knee_point, "knee_plan": report.knee_text,
+        **{k: v for k, v in versions().items()},
+    }
+
+
+def overall_status(result) -> str:
+    statuses = [p.outcome.status for p in result.points]
+    if all(s == "optimal" for s in statuses):
+        return "optimal"
+    if any(p.plan is not None for p in result.points):
+        return "partial: " + ", ".join(f"point {p.point} {p.outcome.status}" for p in result.points
+                                       if p.outcome.status != "optimal")
+    return "no solution"
+
+
+def write_report(report, case, case_path, verb, path, console, plot=False, extra_sheets=None, overlay=None):
+    from .results.writer import write_plot, write_results
+    t0 = time.perf_counter()
+    status = report.summary.get("status", "optimal")
+    summary = summary_for(report, case, case_path, verb, status)
+    report.run_info.update({"verb": verb, "toggles_applied": summary["toggles_applied"]})
+    write_results(report, path, summary=summary, extra_sheets=extra_sheets, overlay=overlay)
+    report.run_info["write_s"] = time.perf_counter() - t0
+    console.say(f"wrote {path}")
+    if plot:
+        png = path.with_suffix(".png")
+        write_plot(overlay if overlay else report, png)
+        console.say(f"wrote {png}")
+
+
+# --------------------------------------------------------------------------------------------------
+# verbs
+# --------------------------------------------------------------------------------------------------
+
+@app.command()
+@_guard
+def template(path: Annotated[Path, typer.Argument(help="Where to write the template workbook (.xlsx).")],
+             force: ForceOpt = False, quiet: QuietOpt = False) -> None:
+    """Write an input workbook with every sheet, column notes, dropdowns and a worked example."""
+    from .case.template import write_template
+    if path.exists() and not force:
+        raise CaseError(f"{path}: the file exists; expected a new file name (or --force to overwrite it)")
+    write_template(path)
+    Console(quiet).say(f"wrote {path}: fill it in, then run: sourcing validate {path}")
+
+
+@app.command()
+@_guard
+def validate(case: CaseArg = None, quiet: QuietOpt = False,
+             json_out: JsonOpt = False) -> None:
+    """Check a case workbook and list every problem at once (exit 1 if there is an error)."""
+    from .case.reader import check_workbook
+    path = _case_path(case)
+    loaded, report = check_workbook(path)
+    if json_out:
+        emit_json({"file": str(path), "ok": report.ok,
+                   "errors": [str(i) for i in report.errors], "warnings": [str(i) for i in report.warnings]})
+    else:
+        for i in report.errors:
+            typer.echo(f"error: {i}", err=True)
+        for i in report.warnings:
+            if not quiet:
+                typer.echo(f"warning: {i}", err=True)
+        if loaded is not None and not quiet:
+            c = loaded
+            typer.echo(
+                f"{path}: ok ({len(report.warnings)} warnings). Case '{c.settings.case_name}': "
+                f"{c.settings.periods} {c.settings.period_unit}s, {len(c.countries)} countries, "
+                f"{len(c.materials)} materials, {len(c.sites)} sites, {len(c.offers)} offers, "
+                f"{len(c.processes)} processes, {len(c.lanes)} lanes, {len(c.demands)} demand rows "
+                f"(by period), {len(c.rules)} rules, {len(c.scenarios)} scenarios, {len(c.events)} events, "
+                f"{len(c.policies)} policies.", err=True)
+    if not report.ok:
+        if not json_out:
+            typer.echo(f"{path}: {len(report.errors)} errors", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+@_guard
+def solve(case: CaseArg = None, out: OutOpt = None,
+          max_risk: Annotated[Optional[float], typer.Option("--max-risk", help="Upper limit on the case's risk measure.")] = None,
+          risk_measure: MeasureOpt = None, time_limit: TimeOpt = None, mip_gap: GapOpt = None,
+          threads: ThreadsOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
+          solver_log: LogOpt = None, force: ForceOpt = False, plot: PlotOpt = False) -> None:
+    """One optimal plan: min expected cost (within --max-risk), written as a one-point results workbook."""
+    from .frontier import NoSolution, solve_single
+    from .results.report import build_report
+    console = Console(quiet or json_out and quiet)
+    path, c, read_s = load(case, console)
+    measure = check_measure(risk_measure)
+    opts = options_for(c, time_limit, mip_gap, threads, 1, solver_log)
+    target = out_path(out, path, "solve", force)
+    console.say(f"solving {c.settings.case_name} ...")
+    result = solve_single(c, max_risk, measure, opts)
+    report = build_report(result, file_hash(path), str(path), versions(), {"read_s": read_s})
+    report.summary["status"] = overall_status(result)
+    write_report(report, c, path, "solve", target, console, plot)
+    p = report.frontier.iloc[0]
+    console.say(f"expected cost {p['expected_cost']:,.2f} {c.settings.currency}, {report.risk_measure} "
+                f"{p['risk']:.6g}, status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
+    if json_out:
+        emit_json({"case": c.settings.case_name, "risk_measure": report.risk_measure, "output": str(target),
+                   "frontier": json_rows(report.frontier)})
+
+
+@app.command()
+@_guard
+def frontier(case: CaseArg = None, out: OutOpt = None, points: PointsOpt = None, risk_measure: MeasureOpt = None,
+             time_limit: TimeOpt = None, mip_gap: GapOpt = None, threads: ThreadsOpt = None,
+             workers: WorkersOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
+             solver_log: LogOpt = None, plot: PlotOpt = False, force: ForceOpt = False) -> None:
+    """The cost-versus-risk frontier (AUGMECON2), written to Excel with a chart and each point's plan."""
+    console = Console(quiet)
+    path, c, read_s = load(case, console)
+    if points is not None and points < 2:
+        raise CaseError(f"--points {points}: expected at least 2 (the two ends)")
+    measure = check_measure(risk_measure)
+    opts = options_for(c, time_limit, mip_gap, threads, workers, solver_log)
+    target = out_path(out, path, "frontier", force)
+    report, result = run_and_report(c, path, points, measure, opts, console, read_s)
+    write_report(report, c, path, "frontier", target, console, plot)
+    console.say(f"knee point: {report.knee_text}")
+    if json_out:
+        emit_json({"case": c.settings.case_name, "risk_measure": report.risk_measure, "output": str(target),
+                   "knee_point": report.knee_point, "frontier": json_rows(report.frontier)})
+
+
+def run_and_report(c, path, points, measure, opts, console, read_s, label="frontier"):
+    from .frontier import run_frontier
+    from .results.report import build_report
+    n = points or c.settings.frontier_points
+    progress, update = progress_reporter(console, n, label)
+    t0 = time.perf_counter()
+    if progress:
+        with progress:
+            result = run_frontier(c, n, measure, opts, update)
+    else:
+        result = run_frontier(c, n, measure, opts)
+    wall = time.perf_counter() - t0
+    report = build_report(result, file_hash(path), str(path), versions(),
+                          {"read_s": read_s, "frontier_wall_s": wall, "workers": opts.workers})
+    report.summary["status"] = overall_status(result)
+    return report, result
+
+
+def main() -> None:  # console script entry
+    app()

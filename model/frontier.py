@@ -1,0 +1,322 @@
+"""The cost-versus-risk frontier by the epsilon-constraint method, AUGMECON2 style (DESIGN.md §4).
+
+1. Both ends, each lexicographic: min cost then min risk at that cost; min risk then min cost at
+   that risk.
+2. ``points - 2`` risk limits evenly spaced strictly between the ends' risks; each minimises cost
+   minus a small reward for slack in the risk limit, so no weakly dominated point is returned.
+3. Interior points change only mutable parameters of one persistent model per worker process.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+import multiprocessing
+
+import pyomo.environ as pyo
+
+from .build import build_model
+from .build.objective import NO_LIMIT
+from .case.case import Case
+from .results.metrics import risk_metrics
+from .results.tables import Plan, extract_plan
+from .solve import PersistentHighs, SolveOutcome
+
+SLACK_REWARD = 1e-5  # AUGMECON2's delta: reward per unit of (slack / risk range), in cost-range units
+LEX_REL_TOL = 1e-10  # how far a lexicographic second stage may move the first stage's optimum
+PARALLEL_MIN_COLUMNS = 20_000  # below this, a worker process costs more than it saves
+
+
+class NoSolution(Exception):
+    """The model is infeasible, or no solution was found in time."""
+
+    def __init__(self, message: str, status: str):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Point:
+    point: int
+    kind: str  # min_cost, interior, min_risk, single
+    risk_limit: float | None
+    outcome: SolveOutcome
+    plan: Plan | None
+    seconds: float
+
+    @property
+    def risk(self) -> float | None:
+        return None if self.plan is None else self.plan.extras["risk"]
+
+
+@dataclass
+class SolveOptions:
+    time_limit_s: float
+    mip_gap: float
+    threads: int | None = None
+    workers: int = 1
+    solver_log: str | None = None
+
+
+@dataclass
+class FrontierResult:
+    case: Case
+    risk_measure: str
+    points: list[Point]
+    options: SolveOptions
+    timings: dict = field(default_factory=dict)
+    model_size: dict = field(default_factory=dict)
+
+
+def model_size(m: pyo.ConcreteModel) -> dict:
+    n_vars = sum(len(v) for v in m.component_objects(pyo.Var, active=True))
+    n_bin = sum(1 for v in m.component_data_objects(pyo.Var) if v.is_binary())
+    n_cons = sum(len(c) for c in m.component_objects(pyo.Constraint, active=True))
+    return {"columns": n_vars, "binaries": n_bin, "rows": n_cons}
+
+
+class FrontierModel:
+    """One built model with its solver, and the stages of a frontier on it."""
+
+    def __init__(self, case: Case, measure: str, options: SolveOptions, log_suffix: str = ""):
+        self.case = case
+        self.measure = measure
+        self.options = options
+        t0 = time.perf_counter()
+        self.model = build_model(case, measure)
+        self.build_seconds = time.perf_counter() - t0
+        log = options.solver_log + log_suffix if options.solver_log else None
+        self.solver = PersistentHighs(self.model, options.time_limit_s, options.mip_gap, options.threads, log)
+
+    # ------------------------------------------------------------------ parameter settings
+    def _set(self, cost_weight=1.0, risk_weight=0.0, slack_reward=0.0, risk_limit=NO_LIMIT,
+             cost_limit=NO_LIMIT * 1e3, exposure_ratio=0.0):
+        m = self.model
+        m.cost_weight.set_value(cost_weight)
+        m.risk_weight.set_value(risk_weight)
+        m.slack_reward.set_value(slack_reward)
+        m.risk_limit.set_value(risk_limit)
+        m.cost_limit.set_value(cost_limit)
+        if self.measure == "exposure":
+            m.exposure_ratio.set_value(exposure_ratio)
+
+    def _solve(self, what: str) -> SolveOutcome:
+        outcome = self.solver.solve()
+        if not outcome.has_solution:
+            raise NoSolution(f"{what}: no solution ({outcome.status})", outcome.status)
+        return outcome
+
+    def _plan(self) -> Plan:
+        plan = extract_plan(self.model)
+        plan.extras["risk"] = plan.metrics[self.measure]
+        return plan
+
+    @staticmethod
+    def _worst(outcomes: list[SolveOutcome]) -> SolveOutcome:
+        """Report a multi-stage point by its weakest stage (status, gap), summing the time."""
+        gaps = [o.gap for o in outcomes if o.gap is not None]
+        status = next((o.status for o in outcomes if o.status != "optimal"), "optimal")
+        last = outcomes[-1]
+        return SolveOutcome(status, True, last.objective, last.bound, max(gaps) if gaps else None,
+                            sum(o.seconds for o in outcomes))
+
+    # ------------------------------------------------------------------ stages
+    def min_cost(self, risk_limit: float | None = None) -> tuple[SolveOutcome, Plan]:
+        """Min expected cost (within an optional risk limit), then min risk at that cost."""
+        limit = NO_LIMIT if risk_limit is None else risk_limit
+        self._set(risk_limit=limit)
+        first = self._solve("min cost")
+        cost = pyo.value(self.model.expected_cost)
+        first_risk = self._risk_now()
+        snapshot = self._snapshot()
+        outcomes = [first]
+        if self.measure == "exposure":
+            # lexicographic on a ratio: tighten the linear limit to the plan's exposure
+            outcomes.append(self._min_exposure(cost_limit=cost + LEX_REL_TOL * max(1.0, abs(cost)), limit=limit))
+        else:
+            self._set(cost_weight=0.0, risk_weight=1.0, risk_limit=limit,
+                      cost_limit=cost + LEX_REL_TOL * max(1.0, abs(cost)))
+            outcomes.append(self._solve("min risk at min cost"))
+        if self._risk_now() >= first_risk - 1e-9 * max(1.0, abs(first_risk)):
+            self._restore(snapshot)  # no risk gained: keep the exact min-cost solution
+        plan = self._plan()
+        self._set()
+        return self._worst(outcomes), plan
+
+    def _risk_now(self) -> float:
+        """The true value of the risk measure for the loaded solution (not the solver's bound)."""
+        m = self.model
+        case = self.case
+        costs = {s: pyo.value(m.scenario_cost[s]) for s in case.scenarios}
+        shares = {s: pyo.value(m.unmet_share[s]) for s in case.scenarios}
+        probs = {s: sc.probability for s, sc in case.scenarios.items()}
+        return risk_metrics(costs, shares, probs, case.settings.cvar_alpha, pyo.value(m.spend_controlled),
+                            pyo.value(m.spend_total))[self.measure]
+
+    def _snapshot(self) -> list:
+        return [(v, v.value) for v in self.model.component_data_objects(pyo.Var)]
+
+    @staticmethod
+    def _restore(snapshot) -> None:
+        for v, value in snapshot:
+            v.set_value(value, skip_validation=True)
+
+    def _min_exposure(self, cost_limit: float, limit: float = NO_LIMIT) -> SolveOutcome:
+        """Dinkelbach steps: min controlled - ratio x total, ratio <- controlled / total, until 0."""
+        m = self.model
+        ratio = 0.0
+        outcomes = []
+        for _ in range(30):
+            self._set(cost_weight=0.0, risk_weight=1.0, risk_limit=limit, cost_limit=cost_limit,
+                      exposure_ratio=ratio)
+            outcomes.append(self._solve("min exposure"))
+            controlled, total = pyo.value(m.spend_controlled), pyo.value(m.spend_total)
+            if total <= 1e-9 or controlled - ratio * total >= -1e-9 * max(1.0, total):
+                break
+            ratio = controlled / total
+        self._last_exposure = ratio if total > 1e-9 else 0.0
+        return self._worst(outcomes)
+
+    def min_risk(self) -> tuple[SolveOutcome, Plan, float]:
+        """Min risk, then min expected cost at that risk. Returns the minimal risk too."""
+        outcomes = []
+        if self.measure == "exposure":
+            outcomes.append(self._min_exposure(cost_limit=NO_LIMIT * 1e3))
+            best = self._last_exposure
+            limit = best + 1e-9
+        else:
+            self._set(cost_weight=0.0, risk_weight=1.0)
+            outcomes.append(self._solve("min risk"))
+            best = pyo.value(self.model.risk)
+            limit = best + LEX_REL_TOL * max(1.0, abs(best))
+        self._set(risk_limit=limit)
+        outcomes.append(self._solve("min cost at min risk"))
+        plan = self._plan()
+        self._set()
+        return self._worst(outcomes), plan, best
+
+    def epsilon_point(self, limit: float, reward: float) -> tuple[SolveOutcome, Plan]:
+        """Min cost - reward x slack subject to risk + slack = limit (AUGMECON2)."""
+        self._set(risk_limit=limit, slack_reward=reward)
+        outcome = self._solve(f"risk limit {limit:.6g}")
+        plan = self._plan()
+        self._set()
+        return outcome, plan
+
+
+def _interior_worker(case: Case, measure: str, options: SolveOptions, jobs: list[tuple[int, float]],
+                     reward: float, log_suffix: str) -> list[tuple[int, float, SolveOutcome | None, Plan | None, float]]:
+    fm = FrontierModel(case, measure, options, log_suffix)
+    out = []
+    for number, limit in jobs:
+        t0 = time.perf_counter()
+        try:
+            outcome, plan = fm.epsilon_point(limit, reward)
+        except NoSolution as exc:
+            outcome, plan = SolveOutcome(exc.status, False, None, None, None, time.perf_counter() - t0), None
+        out.append((number, limit, outcome, plan, time.perf_counter() - t0))
+    return out
+
+
+def frontier_limits(risk_high: float, risk_low: float, points: int) -> list[float]:
+    """points risk limits from the min-cost end's risk down to the min-risk end's, evenly spaced."""
+    if points <= 1:
+        return [risk_high]
+    step = (risk_high - risk_low) / (points - 1)
+    return [risk_high - k * step for k in range(points)]
+
+
+def run_frontier(case: Case, points: int | None = None, measure: str | None = None,
+                 options: SolveOptions | None = None, progress=None) -> FrontierResult:
+    """The whole frontier; ``progress(done, total, point)`` is called after each point."""
+    measure = measure or case.settings.risk_measure
+    points = points or case.settings.frontier_points
+    options = options or SolveOptions(case.settings.time_limit_s, case.settings.mip_gap)
+    timings = {}
+    fm = FrontierModel(case, measure, options)
+    timings["build_s"] = fm.build_seconds
+    size = model_size(fm.model)
+    result_points: list[Point] = []
+
+    def done(p: Point):
+        result_points.append(p)
+        if progress:
+            progress(len(result_points), points, p)
+
+    t0 = time.perf_counter()
+    outcome, plan = fm.min_cost()
+    done(Point(1, "min_cost", None, outcome, plan, time.perf_counter() - t0))
+    if points == 1:
+        return FrontierResult(case, measure, result_points, options, timings, size)
+    t0 = time.perf_counter()
+    outcome_r, plan_r, best_risk = fm.min_risk()
+    end_risk = Point(points, "min_risk", None, outcome_r, plan_r, time.perf_counter() - t0)
+    risk_high = plan.extras["risk"]
+    risk_low = min(plan_r.extras["risk"], risk_high)
+    limits = frontier_limits(risk_high, risk_low, points)
+    result_points[0].risk_limit = limits[0]
+    end_risk.risk_limit = limits[-1]
+    cost_range = max(plan_r.expected_cost - plan.expected_cost, 1e-9 * max(1.0, abs(plan.expected_cost)))
+    risk_range = max(risk_high - risk_low, 1e-12)
+    reward = SLACK_REWARD * cost_range / risk_range
+    if measure == "exposure":  # the slack is in spend units there
+        reward = SLACK_REWARD * cost_range / max(1.0, pyo.value(fm.model.spend_total) or 1.0) / risk_range
+    jobs = [(k + 1, limits[k]) for k in range(1, points - 1)]
+    workers = max(1, min(options.workers, len(jobs)))
+    interior = []
+    if workers > 1 and size["columns"] >= PARALLEL_MIN_COLUMNS:
+        chunks = [jobs[i::workers] for i in range(workers)]  # chunk 0 stays in this process
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx) as pool:
+            futures = [pool.submit(_interior_worker, case, measure, options, chunk, reward, f".w{i}")
+                       for i, chunk in enumerate(chunks[1:], start=1)]
+            for number, limit in chunks[0]:
+                interior.extend(_run_local(fm, number, limit, reward, done))
+            for fut in futures:
+                for number, limit, outcome_i, plan_i, secs in fut.result():
+                    p = _point(number, limit, outcome_i, plan_i, secs)
+                    interior.append(p)
+                    done(p)
+    else:
+        for number, limit in jobs:
+            interior.extend(_run_local(fm, number, limit, reward, done))
+    done(end_risk)
+    ordered = sorted(result_points, key=lambda p: p.point)
+    timings["solve_s"] = sum(p.seconds for p in ordered)
+    return FrontierResult(case, measure, ordered, options, timings, size)
+
+
+def _point(number, limit, outcome, plan, seconds) -> Point:
+    if outcome is None:
+        outcome = SolveOutcome("error", False, None, None, None, seconds)
+    return Point(number, "interior", limit, outcome, plan, seconds)
+
+
+def _run_local(fm: FrontierModel, number: int, limit: float, reward: float, done) -> list[Point]:
+    t0 = time.perf_counter()
+    try:
+        outcome, plan = fm.epsilon_point(limit, reward)
+    except NoSolution as exc:
+        outcome, plan = SolveOutcome(exc.status, False, None, None, None, time.perf_counter() - t0), None
+    p = _point(number, limit, outcome, plan, time.perf_counter() - t0)
+    done(p)
+    return [p]
+
+
+def solve_single(case: Case, max_risk: float | None = None, measure: str | None = None,
+                 options: SolveOptions | None = None) -> FrontierResult:
+    """One plan: min expected cost (within --max-risk if given), then min risk at that cost."""
+    measure = measure or case.settings.risk_measure
+    options = options or SolveOptions(case.settings.time_limit_s, case.settings.mip_gap)
+    fm = FrontierModel(case, measure, options)
+    t0 = time.perf_counter()
+    outcome, plan = fm.min_cost(max_risk)
+    point = Point(1, "single", max_risk, outcome, plan, time.perf_counter() - t0)
+    return FrontierResult(case, measure, [point], options, {"build_s": fm.build_seconds,
+                                                             "solve_s": point.seconds}, model_size(fm.model))
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)

@@ -1,0 +1,154 @@
+"""A frontier run as report tables: the frontier rows, efficiency marks, the knee point, and the
+per-point decision tables with a ``point`` column. Pure pandas: no Pyomo, no files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .metrics import RISK_COLUMNS
+
+FRONTIER_COLUMNS = ["point", "kind", "risk_limit", "expected_cost", "risk", *RISK_COLUMNS, "mip_gap",
+                    "solve_seconds", "status", "efficient", "note", "suppliers", "stockpile_value",
+                    "contracted_offers", "built_processes"]
+COST_TOL_REL = 1e-7
+RISK_TOL = 1e-7
+
+
+@dataclass
+class Report:
+    """Everything a results workbook shows, as tables."""
+    case_name: str
+    risk_measure: str
+    currency: str
+    frontier: pd.DataFrame
+    tables: dict[str, pd.DataFrame]  # suppliers, processes, routes, stockpile, shortfall, scenarios
+    knee_point: int | None
+    knee_text: str
+    summary: dict = field(default_factory=dict)
+    run_info: dict = field(default_factory=dict)
+
+
+def mark_efficiency(frontier: pd.DataFrame) -> pd.DataFrame:
+    """efficient = no where another point is as good on both axes and better on one (dominated), or
+    where an earlier point has the same cost and risk (duplicate); the note says which."""
+    df = frontier.copy()
+    eff, notes = [], []
+    rows = df.to_dict("records")
+    for i, r in enumerate(rows):
+        if r["expected_cost"] is None or pd.isna(r["expected_cost"]):
+            eff.append("no")
+            notes.append("no solution")
+            continue
+        note = ""
+        for j, o in enumerate(rows):
+            if j == i or o["expected_cost"] is None or pd.isna(o["expected_cost"]):
+                continue
+            tol_c = COST_TOL_REL * max(1.0, abs(r["expected_cost"]))
+            tol_r = RISK_TOL * max(1.0, abs(r["risk"]))
+            c_le = o["expected_cost"] <= r["expected_cost"] + tol_c
+            r_le = o["risk"] <= r["risk"] + tol_r
+            c_lt = o["expected_cost"] < r["expected_cost"] - tol_c
+            r_lt = o["risk"] < r["risk"] - tol_r
+            if c_le and r_le and (c_lt or r_lt):
+                note = f"dominated by point {o['point']}"
+                break
+            if c_le and r_le and j < i:
+                note = f"duplicate of point {o['point']}"
+                break
+        eff.append("no" if note else "yes")
+        notes.append(note)
+    df["efficient"] = eff
+    df["note"] = notes
+    return df
+
+
+def knee_point(frontier: pd.DataFrame) -> int | None:
+    """The efficient point farthest from the straight line between the frontier's two ends, with
+    cost and risk each scaled to 0..1: where extra spending stops buying much risk reduction."""
+    eff = frontier[frontier["efficient"] == "yes"].dropna(subset=["expected_cost", "risk"])
+    if eff.empty:
+        return None
+    if len(eff) < 3:
+        return int(eff.sort_values(["expected_cost", "risk"]).iloc[0]["point"])
+    c0, c1 = eff["expected_cost"].min(), eff["expected_cost"].max()
+    r0, r1 = eff["risk"].min(), eff["risk"].max()
+    if c1 - c0 <= 0 or r1 - r0 <= 0:
+        return int(eff.sort_values(["expected_cost", "risk"]).iloc[0]["point"])
+    x = (eff["expected_cost"] - c0) / (c1 - c0)
+    y = (eff["risk"] - r0) / (r1 - r0)
+    # chord from (0, 1) (cheapest, riskiest) to (1, 0): distance of points below it, x + y - 1 < 0
+    distance = (1.0 - x - y)
+    best = distance.idxmax()
+    if distance[best] <= 1e-9:
+        return int(eff.sort_values(["expected_cost", "risk"]).iloc[0]["point"])
+    return int(eff.loc[best, "point"])
+
+
+def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.DataFrame, currency: str) -> str:
+    """The plan of one point in words: suppliers, builds, stockpile, routes."""
+    row = frontier[frontier["point"] == point].iloc[0]
+    sup = tables["suppliers"]
+    sup = sup[(sup["point"] == point) & ((sup["contracted"] == "yes") | (sup["volume"] > 0))]
+    parts = [f"Point {point}: expected cost {row['expected_cost']:,.0f} {currency}, risk {row['risk']:.4g}."]
+    if len(sup):
+        items = [f"{r.offer} ({r.owner}, {r.material}, {r.origin_group}, {r.share:.0%} of {r.material})"
+                 for r in sup.itertuples()]
+        parts.append("Buys from " + "; ".join(items) + ".")
+    quals = sup[sup["qualification_started"] == "yes"]["offer"].tolist() if len(sup) else []
+    if quals:
+        parts.append("Qualifies " + ", ".join(quals) + ".")
+    procs = tables["processes"]
+    built = procs[(procs["point"] == point) & (procs["built"] == "yes")]["process"].tolist()
+    if built:
+        parts.append("Builds " + ", ".join(built) + ".")
+    parts.append(f"Strategic stockpile worth {row['stockpile_value']:,.0f} {currency}.")
+    routes = tables["routes"]
+    ships = routes[(routes["point"] == point) & (routes["kind"] == "shipment") & (routes["nominal"] == "yes")]
+    if len(ships):
+        top = ships.groupby("route")["quantity"].sum().sort_values(ascending=False).head(4)
+        parts.append("Main lanes (nominal): " + ", ".join(f"{k} {v:,.0f}" for k, v in top.items()) + ".")
+    return " ".join(parts)
+
+
+def build_report(result, input_hash: str = "", input_path: str = "", versions: dict | None = None,
+                 timings: dict | None = None) -> Report:
+    """Turn a FrontierResult into report tables."""
+    case = result.case
+    nominal = case.nominal_scenario
+    rows = []
+    tables: dict[str, list[pd.DataFrame]] = {k: [] for k in
+                                             ("suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios")}
+    for p in result.points:
+        plan = p.plan
+        row = {"point": p.point, "kind": p.kind, "risk_limit": p.risk_limit, "status": p.outcome.status,
+               "mip_gap": p.outcome.gap, "solve_seconds": round(p.seconds, 3)}
+        if plan is not None:
+            row.update({"expected_cost": plan.expected_cost, "risk": plan.metrics[result.risk_measure],
+                        **plan.metrics, "suppliers": plan.n_suppliers,
+                        "stockpile_value": plan.extras["stockpile_value"],
+                        "contracted_offers": ", ".join(plan.suppliers.loc[plan.suppliers["contracted"] == "yes", "offer"]),
+                        "built_processes": ", ".join(plan.processes.loc[plan.processes["built"] == "yes", "process"])})
+            for name in tables:
+                df = getattr(plan, name).copy()
+                df.insert(0, "point", p.point)
+                if name == "routes":
+                    df["nominal"] = (df["scenario"] == nominal).map({True: "yes", False: "no"})
+                tables[name].append(df)
+        else:
+            row.update({"expected_cost": None, "risk": None, **{c: None for c in RISK_COLUMNS}})
+        rows.append(row)
+    frontier = pd.DataFrame(rows)
+    for col in FRONTIER_COLUMNS:
+        if col not in frontier.columns:
+            frontier[col] = None
+    frontier = mark_efficiency(frontier[FRONTIER_COLUMNS])
+    joined = {k: (pd.concat(v, ignore_index=True) if v else pd.DataFrame()) for k, v in tables.items()}
+    knee = knee_point(frontier) if len(frontier) > 1 else (int(frontier.iloc[0]["point"]) if frontier["expected_cost"].notna().any() else None)
+    text = describe_plan(knee, joined, frontier, case.settings.currency) if knee is not None else "no solution"
+    return Report(case_name=case.settings.case_name, risk_measure=result.risk_measure,
+                  currency=case.settings.currency, frontier=frontier, tables=joined, knee_point=knee,
+                  knee_text=text, summary={}, run_info={"input_file": input_path, "input_sha256": input_hash,
+                                                        **(versions or {}), **result.timings, **(timings or {}),
+                                                        **{f"model_{k}": v for k, v in result.model_size.items()}})

@@ -1,0 +1,296 @@
+"""Hand-derived optima on tiny cases, one per mechanism (objective to 1e-6 and the decisions).
+
+The base case (tests/smallcases.py): material X, demand 10 per period at our plant in JP (penalty
+100/unit), bought from SUP_CN (price 10, origin group CN) or SUP_AU (price 15, free), capacity 100
+each, free lanes with no lead time. Base optimum: everything from China, 10 x 10 per period.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from model.frontier import solve_single
+from smallcases import base_rows, case_from
+
+
+def solve(rows, tmp_path, **kw):
+    case = case_from(rows, tmp_path)
+    result = solve_single(case, **kw)
+    point = result.points[0]
+    assert point.outcome.status == "optimal"
+    return point.plan
+
+
+def volume(plan, offer):
+    return float(plan.suppliers.set_index("offer").loc[offer, "volume"])
+
+
+def bought_in(plan, offer, period):
+    r = plan.routes
+    sel = r[(r["kind"] == "purchase") & (r["route"] == offer) & (r["period"] == period)
+            & (r["scenario"] == r["scenario"].iloc[0])]
+    return float(sel["quantity"].sum())
+
+
+def add_rule(rows, **kw):
+    rule = {"rule": "R1", "issuer": "CN", "materials": "X", "kind": "ban", "status": "in_force"}
+    rule.update(kw)
+    rows["controls"].append(rule)
+    return rows
+
+
+def test_base_case_buys_the_cheapest(tmp_path):
+    plan = solve(base_rows(), tmp_path)
+    assert plan.expected_cost == pytest.approx(200, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(20)
+
+
+def test_ban_forces_a_second_source(tmp_path):
+    """CN bans X to JP: all 20 units come from Australia at 15."""
+    rows = add_rule(base_rows(), to_countries="JP")
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(300, abs=1e-6)
+    assert volume(plan, "O_AU") == pytest.approx(20)
+    assert volume(plan, "O_CN") == pytest.approx(0)
+
+
+def test_ban_to_another_country_changes_nothing(tmp_path):
+    rows = add_rule(base_rows(), to_countries="US")
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(200, abs=1e-6)
+
+
+def test_entity_ban_names_the_owner(tmp_path):
+    rows = add_rule(base_rows(), to_owners="Us")
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(300, abs=1e-6)
+
+
+def _licence_rows(lead):
+    rows = base_rows(periods=4)
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "holding_cost_per_period": 1}]
+    return add_rule(rows, kind="licence", licence_lead_time=lead, start_period=3, to_countries="*")
+
+
+def test_licence_lead_time_forces_a_stockpile(tmp_path):
+    """Licence from period 3, two periods of review: no Chinese X in periods 3-4. Pre-buying in
+    period 2 costs 10 + 1 (hold one period) for period 3 and 10 + 2 for period 4, below AU's 15:
+    100 + 300 + holding 20 + 10 = 430, with 20 units in stock at the end of period 2."""
+    plan = solve(_licence_rows(2), tmp_path)
+    assert plan.expected_cost == pytest.approx(430, abs=1e-6)
+    assert bought_in(plan, "O_CN", 2) == pytest.approx(30)
+    stock = plan.stockpile.set_index("period")["level"]
+    assert stock[2] == pytest.approx(20) and stock[3] == pytest.approx(10)
+
+
+def test_licence_after_review_allows_flows(tmp_path):
+    """One period of review: only period 3 is blocked: 100 + 200 + 10 holding + 100 = 410."""
+    plan = solve(_licence_rows(1), tmp_path)
+    assert plan.expected_cost == pytest.approx(410, abs=1e-6)
+
+
+def test_licence_with_quota_caps_flows_after_review(tmp_path):
+    """Licence in force from period 1, no review time, 4 units per period licensed: 4 CN + 6 AU."""
+    rows = add_rule(base_rows(), kind="licence", licence_lead_time=0, quota_per_period=4)
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(2 * (40 + 90), abs=1e-6)
+
+
+def test_quota_caps_covered_flows(tmp_path):
+    rows = add_rule(base_rows(), kind="quota", quota_per_period=4, to_countries="*")
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(260, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(8)
+
+
+def _processing_rows(extraterritorial):
+    """X (oxide) is turned into Y (metal) in Malaysia, then Y goes to our plant in Japan."""
+    rows = base_rows()
+    rows["materials"].append({"material": "Y", "stage": "metal"})
+    rows["sites"].append({"site": "PROC_MY", "country": "MY", "owner": "MyCo", "role": "processor"})
+    rows["processes"] = [{"process": "P_MY", "site": "PROC_MY", "output": "Y", "capacity_per_period": 100}]
+    rows["process_inputs"] = [{"process": "P_MY", "input": "X", "per_unit_output": 1}]
+    rows["lanes"] = [{"from_site": "SUP_CN", "to_site": "PROC_MY", "materials": "X"},
+                     {"from_site": "SUP_AU", "to_site": "PROC_MY", "materials": "X"},
+                     {"from_site": "PROC_MY", "to_site": "PLANT", "materials": "Y"}]
+    rows["demand"] = [{"site": "PLANT", "material": "Y", "period": "*", "quantity": 10, "shortfall_penalty": 100}]
+    return add_rule(rows, materials="Y", to_countries="JP", extraterritorial="yes" if extraterritorial else "no")
+
+
+def test_extraterritorial_ban_follows_origin_through_processing(tmp_path):
+    """Chinese X refined in Malaysia stays Chinese-origin: the extraterritorial ban on Y to Japan
+    stops it, so the X comes from Australia: 20 x 15 = 300."""
+    plan = solve(_processing_rows(True), tmp_path)
+    assert plan.expected_cost == pytest.approx(300, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(0)
+    made = plan.routes[plan.routes["kind"] == "production"]
+    assert "CN" not in set(made["origin_group"])
+
+
+def test_same_ban_without_extraterritorial_reach_covers_less(tmp_path):
+    """Without extraterritorial reach the rule covers only flows leaving China: Y ships from MY."""
+    plan = solve(_processing_rows(False), tmp_path)
+    assert plan.expected_cost == pytest.approx(200, abs=1e-6)
+    made = plan.routes[plan.routes["kind"] == "production"]
+    assert set(made["origin_group"]) == {"CN"}  # processed in MY, still Chinese-origin
+
+
+def test_defence_demand_accepts_only_clean_origin(tmp_path):
+    """5 units per period with max_origin_group = free must be Australian: 2 x (100 + 75) = 350."""
+    rows = base_rows()
+    rows["demand"].append({"site": "PLANT", "material": "X", "period": "*", "quantity": 5,
+                           "shortfall_penalty": 100, "max_origin_group": "free"})
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(350, abs=1e-6)
+    assert volume(plan, "O_AU") == pytest.approx(10)
+
+
+def _build_rows(technology_ban=False):
+    rows = base_rows(periods=4)
+    rows["materials"].append({"material": "Y", "stage": "magnet"})
+    rows["offers"].append({"offer": "O_Y", "site": "SUP_AU", "material": "Y", "price": 40, "capacity_per_period": 100})
+    rows["lanes"][1]["materials"] = "X, Y"
+    rows["processes"] = [{"process": "P_NEW", "site": "PLANT", "output": "Y", "capacity_per_period": 100,
+                          "exists": "no", "build_cost": 50, "build_periods": 2, "technology": "sintering",
+                          "technology_origin": "CN"}]
+    rows["process_inputs"] = [{"process": "P_NEW", "input": "X", "per_unit_output": 1}]
+    rows["demand"] = [{"site": "PLANT", "material": "Y", "period": "*", "quantity": 10, "shortfall_penalty": 100}]
+    rows["offers"] = [o for o in rows["offers"] if o["offer"] != "O_CN"]
+    if technology_ban:
+        add_rule(rows, rule="TECH", technologies="sintering", materials="")
+    return rows
+
+
+def test_process_must_be_built_and_waits_build_periods(tmp_path):
+    """Y bought at 40 in periods 1-2; the plant (build 50, 2 periods) makes Y from X at 15 from
+    period 3: 800 + 50 + 300 = 1150."""
+    plan = solve(_build_rows(), tmp_path)
+    assert plan.expected_cost == pytest.approx(1150, abs=1e-6)
+    assert plan.processes.set_index("process").loc["P_NEW", "built"] == "yes"
+    made = plan.routes[plan.routes["kind"] == "production"]
+    assert sorted(made["period"]) == [3, 4]
+
+
+def test_technology_ban_in_force_forbids_the_build(tmp_path):
+    plan = solve(_build_rows(technology_ban=True), tmp_path)
+    assert plan.expected_cost == pytest.approx(1600, abs=1e-6)
+    assert plan.processes.set_index("process").loc["P_NEW", "built"] == "no"
+
+
+def test_qualification_delay(tmp_path):
+    """AU at 5 needs 2 periods of qualification (cost 20): CN in periods 1-2, AU in 3-4."""
+    rows = base_rows(periods=4)
+    rows["offers"][1].update({"price": 5, "qualified": "no", "qualification_periods": 2, "qualification_cost": 20})
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(200 + 100 + 20, abs=1e-6)
+    assert bought_in(plan, "O_AU", 2) == 0 and bought_in(plan, "O_AU", 3) == pytest.approx(10)
+    assert plan.suppliers.set_index("offer").loc["O_AU", "qualification_started"] == "yes"
+
+
+def _one_scenario_with(event):
+    rows = base_rows()
+    rows["scenarios"] = [{"scenario": "S1", "probability": 1}]
+    rows["scenario_events"] = [dict(scenario="S1", **event)]
+    return rows
+
+
+def test_outage_removes_capacity(tmp_path):
+    rows = _one_scenario_with({"event": "outage", "target": "SUP_CN", "start_period": 2, "duration": 1})
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(100 + 150, abs=1e-6)
+
+
+def test_partial_lane_outage(tmp_path):
+    rows = base_rows()
+    rows["lanes"][0]["capacity_per_period"] = 10
+    rows["scenarios"] = [{"scenario": "S1", "probability": 1}]
+    rows["scenario_events"] = [{"scenario": "S1", "event": "outage", "target": "SUP_CN>PLANT",
+                                "start_period": 1, "factor": 0.4}]
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(2 * (40 + 90), abs=1e-6)
+
+
+def test_price_shock(tmp_path):
+    rows = _one_scenario_with({"event": "price", "target": "CN", "start_period": 2, "factor": 1.2})
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(100 + 120, abs=1e-6)
+
+
+def _two_worlds(notice):
+    """A (p 0.5): nothing happens. B (p 0.5): China bans X from period 2. Holding costs 3."""
+    rows = base_rows()
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "holding_cost_per_period": 3}]
+    add_rule(rows, status="scenario", to_countries="*")
+    rows["scenarios"] = [{"scenario": "A", "probability": 0.5}, {"scenario": "B", "probability": 0.5}]
+    rows["scenario_events"] = [{"scenario": "B", "event": "rule", "target": "R1", "start_period": 2, "notice": notice}]
+    return rows
+
+
+def test_non_anticipativity_forbids_prebuying_only_in_the_bad_world(tmp_path):
+    """Without notice, period 1 cannot differ between A and B. Pre-buying in both costs
+    200 + 30 = 230 in each; not pre-buying costs 200 (A) and 250 (B): expected 225 wins.
+    A clairvoyant plan would pre-buy only in B (expected 215): not allowed."""
+    plan = solve(_two_worlds(notice=0), tmp_path)
+    assert plan.expected_cost == pytest.approx(225, abs=1e-6)
+    assert plan.stockpile["level"].max() == pytest.approx(0, abs=1e-6)
+
+
+def test_notice_lets_the_plan_prepare(tmp_path):
+    """With one period of notice B is known in period 1 and pre-buys: 0.5 x 200 + 0.5 x 230."""
+    plan = solve(_two_worlds(notice=1), tmp_path)
+    assert plan.expected_cost == pytest.approx(215, abs=1e-6)
+
+
+def test_min_suppliers(tmp_path):
+    rows = base_rows()
+    rows["offers"][1]["fixed_cost"] = 7
+    rows["policies"] = [{"policy": "min_suppliers", "material": "X", "value": 2}]
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(207, abs=1e-6)
+    assert set(plan.suppliers.query("contracted == 'yes'")["offer"]) == {"O_CN", "O_AU"}
+
+
+def test_max_suppliers(tmp_path):
+    """China bans X from period 2. Two suppliers: 100 + 150 = 250; one: Australia only, 300."""
+    rows = add_rule(base_rows(), start_period=2)
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(250, abs=1e-6)
+    rows["policies"] = [{"policy": "max_suppliers", "material": "X", "value": 1}]
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(300, abs=1e-6)
+
+
+def test_max_share_origin_and_supplier(tmp_path):
+    rows = base_rows()
+    rows["policies"] = [{"policy": "max_share_origin", "material": "X", "target": "CN", "value": 0.25}]
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(5 * 10 + 15 * 15, abs=1e-6)
+    rows["policies"] = [{"policy": "max_share_supplier", "material": "*", "value": 0.6}]
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(12 * 10 + 8 * 15, abs=1e-6)
+
+
+def test_take_or_pay_minimum_is_paid(tmp_path):
+    """CN contract with a minimum of 15 per period: 2 x 150 = 300, still below Australia at 16."""
+    rows = base_rows()
+    rows["offers"][0]["min_per_period"] = 15
+    rows["offers"][1]["price"] = 16
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(300, abs=1e-6)
+    rows["offers"][1]["price"] = 14
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(280, abs=1e-6)
+
+
+def test_lane_lead_time_and_capacity(tmp_path):
+    """The CN lane takes a period: period 1 demand comes from Australia (or falls short)."""
+    rows = base_rows()
+    rows["lanes"][0]["lead_time"] = 1
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(150 + 100, abs=1e-6)
+    rows["lanes"][0].update({"lead_time": 0, "capacity_per_period": 6})
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(2 * (60 + 60), abs=1e-6)
+
+
+def test_end_stock_defaults_to_initial_stock(tmp_path):
+    rows = base_rows()
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "initial_stock": 5, "initial_origin_group": "CN"}]
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(200, abs=1e-6)
+    rows["inventory"][0]["end_stock_min"] = 0
+    assert solve(rows, tmp_path).expected_cost == pytest.approx(150, abs=1e-6)
+
+
+def test_shortfall_when_nothing_can_be_bought(tmp_path):
+    rows = add_rule(base_rows(), to_countries="*")
+    rows["offers"] = rows["offers"][:1]
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(2000, abs=1e-6)
+    assert plan.metrics["expected_shortfall"] == pytest.approx(1.0)
