@@ -11,8 +11,8 @@ from .index import CaseIndex
 
 def build_model(case: Case, risk_measure: str | None = None, skip: tuple[str, ...] = ()) -> pyo.ConcreteModel:
     """The whole MILP for a case. ``skip`` names constraint families to leave out (tests use it to
-    show that each family matters)."""
-    ix = CaseIndex(case)
+    show that each family matters); "non_anticipativity" there gives every scenario its own node."""
+    ix = CaseIndex(case, non_anticipative="non_anticipativity" not in skip)
     m = pyo.ConcreteModel(name=case.settings.case_name)
     m._index = ix
     m._risk_measure = risk_measure or case.settings.risk_measure

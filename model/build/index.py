@@ -27,8 +27,9 @@ class RuleLimit:
 class CaseIndex:
     """Derived, read-only facts about a case that the model builder needs."""
 
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, non_anticipative: bool = True):
         self.case = case
+        self.non_anticipative = non_anticipative
         self.T = case.settings.periods
         self.rank = {g: i for i, g in enumerate(case.groups)}
 
@@ -45,6 +46,8 @@ class CaseIndex:
         for e in self.case.events:
             events_by_scenario[e.scenario].append(e)
         out = {}
+        if not self.non_anticipative:  # clairvoyant: every scenario its own node (tests only)
+            return {(t, s): s for t in self.case.periods for s in self.case.scenarios}
         for t in self.case.periods:
             reps: dict[frozenset, str] = {}
             for s in self.case.scenarios:
