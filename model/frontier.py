@@ -185,7 +185,7 @@ class FrontierModel:
         if self.measure == "exposure":
             outcomes.append(self._min_exposure(cost_limit=NO_LIMIT * 1e3))
             best = self._last_exposure
-            limit = best + 1e-9
+            limit = best  # the Dinkelbach solution meets it exactly
         else:
             self._set(cost_weight=0.0, risk_weight=1.0)
             outcomes.append(self._solve("min risk"))
