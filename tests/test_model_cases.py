@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from model.frontier import solve_single
+from model.results.checker import check_plan
 from smallcases import base_rows, case_from
 
 
@@ -18,6 +19,7 @@ def solve(rows, tmp_path, **kw):
     result = solve_single(case, **kw)
     point = result.points[0]
     assert point.outcome.status == "optimal"
+    assert check_plan(case, point.plan) == []  # every hand case also passes the independent checker
     return point.plan
 
 
@@ -294,3 +296,18 @@ def test_shortfall_when_nothing_can_be_bought(tmp_path):
     plan = solve(rows, tmp_path)
     assert plan.expected_cost == pytest.approx(2000, abs=1e-6)
     assert plan.metrics["expected_shortfall"] == pytest.approx(1.0)
+
+
+def test_checker_catches_a_tampered_plan(tmp_path):
+    rows = add_rule(base_rows(), to_countries="JP")
+    case = case_from(rows, tmp_path)
+    plan = solve_single(case).points[0].plan
+    assert check_plan(case, plan) == []
+    routes = plan.routes.copy()
+    plan.routes = routes[routes["kind"] != "purchase"]  # material from nowhere
+    assert any("balance" in p for p in check_plan(case, plan))
+    ship = routes[routes["kind"] == "shipment"].iloc[0]
+    banned = routes.copy()
+    banned.loc[len(banned)] = {**ship.to_dict(), "route": "SUP_CN>PLANT", "from": "SUP_CN", "origin_group": "CN"}
+    plan.routes = banned
+    assert any("rule R1" in p for p in check_plan(case, plan))

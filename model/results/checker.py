@@ -1,0 +1,217 @@
+"""An independent check of a plan: plain pandas on the plan's tables and the case, no Pyomo and
+none of the model's index code. It re-derives, from DESIGN.md §4 directly, that balances close,
+capacities hold, lead times are respected, active bans carry nothing and origin rules hold.
+
+``check_plan`` returns a list of violations in words; an empty list means the plan is consistent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..case.case import Case
+from .tables import Plan
+
+TOL = 1e-5
+
+
+def _rank(case: Case) -> dict[str, int]:
+    return {g: i for i, g in enumerate(case.groups)}
+
+
+def _active_events(case: Case, scenario: str, kind: str, t: int):
+    return [e for e in case.events if e.scenario == scenario and e.event == kind
+            and e.start_period <= t <= e.end_period]
+
+
+def _outage(case: Case, scenario: str, t: int, targets: set[str]) -> float:
+    f = 1.0
+    for e in _active_events(case, scenario, "outage", t):
+        if e.target in targets:
+            f *= e.factor
+    return f
+
+
+def _rule_cap(case: Case, rule, scenario: str, t: int):
+    """What the rule allows in (scenario, period): None if inactive."""
+    if rule.status == "in_force":
+        windows = [(rule.start_period, rule.end_period)]
+    elif rule.status == "scenario":
+        windows = [(e.start_period, e.end_period) for e in case.events
+                   if e.scenario == scenario and e.event == "rule" and e.target == rule.rule]
+    else:
+        windows = []
+    caps = []
+    for a, b in windows:
+        if a <= t <= b:
+            if rule.kind == "ban" or (rule.kind == "licence" and t < a + rule.licence_lead_time):
+                caps.append(0.0)
+            elif rule.quota_per_period is not None:
+                caps.append(rule.quota_per_period)
+    return min(caps) if caps else None
+
+
+def _covered(case: Case, rule, material, from_country, to_site, group) -> bool:
+    dest = case.sites[to_site]
+    if material not in rule.materials:
+        return False
+    if rule.to_countries or rule.to_owners:
+        if not ("*" in rule.to_countries or dest.country in rule.to_countries
+                or "*" in rule.to_owners or dest.owner in rule.to_owners):
+            return False
+    issuer_group = case.countries[rule.issuer].origin_group
+    if from_country != rule.issuer and not (rule.extraterritorial and group == issuer_group):
+        return False
+    if from_country == rule.issuer == dest.country:
+        return rule.extraterritorial and bool(rule.to_owners) and (
+            "*" in rule.to_owners or dest.owner in rule.to_owners)
+    return True
+
+
+def check_plan(case: Case, plan: Plan) -> list[str]:
+    problems: list[str] = []
+    T = case.settings.periods
+    rank = _rank(case)
+    routes = plan.routes
+    stock = plan.detail["stock"]
+    deliveries = plan.detail["deliveries"]
+    inputs = plan.detail["inputs"]
+    lanes = {ln.lane: ln for ln in case.lanes}
+
+    # lead times and the horizon
+    for r in routes.itertuples():
+        if r.kind == "purchase":
+            lead = case.offers[r.route].lead_time
+        elif r.kind == "shipment":
+            lead = lanes[r.route].lead_time
+        else:
+            lead = 0
+        if r.arrival_period != r.period + lead or r.arrival_period > T:
+            problems.append(f"{r.kind} {r.route} in period {r.period} arrives {r.arrival_period}, lead time {lead}")
+        if r.kind == "purchase":
+            o = case.offers[r.route]
+            if r.origin_group != case.countries[o.origin_country].origin_group:
+                problems.append(f"purchase {r.route} tagged {r.origin_group}")
+            if not o.qualified and r.period <= o.qualification_periods:
+                problems.append(f"purchase {r.route} in period {r.period} before qualification ends")
+            supplier = plan.suppliers.set_index("offer").loc[r.route]
+            if o.needs_contract and supplier["contracted"] != "yes":
+                problems.append(f"purchase {r.route} without a contract")
+            if not o.qualified and supplier["qualification_started"] != "yes":
+                problems.append(f"purchase {r.route} without qualification")
+
+    # balances per scenario, site, material, group, period
+    net = defaultdict(float)
+    for r in routes.itertuples():
+        if r.kind == "purchase":
+            net[(r.scenario, r.to, r.material, r.origin_group, r.arrival_period)] += r.quantity
+        elif r.kind == "shipment":
+            net[(r.scenario, r.to, r.material, r.origin_group, r.arrival_period)] += r.quantity
+            net[(r.scenario, r.route.split(">", 1)[0], r.material, r.origin_group, r.period)] -= r.quantity
+        else:
+            net[(r.scenario, r.to, r.material, r.origin_group, r.period)] += r.quantity
+    for r in inputs.itertuples():
+        net[(r.scenario, r.site, r.material, r.origin_group, r.period)] -= r.quantity
+    for r in deliveries.itertuples():
+        net[(r.scenario, r.site, r.material, r.origin_group, r.period)] -= r.quantity
+    level = defaultdict(float)
+    for r in stock.itertuples():
+        level[(r.scenario, r.site, r.material, r.origin_group, r.period)] = r.level
+        if not case.sites[r.site].stocks:
+            problems.append(f"stock at non-stocking site {r.site}")
+    for s in case.scenarios:  # initial stock must be accounted for even if nothing else moves
+        for inv in case.inventories.values():
+            if inv.initial_stock:
+                net[(s, inv.site, inv.material, inv.initial_origin_group, 1)] += 0.0
+    keys = {k[:4] for k in list(net) + list(level)}
+    for (s, site, mat, g) in keys:
+        inv = case.inventories.get((site, mat))
+        prev = inv.initial_stock if inv is not None and inv.initial_origin_group == g else 0.0
+        for t in range(1, T + 1):
+            now = level.get((s, site, mat, g, t), 0.0)
+            gap = prev + net.get((s, site, mat, g, t), 0.0) - now
+            if abs(gap) > TOL * max(1.0, abs(now)):
+                problems.append(f"balance off by {gap:.6g} at {site} {mat} {g} period {t} scenario {s}")
+            prev = now
+
+    # stock limits
+    totals = stock.groupby(["scenario", "site", "material", "period"])["level"].sum()
+    for (site, mat), inv in case.inventories.items():
+        for s in case.scenarios:
+            for t in range(1, T + 1):
+                v = float(totals.get((s, site, mat, t), 0.0))
+                if inv.max_stock is not None and v > inv.max_stock + TOL:
+                    problems.append(f"stock {site} {mat} {v:.6g} above max in period {t} scenario {s}")
+                if v < inv.min_stock - TOL:
+                    problems.append(f"stock {site} {mat} {v:.6g} below min in period {t} scenario {s}")
+                if t == T and v < inv.end_stock_min - TOL:
+                    problems.append(f"end stock {site} {mat} {v:.6g} below end_stock_min in scenario {s}")
+
+    # capacities (with outages)
+    by = routes.groupby(["scenario", "kind", "route", "period"])["quantity"].sum()
+    for (s, kind, route, t), q in by.items():
+        if kind == "purchase":
+            o = case.offers[route]
+            cap, f = o.capacity_per_period, _outage(case, s, t, {o.offer, o.site})
+        elif kind == "shipment":
+            ln = lanes[route]
+            cap, f = ln.capacity_per_period, _outage(case, s, t, {ln.lane, ln.from_site, ln.to_site})
+        else:
+            p = case.processes[route]
+            cap, f = p.capacity_per_period, _outage(case, s, t, {p.process, p.site})
+            if not p.exists and (t <= p.build_periods or
+                                 plan.processes.set_index("process").loc[route, "built"] != "yes"):
+                problems.append(f"process {route} produces in period {t} without being built and ready")
+        limit = (cap * f) if cap is not None else (float("inf") if f > 0 else 0.0)
+        if q > limit + TOL * max(1.0, limit if limit != float("inf") else 1.0):
+            problems.append(f"{kind} {route} moves {q:.6g} in period {t} scenario {s}, capacity {limit:.6g}")
+
+    # bills of materials and origin: inputs no more controlled than the output they make
+    made = routes[routes["kind"] == "production"]
+    for p in case.processes.values():
+        out = made[made["route"] == p.process]
+        for mat, ratio in p.inputs:
+            used = inputs[(inputs["process"] == p.process) & (inputs["material"] == mat)]
+            for (s, t), grp in used.groupby(["scenario", "period"]):
+                produced = out[(out["scenario"] == s) & (out["period"] == t)]
+                if abs(grp["quantity"].sum() - ratio * produced["quantity"].sum()) > TOL * max(1.0, grp["quantity"].sum()):
+                    problems.append(f"process {p.process} uses {grp['quantity'].sum():.6g} {mat} in period {t}")
+                for k in range(1, len(case.groups)):
+                    dirty_in = grp[grp["origin_group"].map(rank) >= k]["quantity"].sum()
+                    dirty_out = produced[produced["origin_group"].map(rank) >= k]["quantity"].sum()
+                    if dirty_in > ratio * dirty_out + TOL:
+                        problems.append(f"process {p.process} launders {mat} of group rank >= {k} in period {t}")
+        site_rank = rank[case.countries[case.sites[p.site].country].origin_group]
+        if len(out) and (out["origin_group"].map(rank) < site_rank).any():
+            problems.append(f"process {p.process} output cleaner than its site's group")
+
+    # demand: origin limits and no over-delivery
+    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    for r in deliveries.itertuples():
+        d = demand_by_id[(r.demand, r.period)]
+        if d.max_origin_group is not None and rank[r.origin_group] > rank[d.max_origin_group]:
+            problems.append(f"demand {r.demand} period {r.period} gets {r.origin_group} material")
+    got = deliveries.groupby(["scenario", "demand", "period"])["quantity"].sum()
+    for (s, d_id, t), q in got.items():
+        if q > demand_by_id[(d_id, t)].quantity + TOL:
+            problems.append(f"demand {d_id} period {t} over-delivered in scenario {s}")
+
+    # export controls, re-derived
+    for rule in case.rules.values():
+        if rule.is_technology_ban:
+            continue
+        flows = defaultdict(float)
+        for r in routes[routes["kind"] != "production"].itertuples():
+            if r.kind == "purchase":
+                o = case.offers[r.route]
+                covered = _covered(case, rule, o.material, o.origin_country, o.site, r.origin_group)
+            else:
+                from_site = r.route.split(">", 1)[0]
+                covered = _covered(case, rule, r.material, case.sites[from_site].country, r.to, r.origin_group)
+            if covered:
+                flows[(r.scenario, r.period)] += r.quantity
+        for (s, t), q in flows.items():
+            cap = _rule_cap(case, rule, s, t)
+            if cap is not None and q > cap + TOL:
+                problems.append(f"rule {rule.rule} allows {cap:.6g} in period {t} scenario {s}, flows {q:.6g}")
+    return problems
