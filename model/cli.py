@@ -349,3 +349,86 @@ def run_and_report(c, path, points, measure, opts, console, read_s, label="front
 
 def main() -> None:  # console script entry
     app()
+
+
+BanOpt = Annotated[Optional[list[str]], typer.Option("--ban", help='Put a rule in force (RULE), or an ad-hoc ban "ISSUER:MATERIALS[>COUNTRIES][@OWNER][!]".')]
+LiftOpt = Annotated[Optional[list[str]], typer.Option("--lift", help="Switch a rule off (RULE).")]
+FromOpt = Annotated[Optional[int], typer.Option("--from", help="Period from which --ban applies (default: the rule's start_period, 1 for ad-hoc bans).")]
+SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run the solves on a cluster.")]
+
+
+@app.command()
+@_guard
+def whatif(case: CaseArg = None, ban: BanOpt = None, lift: LiftOpt = None, from_period: FromOpt = None,
+           out: OutOpt = None, points: PointsOpt = None, risk_measure: MeasureOpt = None,
+           time_limit: TimeOpt = None, mip_gap: GapOpt = None, threads: ThreadsOpt = None,
+           workers: WorkersOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
+           solver_log: LogOpt = None, plot: PlotOpt = False, force: ForceOpt = False) -> None:
+    """The frontier with rules toggled, beside the baseline: cost of keeping each risk level, plan changes."""
+    from .toggles import GRAMMAR, apply_toggles
+    from .whatif import run_whatif
+    console = Console(quiet)
+    path, c, read_s = load(case, console)
+    if not ban and not lift:
+        raise CaseError(f"whatif needs at least one toggle: {GRAMMAR}")
+    toggled = apply_toggles(c, list(ban or []), list(lift or []), from_period)
+    measure = check_measure(risk_measure) or c.settings.risk_measure
+    if points is not None and points < 2:
+        raise CaseError(f"--points {points}: expected at least 2 (the two ends)")
+    opts = options_for(c, time_limit, mip_gap, threads, workers, solver_log)
+    target = out_path(out, path, "whatif", force)
+    n = points or c.settings.frontier_points
+    progress, update = progress_reporter(console, n, "what-if")
+    kw = {"input_hash": file_hash(path), "input_path": str(path), "versions": versions(),
+          "timings": {"read_s": read_s}}
+    if progress:
+        with progress:
+            w = run_whatif(c, toggled, n, measure, opts, update, kw)
+    else:
+        w = run_whatif(c, toggled, n, measure, opts, None, kw)
+    w.toggled.summary["status"] = overall_status(w.results["toggled"])
+    baseline_frontier = w.baseline.frontier.copy()
+    extra = {"baseline_frontier": baseline_frontier, "cost_of_keeping": w.cost_of_keeping,
+             "plan_changes": w.changes}
+    overlay = {"baseline": w.baseline.frontier, "toggled": w.toggled.frontier}
+    write_report(w.toggled, toggled, path, "whatif", target, console, plot, extra_sheets=extra, overlay=overlay)
+    console.say("toggles: " + "; ".join(w.toggles))
+    if json_out:
+        emit_json({"case": c.settings.case_name, "risk_measure": measure, "output": str(target),
+                   "baseline": {"frontier": json_rows(w.baseline.frontier)},
+                   "toggled": {"frontier": json_rows(w.toggled.frontier), "toggles": list(w.toggles)},
+                   "cost_of_keeping": json_rows(w.cost_of_keeping)})
+
+
+@app.command()
+@_guard
+def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", help="Also every pair of scenario rules.")] = False,
+           out: OutOpt = None, risk_measure: MeasureOpt = None, time_limit: TimeOpt = None,
+           mip_gap: GapOpt = None, threads: ThreadsOpt = None, workers: WorkersOpt = None,
+           scheduler: SchedulerOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
+           solver_log: LogOpt = None, force: ForceOpt = False) -> None:
+    """Put each scenario rule in force alone (or in pairs) and rank the rules by the damage they do."""
+    from .results.report import build_report
+    from .whatif import run_stress, stress_rule_sets
+    console = Console(quiet)
+    path, c, read_s = load(case, console)
+    measure = check_measure(risk_measure) or c.settings.risk_measure
+    opts = options_for(c, time_limit, mip_gap, threads, workers, solver_log)
+    target = out_path(out, path, "stress", force)
+    total = len(stress_rule_sets(c, pairs)) + 1
+    progress, update = progress_reporter(console, total, "stress")
+    if progress:
+        with progress:
+            result, ranking = run_stress(c, measure, opts, pairs, scheduler, update)
+    else:
+        result, ranking = run_stress(c, measure, opts, pairs, scheduler)
+    report = build_report(result, file_hash(path), str(path), versions(), {"read_s": read_s})
+    report.summary["status"] = overall_status(result)
+    report.knee_text = "stress test: see the stress_ranking sheet"
+    write_report(report, c, path, "stress", target, console, extra_sheets={"stress_ranking": ranking})
+    top = ranking.iloc[0]
+    console.say(f"most damaging: {top['rules']} (added expected cost {top['added_expected_cost'] or 0:,.0f} "
+                f"{c.settings.currency})")
+    if json_out:
+        emit_json({"case": c.settings.case_name, "risk_measure": measure, "output": str(target),
+                   "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)})

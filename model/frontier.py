@@ -102,8 +102,8 @@ class FrontierModel:
         if self.measure == "exposure":
             m.exposure_ratio.set_value(exposure_ratio)
 
-    def _solve(self, what: str) -> SolveOutcome:
-        outcome = self.solver.solve()
+    def _solve(self, what: str, warm_start: bool = False) -> SolveOutcome:
+        outcome = self.solver.solve(warm_start=warm_start)
         if not outcome.has_solution:
             raise NoSolution(f"{what}: no solution ({outcome.status})", outcome.status)
         return outcome
@@ -134,11 +134,21 @@ class FrontierModel:
         outcomes = [first]
         if self.measure == "exposure":
             # lexicographic on a ratio: tighten the linear limit to the plan's exposure
-            outcomes.append(self._min_exposure(cost_limit=cost + LEX_REL_TOL * max(1.0, abs(cost)), limit=limit))
+            try:
+                outcomes.append(self._min_exposure(cost_limit=cost + LEX_REL_TOL * max(1.0, abs(cost)),
+                                                   limit=limit))
+            except NoSolution as exc:
+                self._restore(snapshot)
+                outcomes.append(SolveOutcome(f"{exc.status} (risk tie-break)", False, None, None, None, 0.0))
         else:
             self._set(cost_weight=0.0, risk_weight=1.0, risk_limit=limit,
                       cost_limit=cost + LEX_REL_TOL * max(1.0, abs(cost)))
-            outcomes.append(self._solve("min risk at min cost"))
+            second = self.solver.solve(warm_start=True)
+            outcomes.append(second)
+            if not second.has_solution:  # the tie-break found nothing in time: keep stage one
+                self._restore(snapshot)
+                outcomes[-1] = SolveOutcome(f"{second.status} (risk tie-break)", False, None, None, None,
+                                            second.seconds)
         if self._risk_now() >= first_risk - 1e-9 * max(1.0, abs(first_risk)):
             self._restore(snapshot)  # no risk gained: keep the exact min-cost solution
         plan = self._plan()
@@ -192,7 +202,7 @@ class FrontierModel:
             best = pyo.value(self.model.risk)
             limit = best + LEX_REL_TOL * max(1.0, abs(best))
         self._set(risk_limit=limit)
-        outcomes.append(self._solve("min cost at min risk"))
+        outcomes.append(self._solve("min cost at min risk", warm_start=True))
         plan = self._plan()
         self._set()
         return self._worst(outcomes), plan, best

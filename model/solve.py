@@ -59,8 +59,36 @@ class PersistentHighs:
         self.threads = threads
         self.log_path = log_path
 
+    def _start_from_current_values(self) -> bool:
+        """Hand the variables' current values to HiGHS as a MIP start for the next run.
+
+        The persistent interface has no public warm-start hook, so this wraps the next ``run`` of
+        the underlying highspy model; on any mismatch it quietly does nothing (no start)."""
+        try:
+            import highspy
+            solver = self.solver
+            h = solver._solver_model
+            var_map = solver._pyomo_var_to_solver_var_map
+            values = [0.0] * h.getNumCol()
+            for vid, col in var_map.items():
+                value = solver._vars[vid][0].value
+                values[col] = 0.0 if value is None else float(value)
+            original_run = h.run
+
+            def run_with_start():
+                h.run = original_run
+                sol = highspy.HighsSolution()
+                sol.col_value = values
+                sol.value_valid = True
+                h.setSolution(sol)
+                return original_run()
+            h.run = run_with_start
+            return True
+        except Exception:  # pragma: no cover - internals moved: solve without a start
+            return False
+
     def solve(self, time_limit_s: float | None = None, mip_gap: float | None = None,
-              options: dict | None = None) -> SolveOutcome:
+              options: dict | None = None, warm_start: bool = False) -> SolveOutcome:
         solver_options = {"mip_abs_gap": 1e-9, "mip_feasibility_tolerance": 1e-7}
         if self.log_path:
             solver_options.update({"log_file": self.log_path, "output_flag": True, "log_to_console": False})
@@ -71,6 +99,8 @@ class PersistentHighs:
                       solver_options=solver_options)
         if self.threads:
             kwargs["threads"] = self.threads
+        if warm_start and self.solver._solver_model is not None:
+            self._start_from_current_values()
         start = time.perf_counter()
         res = self.solver.solve(self.model, **kwargs)
         seconds = time.perf_counter() - start
