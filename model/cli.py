@@ -432,3 +432,68 @@ def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", 
     if json_out:
         emit_json({"case": c.settings.case_name, "risk_measure": measure, "output": str(target),
                    "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)})
+
+
+@app.command()
+@_guard
+def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks written by this tool.")],
+            labels: Annotated[Optional[list[str]], typer.Option("--labels", help="One label per file (default: the file names).")] = None,
+            out: OutOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False, plot: PlotOpt = False,
+            force: ForceOpt = False) -> None:
+    """Overlay the frontiers of several results workbooks in one table and one chart."""
+    import pandas as pd
+    from .results.report import Report
+    from .results.writer import read_frontier, write_plot, write_results
+    console = Console(quiet)
+    labels = list(labels or [])
+    # typer collects every following word into --labels; give back to FILES what is a file
+    if len(files) < 2:
+        raise CaseError("compare needs at least two results workbooks")
+    if labels and len(labels) != len(files):
+        raise CaseError(f"--labels: {len(labels)} labels for {len(files)} files, expected one label per file")
+    labels = labels or [f.stem for f in files]
+    if len(set(labels)) != len(labels):
+        raise CaseError("--labels: expected distinct labels")
+    overlay, tables, summaries = {}, [], []
+    for label, f in zip(labels, files):
+        if not f.exists():
+            raise CaseError(f"{f}: no such file, expected a results workbook written by this tool")
+        try:
+            summary, fr = read_frontier(f)
+        except ValueError as exc:
+            raise CaseError(f"{f}: {exc}")
+        overlay[label] = fr
+        t = fr.copy()
+        t.insert(0, "label", label)
+        t.insert(1, "file", str(f))
+        tables.append(t)
+        summaries.append({"label": label, "file": str(f), **{k: summary.get(k) for k in
+                          ("case", "verb", "risk_measure", "toggles_applied", "status", "knee_point")}})
+    measures = {s["risk_measure"] for s in summaries}
+    if len(measures) > 1:
+        console.say(f"warning: the files use different risk measures ({', '.join(map(str, measures))}); "
+                    "their risk axes are not comparable")
+    table = pd.concat(tables, ignore_index=True)
+    target = out or OUTPUTS / "compare.xlsx"
+    from .results.writer import is_results_workbook
+    if target.exists() and not force and not is_results_workbook(target):
+        raise CaseError(f"--out {target}: the file exists and is not a results workbook of this tool; "
+                        "expected a new file name (or --force)")
+    first = summaries[0]
+    report = Report(case_name=" vs ".join(labels), risk_measure=str(first["risk_measure"]),
+                    currency="", frontier=table, tables={}, knee_point=None,
+                    knee_text="compare: see the frontier sheet, one series per label",
+                    run_info={**versions(), "verb": "compare",
+                              **{f"file_{i + 1}": f"{s['label']}: {s['file']}" for i, s in enumerate(summaries)}})
+    summary = {"case": report.case_name, "verb": "compare", "date": datetime.now().replace(microsecond=0),
+               "files": "; ".join(f"{s['label']} = {s['file']}" for s in summaries),
+               "toggles_applied": "; ".join(f"{s['label']}: {s['toggles_applied']}" for s in summaries),
+               "status": "; ".join(f"{s['label']}: {s['status']}" for s in summaries),
+               "risk_measure": ", ".join(map(str, measures)), **versions()}
+    write_results(report, target, summary=summary, extra_sheets={"compared_files": pd.DataFrame(summaries)},
+                  overlay=overlay)
+    console.say(f"wrote {target}")
+    if plot:
+        write_plot(overlay, target.with_suffix(".png"))
+    if json_out:
+        emit_json({"output": str(target), "files": summaries, "frontier": json_rows(table)})

@@ -18,7 +18,6 @@ import multiprocessing
 import pyomo.environ as pyo
 
 from .build import build_model
-from .build.objective import NO_LIMIT
 from .case.case import Case
 from .results.metrics import risk_metrics
 from .results.tables import Plan, extract_plan
@@ -26,6 +25,7 @@ from .solve import PersistentHighs, SolveOutcome
 
 SLACK_REWARD = 1e-5  # AUGMECON2's delta: reward per unit of (slack / risk range), in cost-range units
 LEX_REL_TOL = 1e-10  # how far a lexicographic second stage may move the first stage's optimum
+TIE_BREAK_SHARE = 0.2  # of the time limit, for the risk tie-break at the min-cost end
 PARALLEL_MIN_COLUMNS = 20_000  # below this, a worker process costs more than it saves
 
 
@@ -91,16 +91,26 @@ class FrontierModel:
         self.solver = PersistentHighs(self.model, options.time_limit_s, options.mip_gap, options.threads, log)
 
     # ------------------------------------------------------------------ parameter settings
-    def _set(self, cost_weight=1.0, risk_weight=0.0, slack_reward=0.0, risk_limit=NO_LIMIT,
-             cost_limit=NO_LIMIT * 1e3, exposure_ratio=0.0):
+    def _set(self, cost_weight=1.0, risk_weight=0.0, slack_reward=0.0, risk_limit=None,
+             cost_limit=None, exposure_ratio=0.0):
+        """Objective weights and limits for the next solve; None = no limit."""
         m = self.model
         m.cost_weight.set_value(cost_weight)
         m.risk_weight.set_value(risk_weight)
         m.slack_reward.set_value(slack_reward)
-        m.risk_limit.set_value(risk_limit)
-        m.cost_limit.set_value(cost_limit)
         if self.measure == "exposure":
             m.exposure_ratio.set_value(exposure_ratio)
+            m.exposure_limit.set_value(1.0 if risk_limit is None else min(1.0, max(0.0, risk_limit)))
+        else:
+            m.risk_level.setlb(risk_limit)
+            m.risk_level.setub(risk_limit)
+        if cost_limit is None:
+            if hasattr(m, "cost_limit_con"):
+                m.del_component(m.cost_limit_con)
+        else:
+            if hasattr(m, "cost_limit_con"):
+                m.del_component(m.cost_limit_con)
+            m.cost_limit_con = pyo.Constraint(expr=m.expected_cost <= cost_limit)
 
     def _solve(self, what: str, warm_start: bool = False) -> SolveOutcome:
         outcome = self.solver.solve(warm_start=warm_start)
@@ -117,7 +127,9 @@ class FrontierModel:
     def _worst(outcomes: list[SolveOutcome]) -> SolveOutcome:
         """Report a multi-stage point by its weakest stage (status, gap), summing the time."""
         gaps = [o.gap for o in outcomes if o.gap is not None]
-        status = next((o.status for o in outcomes if o.status != "optimal"), "optimal")
+        bad = [o.status for o in outcomes if o.status != "optimal"]
+        status = "optimal" if not bad else ("optimal; " + bad[0] if bad[0].startswith("risk tie-break")
+                                            and outcomes[0].status == "optimal" else bad[0])
         last = outcomes[-1]
         return SolveOutcome(status, True, last.objective, last.bound, max(gaps) if gaps else None,
                             sum(o.seconds for o in outcomes))
@@ -125,7 +137,7 @@ class FrontierModel:
     # ------------------------------------------------------------------ stages
     def min_cost(self, risk_limit: float | None = None) -> tuple[SolveOutcome, Plan]:
         """Min expected cost (within an optional risk limit), then min risk at that cost."""
-        limit = NO_LIMIT if risk_limit is None else risk_limit
+        limit = risk_limit
         self._set(risk_limit=limit)
         first = self._solve("min cost")
         cost = pyo.value(self.model.expected_cost)
@@ -143,17 +155,23 @@ class FrontierModel:
         else:
             self._set(cost_weight=0.0, risk_weight=1.0, risk_limit=limit,
                       cost_limit=cost + LEX_REL_TOL * max(1.0, abs(cost)))
-            second = self.solver.solve(warm_start=True)
+            second = self.solver.solve(warm_start=True, time_limit_s=self._tie_break_limit())
             outcomes.append(second)
             if not second.has_solution:  # the tie-break found nothing in time: keep stage one
                 self._restore(snapshot)
-                outcomes[-1] = SolveOutcome(f"{second.status} (risk tie-break)", False, None, None, None,
+            if second.status != "optimal":
+                outcomes[-1] = SolveOutcome(f"risk tie-break {second.status}", False, None, None, None,
                                             second.seconds)
         if self._risk_now() >= first_risk - 1e-9 * max(1.0, abs(first_risk)):
             self._restore(snapshot)  # no risk gained: keep the exact min-cost solution
         plan = self._plan()
         self._set()
         return self._worst(outcomes), plan
+
+    def _tie_break_limit(self) -> float:
+        """A lexicographic second stage only breaks ties among (near-)cheapest plans: it runs from the
+        first stage's plan and gets a fifth of the time limit (at least 5 s)."""
+        return max(5.0, TIE_BREAK_SHARE * self.options.time_limit_s)
 
     def _risk_now(self) -> float:
         """The true value of the risk measure for the loaded solution (not the solver's bound)."""
@@ -173,7 +191,7 @@ class FrontierModel:
         for v, value in snapshot:
             v.set_value(value, skip_validation=True)
 
-    def _min_exposure(self, cost_limit: float, limit: float = NO_LIMIT) -> SolveOutcome:
+    def _min_exposure(self, cost_limit: float | None, limit: float | None = None) -> SolveOutcome:
         """Dinkelbach steps: min controlled - ratio x total, ratio <- controlled / total, until 0."""
         m = self.model
         ratio = 0.0
@@ -193,7 +211,7 @@ class FrontierModel:
         """Min risk, then min expected cost at that risk. Returns the minimal risk too."""
         outcomes = []
         if self.measure == "exposure":
-            outcomes.append(self._min_exposure(cost_limit=NO_LIMIT * 1e3))
+            outcomes.append(self._min_exposure(cost_limit=None))
             best = self._last_exposure
             limit = best  # the Dinkelbach solution meets it exactly
         else:

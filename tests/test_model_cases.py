@@ -167,7 +167,7 @@ def test_process_must_be_built_and_waits_build_periods(tmp_path):
     assert plan.expected_cost == pytest.approx(1150, abs=1e-6)
     assert plan.processes.set_index("process").loc["P_NEW", "built"] == "yes"
     made = plan.routes[plan.routes["kind"] == "production"]
-    assert sorted(made["period"]) == [3, 4]
+    assert set(made["period"]) <= {3, 4} and made["quantity"].sum() == pytest.approx(20)
 
 
 def test_technology_ban_in_force_forbids_the_build(tmp_path):

@@ -13,9 +13,6 @@ import pyomo.environ as pyo
 
 from .index import CaseIndex
 
-# A finite "no limit": a +inf mutable bound is taken as unbounded for good by pyomo's persistent
-# HiGHS interfaces, and later finite values are silently ignored (DESIGN.md §6).
-NO_LIMIT = 1e12
 
 
 def add_costs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
@@ -99,7 +96,9 @@ def add_risk(m: pyo.ConcreteModel, ix: CaseIndex, measure: str) -> None:
     """
     case = ix.case
     prob = {s: sc.probability for s, sc in case.scenarios.items()}
-    m.risk_limit = pyo.Param(initialize=NO_LIMIT, mutable=True)
+    # The limit lives on a variable's bounds (fixed at the limit, or free for "no limit"): a bound
+    # change is cheap on the persistent interface and has no +inf Param trap (DESIGN.md §6).
+    m.risk_level = pyo.Var(domain=pyo.Reals)
     m.risk_slack = pyo.Var(domain=pyo.NonNegativeReals)
     if measure in ("cvar_shortfall", "cvar_cost"):
         outcome = m.unmet_share if measure == "cvar_shortfall" else m.scenario_cost
@@ -123,19 +122,20 @@ def add_risk(m: pyo.ConcreteModel, ix: CaseIndex, measure: str) -> None:
     else:
         raise ValueError(f"unknown risk measure {measure}")
     if measure == "exposure":
-        m.risk_limit_con = pyo.Constraint(expr=m.spend_controlled - m.risk_limit * m.spend_total
+        # exposure <= limit, written linearly: controlled - limit x total + slack = 0; the limit is a
+        # mutable coefficient in 0..1 (never infinite), and 1 means no limit
+        m.exposure_limit = pyo.Param(initialize=1.0, mutable=True)
+        m.risk_limit_con = pyo.Constraint(expr=m.spend_controlled - m.exposure_limit * m.spend_total
                                           + m.risk_slack == 0)
     else:
-        m.risk_limit_con = pyo.Constraint(expr=m.risk + m.risk_slack == m.risk_limit)
+        m.risk_limit_con = pyo.Constraint(expr=m.risk + m.risk_slack == m.risk_level)
 
 
 def add_objective(m: pyo.ConcreteModel) -> None:
-    """min cost_weight x expected_cost + risk_weight x risk - slack_reward x risk_slack, with
-    expected_cost <= cost_limit (for the lexicographic second stage of an end point)."""
+    """min cost_weight x expected_cost + risk_weight x risk - slack_reward x risk_slack.
+    (The lexicographic second stage adds expected_cost <= its optimum only while it runs.)"""
     m.cost_weight = pyo.Param(initialize=1.0, mutable=True)
     m.risk_weight = pyo.Param(initialize=0.0, mutable=True)
     m.slack_reward = pyo.Param(initialize=0.0, mutable=True)
-    m.cost_limit = pyo.Param(initialize=NO_LIMIT * 1e3, mutable=True)
-    m.cost_limit_con = pyo.Constraint(expr=m.expected_cost <= m.cost_limit)
     m.objective = pyo.Objective(expr=m.cost_weight * m.expected_cost + m.risk_weight * m.risk
                                 - m.slack_reward * m.risk_slack, sense=pyo.minimize)

@@ -109,7 +109,7 @@ class Lane:
 
 @dataclass(frozen=True)
 class Demand:
-    demand: str  # generated id: site|material|period
+    demand: str  # the demand row's id, site/material/rROW; (demand, period) is unique
     site: str
     material: str
     period: int

@@ -85,6 +85,7 @@ def write_case_workbook(path: str | Path, rows: dict[str, list[dict]]) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a workbook is for sharing
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -1,0 +1,258 @@
+"""The command line through typer's runner: every verb, its options, its exit codes, --json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from model.cli import app
+from model.toggles import apply_toggles, parse_adhoc
+from model.case.issues import CaseError
+from smallcases import base_rows, case_from, write_rows
+from test_frontier import EXPECTED, two_scenario_rows
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def frontier_case(tmp_path):
+    return write_rows(two_scenario_rows(), tmp_path / "two.xlsx")
+
+
+def test_solve_json_and_workbook(tmp_path):
+    case = write_rows(base_rows(), tmp_path / "base.xlsx")
+    out = tmp_path / "plan.xlsx"
+    res = run("solve", case, "--out", out, "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["frontier"][0]["expected_cost"] == pytest.approx(200, abs=1e-6)
+    assert doc["frontier"][0]["status"] == "optimal"
+    wb = load_workbook(out)
+    assert {"summary", "frontier", "suppliers", "routes", "stockpile", "shortfall", "scenarios",
+            "run_info"} <= set(wb.sheetnames)
+
+
+def test_solve_max_risk(frontier_case, tmp_path):
+    res = run("solve", frontier_case, "--max-risk", 0.25, "--out", tmp_path / "p.xlsx", "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)["frontier"][0]
+    assert row["expected_cost"] == pytest.approx(172.5, abs=1e-6)
+    assert row["risk"] == pytest.approx(0.25, abs=1e-6)
+
+
+def test_solve_infeasible_exits_2(tmp_path):
+    rows = base_rows()
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "min_stock": 500, "max_stock": 1000}]
+    rows["offers"][0]["capacity_per_period"] = 1
+    rows["offers"][1]["capacity_per_period"] = 1
+    res = run("solve", write_rows(rows, tmp_path / "bad.xlsx"), "--out", tmp_path / "p.xlsx", "--quiet")
+    assert res.exit_code == 2
+    assert "no solution" in res.output
+
+
+def test_frontier_every_option(frontier_case, tmp_path):
+    out = tmp_path / "f.xlsx"
+    log = tmp_path / "highs.log"
+    res = run("frontier", frontier_case, "--points", 5, "--risk-measure", "expected_shortfall",
+              "--out", out, "--time-limit", 30, "--mip-gap", 0, "--threads", 1, "--workers", 1,
+              "--solver-log", log, "--plot", "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    got = [(r["expected_cost"], r["risk"]) for r in doc["frontier"]]
+    assert got == pytest.approx(EXPECTED, abs=1e-6)
+    assert {"point", "risk_limit", "expected_cost", "risk", "cvar_shortfall", "cvar_cost", "expected_shortfall",
+            "worst_shortfall", "exposure", "mip_gap", "solve_seconds", "status", "efficient"} <= set(doc["frontier"][0])
+    assert out.exists() and out.with_suffix(".png").exists() and log.exists()
+
+
+def test_frontier_progress_goes_to_stderr_and_json_stays_clean(frontier_case, tmp_path):
+    res = run("frontier", frontier_case, "--points", 3, "--out", tmp_path / "f.xlsx", "--json")
+    assert res.exit_code == 0, res.output
+    json.loads(res.stdout)  # nothing but the JSON document on stdout
+    assert "knee point" in res.stderr
+
+
+def test_frontier_other_risk_measure_points(frontier_case, tmp_path):
+    res = run("frontier", frontier_case, "--points", 3, "--risk-measure", "worst_shortfall",
+              "--out", tmp_path / "f.xlsx", "--json", "--quiet")
+    rows = json.loads(res.stdout)["frontier"]
+    assert [r["risk"] for r in rows] == pytest.approx([1.0, 0.5, 0.0], abs=1e-6)
+    assert [r["expected_cost"] for r in rows] == pytest.approx([150, 172.5, 185], abs=1e-6)
+
+
+@pytest.mark.parametrize("args", [["--points", "1"], ["--risk-measure", "var"], ["--mip-gap", "2"],
+                                  ["--time-limit", "-1"]])
+def test_frontier_bad_options_exit_1(frontier_case, tmp_path, args):
+    res = run("frontier", frontier_case, "--out", tmp_path / "f.xlsx", "--quiet", *args)
+    assert res.exit_code == 1, res.output
+
+
+def test_refuses_to_overwrite_a_file_that_is_not_a_results_workbook(frontier_case, tmp_path):
+    other = tmp_path / "mine.xlsx"
+    write_rows(base_rows(), other)
+    res = run("solve", frontier_case, "--out", other, "--quiet")
+    assert res.exit_code == 1 and "not a results workbook" in res.output
+    again = tmp_path / "ok.xlsx"
+    assert run("solve", frontier_case, "--out", again, "--quiet").exit_code == 0
+    assert run("solve", frontier_case, "--out", again, "--quiet").exit_code == 0  # our own: replaced
+
+
+def test_validate_reports_and_exits(tmp_path):
+    good = write_rows(base_rows(), tmp_path / "good.xlsx")
+    assert run("validate", good).exit_code == 0
+    rows = base_rows()
+    rows["offers"][0]["capacity_per_period"] = -5
+    rows["offers"][1]["site"] = "NOWHERE"
+    bad = write_rows(rows, tmp_path / "bad.xlsx")
+    res = run("validate", bad)
+    assert res.exit_code == 1
+    assert "offers!E2: capacity_per_period is -5, expected a number >= 0" in res.output
+    assert "offers!B3" in res.output
+    assert "Traceback" not in res.output
+    res = run("validate", bad, "--json")
+    doc = json.loads(res.stdout)
+    assert not doc["ok"] and len(doc["errors"]) == 2
+
+
+def test_bad_input_for_a_solving_verb_exits_1_without_traceback(tmp_path):
+    notxlsx = tmp_path / "x.xlsx"
+    notxlsx.write_text("hello")
+    res = run("frontier", notxlsx, "--quiet")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    res = run("solve", tmp_path / "missing.xlsx")
+    assert res.exit_code == 1
+
+
+def test_template_then_validate(tmp_path):
+    path = tmp_path / "t.xlsx"
+    assert run("template", path).exit_code == 0
+    assert run("validate", path).exit_code == 0
+    assert run("template", path).exit_code == 1  # never overwrites silently
+
+
+# ------------------------------------------------------------------------------------ what-if
+
+
+def test_adhoc_grammar_every_form(tmp_path):
+    rows = base_rows()
+    rows["sites"].append({"site": "MP", "country": "US", "owner": "MP Materials", "role": "customer"})
+    case = case_from(rows, tmp_path)
+    r = parse_adhoc("CN:X", case, 1, 1)
+    assert (r.issuer, r.materials, r.to_countries, r.to_owners, r.extraterritorial) == ("CN", ("X",), (), (), False)
+    r = parse_adhoc("CN:heavy_REE>US,JP", case, 1, 1)
+    assert r.materials == ("X",) and r.to_countries == ("US", "JP")
+    r = parse_adhoc("CN:*@MP Materials!", case, 1, 1)
+    assert r.to_owners == ("MP Materials",) and r.extraterritorial
+    r = parse_adhoc("cn : REE > * !", case, 1, 3)
+    assert r.issuer == "CN" and r.to_countries == ("*",) and r.extraterritorial and r.start_period == 3
+    for bad in ["CN", "CN:", "XX:X", "CN:nothing", "CN:X>ZZ", "CN:X@Nobody", ":X"]:
+        with pytest.raises(CaseError):
+            parse_adhoc(bad, case, 1, 1)
+
+
+@pytest.mark.parametrize("args", [["--ban", "NO_SUCH_RULE"], ["--lift", "NO_SUCH_RULE"], ["--ban", "CN:"],
+                                  ["--ban", "CN:X>Atlantis"], []])
+def test_whatif_bad_toggles_exit_1_with_the_grammar(frontier_case, tmp_path, args):
+    res = run("whatif", frontier_case, "--out", tmp_path / "w.xlsx", "--quiet", *args)
+    assert res.exit_code == 1, res.output
+    assert "ISSUER:MATERIALS" in res.output
+
+
+def test_whatif_ban_moves_the_frontier_by_the_hand_derived_amount(frontier_case, tmp_path):
+    """BAN in force in both scenarios: without a contract both fall short (200, 1.0); with it each
+    scenario costs 210 + 5 q with shortfall (10 - q)/10. Keeping the baseline's risk levels
+    0.5, 0.375, 0.25, 0.125, 0 then costs 235, 241.25, 247.5, 253.75, 260."""
+    out = tmp_path / "w.xlsx"
+    res = run("whatif", frontier_case, "--ban", "BAN", "--points", 5, "--out", out, "--json", "--quiet",
+              "--workers", 1)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    base = [(r["expected_cost"], r["risk"]) for r in doc["baseline"]["frontier"]]
+    assert base == pytest.approx(EXPECTED, abs=1e-6)
+    tog = [(r["expected_cost"], r["risk"]) for r in doc["toggled"]["frontier"]]
+    assert tog == pytest.approx([(200, 1.0), (222.5, 0.75), (235, 0.5), (247.5, 0.25), (260, 0.0)], abs=1e-6)
+    kept = [r["toggled_cost"] for r in doc["cost_of_keeping"]]
+    assert kept == pytest.approx([235, 241.25, 247.5, 253.75, 260], abs=1e-6)
+    wb = load_workbook(out)
+    assert {"cost_of_keeping", "plan_changes", "baseline_frontier"} <= set(wb.sheetnames)
+    summary = {r[0]: r[1] for r in wb["summary"].iter_rows(values_only=True)}
+    assert "ban BAN" in str(summary.get("toggles_applied"))
+    changes = {r[0]: r for r in wb["plan_changes"].iter_rows(values_only=True)}
+    assert changes  # per point what changed
+
+
+def test_lifting_an_in_force_rule_lowers_cost(tmp_path):
+    rows = base_rows()
+    rows["controls"] = [{"rule": "R1", "issuer": "CN", "materials": "X", "to_countries": "JP", "kind": "ban"}]
+    case = write_rows(rows, tmp_path / "c.xlsx")
+    res = run("whatif", case, "--lift", "R1", "--points", 2, "--out", tmp_path / "w.xlsx", "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["baseline"]["frontier"][0]["expected_cost"] == pytest.approx(300, abs=1e-6)
+    assert doc["toggled"]["frontier"][0]["expected_cost"] == pytest.approx(200, abs=1e-6)
+
+
+def test_apply_toggles_from_period(tmp_path):
+    case = case_from(two_scenario_rows(), tmp_path)
+    toggled = apply_toggles(case, ["BAN"], [], from_period=1)
+    assert toggled.rules["BAN"].status == "in_force" and toggled.toggles == ("ban BAN from period 1",)
+    with pytest.raises(CaseError):
+        apply_toggles(case, ["BAN"], [], from_period=9)
+
+
+# ------------------------------------------------------------------------------------ stress
+
+
+def test_stress_ranks_rules_by_damage(tmp_path):
+    """Alone in force: BAN_JP forces Australia (+100), QUOTA leaves 4 Chinese units a period (+60),
+    MILD bans X to the US only (+0). Ranking: BAN_JP, QUOTA, MILD."""
+    rows = base_rows()
+    rows["controls"] = [
+        {"rule": "QUOTA", "issuer": "CN", "materials": "X", "kind": "quota", "quota_per_period": 4, "status": "scenario"},
+        {"rule": "BAN_JP", "issuer": "CN", "materials": "X", "to_countries": "JP", "kind": "ban", "status": "scenario"},
+        {"rule": "MILD", "issuer": "CN", "materials": "X", "to_countries": "US", "kind": "ban", "status": "scenario"},
+    ]
+    case = write_rows(rows, tmp_path / "s.xlsx")
+    out = tmp_path / "stress.xlsx"
+    res = run("stress", case, "--out", out, "--json", "--quiet", "--workers", 1)
+    assert res.exit_code == 0, res.output
+    ranking = json.loads(res.stdout)["ranking"]
+    assert [r["rules"] for r in ranking] == ["BAN_JP", "QUOTA", "MILD"]
+    assert [r["added_expected_cost"] for r in ranking] == pytest.approx([100, 60, 0], abs=1e-6)
+    assert "stress_ranking" in load_workbook(out).sheetnames
+    res = run("stress", case, "--pairs", "--out", tmp_path / "p.xlsx", "--json", "--quiet", "--workers", 1)
+    ranking = json.loads(res.stdout)["ranking"]
+    assert len(ranking) == 6 and ranking[0]["rules"] in ("QUOTA+BAN_JP", "BAN_JP+MILD")
+
+
+# ------------------------------------------------------------------------------------ compare
+
+
+def test_compare_round_trips_two_results_files(frontier_case, tmp_path):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert run("frontier", frontier_case, "--points", 5, "--out", a, "--quiet").exit_code == 0
+    assert run("whatif", frontier_case, "--ban", "BAN", "--points", 5, "--out", b, "--quiet").exit_code == 0
+    out = tmp_path / "cmp.xlsx"
+    res = run("compare", a, b, "--labels", "baseline", "banned", "--out", out, "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    labels = [r["label"] for r in doc["frontier"]]
+    assert labels.count("baseline") == 5 and labels.count("banned") == 5
+    costs = [r["expected_cost"] for r in doc["frontier"] if r["label"] == "baseline"]
+    assert costs == pytest.approx([c for c, _ in EXPECTED], abs=1e-6)
+    assert out.exists()
+
+
+def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
+    a = tmp_path / "a.xlsx"
+    assert run("frontier", frontier_case, "--points", 2, "--out", a, "--quiet").exit_code == 0
+    res = run("compare", a, frontier_case, "--out", tmp_path / "c.xlsx", "--quiet")
+    assert res.exit_code == 1
+    assert "not a results workbook" in res.output
