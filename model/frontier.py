@@ -25,7 +25,7 @@ from .solve import PersistentHighs, SolveOutcome
 
 SLACK_REWARD = 1e-5  # AUGMECON2's delta: reward per unit of (slack / risk range), in cost-range units
 LEX_REL_TOL = 1e-10  # how far a lexicographic second stage may move the first stage's optimum
-TIE_BREAK_SHARE = 0.2  # of the time limit, for the risk tie-break at the min-cost end
+TIE_BREAK_SHARE = 0.1  # of the time limit, for the risk tie-break at the min-cost end
 PARALLEL_MIN_COLUMNS = 20_000  # below this, a worker process costs more than it saves
 
 
@@ -45,6 +45,7 @@ class Point:
     outcome: SolveOutcome
     plan: Plan | None
     seconds: float
+    note: str = ""
 
     @property
     def risk(self) -> float | None:
@@ -170,7 +171,7 @@ class FrontierModel:
 
     def _tie_break_limit(self) -> float:
         """A lexicographic second stage only breaks ties among (near-)cheapest plans: it runs from the
-        first stage's plan and gets a fifth of the time limit (at least 5 s)."""
+        first stage's plan and gets a tenth of the time limit (at least 5 s)."""
         return max(5.0, TIE_BREAK_SHARE * self.options.time_limit_s)
 
     def _risk_now(self) -> float:
@@ -234,9 +235,29 @@ class FrontierModel:
         return outcome, plan
 
 
+_WORKER_MODELS: dict[str, "FrontierModel"] = {}
+
+
+def _worker_model(case: Case, measure: str, options: SolveOptions, token: str) -> "FrontierModel":
+    """The persistent model of this worker process (built on its first job, reused after)."""
+    fm = _WORKER_MODELS.get(token)
+    if fm is None:
+        _WORKER_MODELS.clear()
+        fm = FrontierModel(case, measure, options, f".{os.getpid()}")
+        _WORKER_MODELS[token] = fm
+    return fm
+
+
+def _min_risk_worker(case: Case, measure: str, options: SolveOptions, token: str):
+    t0 = time.perf_counter()
+    fm = _worker_model(case, measure, options, token)
+    outcome, plan, best = fm.min_risk()
+    return outcome, plan, best, time.perf_counter() - t0
+
+
 def _interior_worker(case: Case, measure: str, options: SolveOptions, jobs: list[tuple[int, float]],
-                     reward: float, log_suffix: str) -> list[tuple[int, float, SolveOutcome | None, Plan | None, float]]:
-    fm = FrontierModel(case, measure, options, log_suffix)
+                     reward: float, token: str) -> list[tuple[int, float, SolveOutcome | None, Plan | None, float]]:
+    fm = _worker_model(case, measure, options, token)
     out = []
     for number, limit in jobs:
         t0 = time.perf_counter()
@@ -258,7 +279,11 @@ def frontier_limits(risk_high: float, risk_low: float, points: int) -> list[floa
 
 def run_frontier(case: Case, points: int | None = None, measure: str | None = None,
                  options: SolveOptions | None = None, progress=None) -> FrontierResult:
-    """The whole frontier; ``progress(done, total, point)`` is called after each point."""
+    """The whole frontier; ``progress(done, total, point)`` is called after each point.
+
+    With several workers (and a model big enough to pay for a process), the min-risk end runs in a
+    worker while this process runs the min-cost end; then the interior limits are shared out, each
+    worker re-solving its own persistent model."""
     measure = measure or case.settings.risk_measure
     points = points or case.settings.frontier_points
     options = options or SolveOptions(case.settings.time_limit_s, case.settings.mip_gap)
@@ -273,47 +298,84 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         if progress:
             progress(len(result_points), points, p)
 
-    t0 = time.perf_counter()
-    outcome, plan = fm.min_cost()
-    done(Point(1, "min_cost", None, outcome, plan, time.perf_counter() - t0))
-    if points == 1:
-        return FrontierResult(case, measure, result_points, options, timings, size)
-    t0 = time.perf_counter()
-    outcome_r, plan_r, best_risk = fm.min_risk()
-    end_risk = Point(points, "min_risk", None, outcome_r, plan_r, time.perf_counter() - t0)
-    risk_high = plan.extras["risk"]
-    risk_low = min(plan_r.extras["risk"], risk_high)
-    limits = frontier_limits(risk_high, risk_low, points)
-    result_points[0].risk_limit = limits[0]
-    end_risk.risk_limit = limits[-1]
-    cost_range = max(plan_r.expected_cost - plan.expected_cost, 1e-9 * max(1.0, abs(plan.expected_cost)))
-    risk_range = max(risk_high - risk_low, 1e-12)
-    reward = SLACK_REWARD * cost_range / risk_range
-    if measure == "exposure":  # the slack is in spend units there
-        reward = SLACK_REWARD * cost_range / max(1.0, pyo.value(fm.model.spend_total) or 1.0) / risk_range
-    jobs = [(k + 1, limits[k]) for k in range(1, points - 1)]
-    workers = max(1, min(options.workers, len(jobs)))
-    interior = []
-    if workers > 1 and size["columns"] >= PARALLEL_MIN_COLUMNS:
-        chunks = [jobs[i::workers] for i in range(workers)]  # chunk 0 stays in this process
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx) as pool:
-            futures = [pool.submit(_interior_worker, case, measure, options, chunk, reward, f".w{i}")
-                       for i, chunk in enumerate(chunks[1:], start=1)]
-            for number, limit in chunks[0]:
-                interior.extend(_run_local(fm, number, limit, reward, done))
-            for fut in futures:
-                for number, limit, outcome_i, plan_i, secs in fut.result():
-                    p = _point(number, limit, outcome_i, plan_i, secs)
-                    interior.append(p)
-                    done(p)
-    else:
-        for number, limit in jobs:
-            interior.extend(_run_local(fm, number, limit, reward, done))
-    done(end_risk)
+    workers = max(1, min(options.workers, points - 1))
+    parallel = workers > 1 and points > 2 and size["columns"] >= PARALLEL_MIN_COLUMNS
+    pool = None
+    token = f"{id(case)}-{time.time()}"
+    if parallel:
+        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        if parallel:
+            risk_future = pool.submit(_min_risk_worker, case, measure, options, token)
+        t0 = time.perf_counter()
+        outcome, plan = fm.min_cost()
+        done(Point(1, "min_cost", None, outcome, plan, time.perf_counter() - t0))
+        if points == 1:
+            return FrontierResult(case, measure, result_points, options, timings, size)
+        if parallel:
+            outcome_r, plan_r, best_risk, secs = risk_future.result()
+        else:
+            t0 = time.perf_counter()
+            outcome_r, plan_r, best_risk = fm.min_risk()
+            secs = time.perf_counter() - t0
+        end_risk = Point(points, "min_risk", None, outcome_r, plan_r, secs)
+        risk_high = plan.extras["risk"]
+        risk_low = min(plan_r.extras["risk"], risk_high)
+        limits = frontier_limits(risk_high, risk_low, points)
+        result_points[0].risk_limit = limits[0]
+        end_risk.risk_limit = limits[-1]
+        cost_range = max(plan_r.expected_cost - plan.expected_cost, 1e-9 * max(1.0, abs(plan.expected_cost)))
+        risk_range = max(risk_high - risk_low, 1e-12)
+        reward = SLACK_REWARD * cost_range / risk_range
+        if measure == "exposure":  # the slack is in spend units there
+            reward = SLACK_REWARD * cost_range / max(1.0, pyo.value(fm.model.spend_total) or 1.0) / risk_range
+        jobs = [(k + 1, limits[k]) for k in range(1, points - 1)]
+        if parallel and jobs:
+            # every workers-th limit stays in this process; the rest go one by one to the pool, whose
+            # processes each keep one persistent model, so progress is reported point by point
+            local = jobs[::workers]
+            remote = [j for j in jobs if j not in local]
+            futures = [pool.submit(_interior_worker, case, measure, options, [job], reward, token)
+                       for job in remote]
+            pending = list(futures)
+            for number, limit in local:
+                _run_local(fm, number, limit, reward, done)
+                while pending and pending[0].done():
+                    for number_i, limit_i, outcome_i, plan_i, secs_i in pending.pop(0).result():
+                        done(_point(number_i, limit_i, outcome_i, plan_i, secs_i))
+            for fut in pending:
+                for number_i, limit_i, outcome_i, plan_i, secs_i in fut.result():
+                    done(_point(number_i, limit_i, outcome_i, plan_i, secs_i))
+        else:
+            for number, limit in jobs:
+                _run_local(fm, number, limit, reward, done)
+        done(end_risk)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     ordered = sorted(result_points, key=lambda p: p.point)
+    adopt_cheaper_plans(ordered)
     timings["solve_s"] = sum(p.seconds for p in ordered)
     return FrontierResult(case, measure, ordered, options, timings, size)
+
+
+def adopt_cheaper_plans(points: list[Point]) -> None:
+    """Each point reports the cheapest solved plan that meets its risk limit.
+
+    Points are solved to a MIP gap, so a tighter limit can come back with a plan cheaper than a
+    looser one's; that plan meets the looser limit too and is the better answer there. Adopting it
+    makes expected cost non-increasing in the risk limit, as it is for exact optima."""
+    solved = [p for p in points if p.plan is not None]
+    for p in solved:
+        if p.kind == "min_cost" or p.risk_limit is None:
+            continue
+        tol = 1e-9 * max(1.0, abs(p.risk_limit))
+        best = min((q for q in solved if q.risk <= p.risk_limit + tol),
+                   key=lambda q: q.plan.expected_cost, default=None)
+        if best is not None and best is not p and best.plan.expected_cost < p.plan.expected_cost - 1e-9 * max(
+                1.0, abs(p.plan.expected_cost)):
+            p.note = f"plan of point {best.point} (cheaper within this limit than this point's own solve)"
+            p.plan = best.plan
 
 
 def _point(number, limit, outcome, plan, seconds) -> Point:
@@ -322,7 +384,7 @@ def _point(number, limit, outcome, plan, seconds) -> Point:
     return Point(number, "interior", limit, outcome, plan, seconds)
 
 
-def _run_local(fm: FrontierModel, number: int, limit: float, reward: float, done) -> list[Point]:
+def _run_local(fm: "FrontierModel", number: int, limit: float, reward: float, done) -> list[Point]:
     t0 = time.perf_counter()
     try:
         outcome, plan = fm.epsilon_point(limit, reward)

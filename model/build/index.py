@@ -145,17 +145,20 @@ class CaseIndex:
         return reach
 
     def output_groups(self, p: Process, reach=None) -> list[str]:
-        """Origin groups the process's output can carry: at least its site's group and at least the
-        cleanest available group of each input (the output is as controlled as its most controlled
-        input; inputs may be cleaner than the output)."""
+        """Origin groups the process's output can carry: the most controlled of its site's group and
+        its inputs' groups. Only groups that the site or some input actually carries can result
+        (no phantom labels), and none cleaner than the cleanest mix available."""
         reach = self.reachable if reach is None else reach
-        floor = self.rank[self.case.site_group(p.site)]
+        site_rank = self.rank[self.case.site_group(p.site)]
+        floor = site_rank
+        carried = {site_rank}
         for material, _ in p.inputs:
             ranks = [self.rank[g] for (s, m, g) in reach if s == p.site and m == material]
             if not ranks:
                 return []
             floor = max(floor, min(ranks))
-        return [g for g in self.case.groups if self.rank[g] >= floor]
+            carried.update(ranks)
+        return [g for g in self.case.groups if self.rank[g] >= floor and self.rank[g] in carried]
 
     def groups_at(self, site: str, material: str) -> list[str]:
         return [g for g in self.case.groups if (site, material, g) in self.reachable]

@@ -123,6 +123,7 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
     for p in result.points:
         plan = p.plan
         row = {"point": p.point, "kind": p.kind, "risk_limit": p.risk_limit, "status": p.outcome.status,
+               "solve_note": p.note,
                "mip_gap": p.outcome.gap, "solve_seconds": round(p.seconds, 3)}
         if plan is not None:
             row.update({"expected_cost": plan.expected_cost, "risk": plan.metrics[result.risk_measure],
@@ -143,7 +144,10 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
     for col in FRONTIER_COLUMNS:
         if col not in frontier.columns:
             frontier[col] = None
+    solve_notes = frontier["solve_note"].fillna("") if "solve_note" in frontier else None
     frontier = mark_efficiency(frontier[FRONTIER_COLUMNS])
+    if solve_notes is not None:
+        frontier["note"] = [("; ".join(x for x in (a, b) if x)) for a, b in zip(frontier["note"], solve_notes)]
     joined = {k: (pd.concat(v, ignore_index=True) if v else pd.DataFrame()) for k, v in tables.items()}
     knee = knee_point(frontier) if len(frontier) > 1 else (int(frontier.iloc[0]["point"]) if frontier["expected_cost"].notna().any() else None)
     text = describe_plan(knee, joined, frontier, case.settings.currency) if knee is not None else "no solution"
