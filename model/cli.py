@@ -142,7 +142,7 @@ def check_measure(measure: str | None) -> str | None:
 
 
 def out_path(out: Path | None, case_path: Path, verb: str, force: bool) -> Path:
-    from .results.writer import is_results_workbook
+    from .results.excel import is_results_workbook
     path = out or OUTPUTS / f"{case_path.stem}_{verb}.xlsx"
     if path.suffix.lower() != ".xlsx":
         raise CaseError(f"--out {path}: expected a file name ending in .xlsx")
@@ -217,7 +217,7 @@ def overall_status(result) -> str:
 
 
 def write_report(report, case, case_path, verb, path, console, plot=False, extra_sheets=None, overlay=None):
-    from .results.writer import write_plot, write_results
+    from .results.excel import write_plot, write_results
     t0 = time.perf_counter()
     status = report.summary.get("status", "optimal")
     summary = summary_for(report, case, case_path, verb, status)
@@ -437,16 +437,15 @@ def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", 
 @app.command()
 @_guard
 def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks written by this tool.")],
-            labels: Annotated[Optional[list[str]], typer.Option("--labels", help="One label per file (default: the file names).")] = None,
+            labels: Annotated[Optional[list[str]], typer.Option("--labels", help="Labels, comma separated (or --labels once per file); default: the file names.")] = None,
             out: OutOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False, plot: PlotOpt = False,
             force: ForceOpt = False) -> None:
     """Overlay the frontiers of several results workbooks in one table and one chart."""
     import pandas as pd
     from .results.report import Report
-    from .results.writer import read_frontier, write_plot, write_results
+    from .results.excel import read_frontier, write_plot, write_results
     console = Console(quiet)
-    labels = list(labels or [])
-    # typer collects every following word into --labels; give back to FILES what is a file
+    labels = [part.strip() for value in (labels or []) for part in value.split(",") if part.strip()]
     if len(files) < 2:
         raise CaseError("compare needs at least two results workbooks")
     if labels and len(labels) != len(files):
@@ -475,7 +474,7 @@ def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks 
                     "their risk axes are not comparable")
     table = pd.concat(tables, ignore_index=True)
     target = out or OUTPUTS / "compare.xlsx"
-    from .results.writer import is_results_workbook
+    from .results.excel import is_results_workbook
     if target.exists() and not force and not is_results_workbook(target):
         raise CaseError(f"--out {target}: the file exists and is not a results workbook of this tool; "
                         "expected a new file name (or --force)")

@@ -99,6 +99,7 @@ class PersistentHighs:
                       solver_options=solver_options)
         if self.threads:
             kwargs["threads"] = self.threads
+            _use_thread_count(self.threads)
         if warm_start and self.solver._solver_model is not None:
             self._start_from_current_values()
         start = time.perf_counter()
@@ -111,6 +112,22 @@ class PersistentHighs:
         objective = res.incumbent_objective if has_solution else None
         bound = res.objective_bound
         return SolveOutcome(status, has_solution, objective, bound, relative_gap(objective, bound), seconds)
+
+
+_SCHEDULER_THREADS: list[int] = []
+
+
+def _use_thread_count(threads: int) -> None:
+    """HiGHS keeps one global thread scheduler per process; a different thread count needs a reset
+    first, or the run fails (it matters when one process runs solves with different --threads)."""
+    if _SCHEDULER_THREADS and _SCHEDULER_THREADS[-1] == threads:
+        return
+    try:
+        import highspy
+        highspy.Highs.resetGlobalScheduler(True)
+    except Exception:  # pragma: no cover - older highspy: nothing to reset
+        pass
+    _SCHEDULER_THREADS[:] = [threads]
 
 
 def highs_version() -> str:

@@ -226,8 +226,10 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
             "fails_first": failing,
             "status": outcome.status,
         })
-    rank = pd.DataFrame(ranking).sort_values(["added_expected_cost", "expected_shortfall"],
-                                             ascending=[False, False], na_position="first").reset_index(drop=True)
+    rank = pd.DataFrame(ranking)
+    rank["_n"] = rank["rules"].str.count(r"\+")  # on equal damage, the single rule first
+    rank = rank.sort_values(["added_expected_cost", "expected_shortfall", "_n"], ascending=[False, False, True],
+                            na_position="first", kind="stable").drop(columns="_n").reset_index(drop=True)
     rank.insert(0, "rank", range(1, len(rank) + 1))
     result = FrontierResult(case, measure, points, options)
     return result, rank
