@@ -210,6 +210,9 @@ def overall_status(result) -> str:
     statuses = [p.outcome.status for p in result.points]
     if all(s == "optimal" for s in statuses):
         return "optimal"
+    if all(s.startswith("optimal") for s in statuses):
+        return "optimal (" + "; ".join(f"point {p.point}: {p.outcome.status[len('optimal; '):]}"
+                                      for p in result.points if p.outcome.status != "optimal") + ")"
     if any(p.plan is not None for p in result.points):
         return "partial: " + ", ".join(f"point {p.point} {p.outcome.status}" for p in result.points
                                        if p.outcome.status != "optimal")

@@ -305,7 +305,8 @@ def write_plot(source, png_path: str | Path) -> Path:
     ax.set_ylabel(f"expected cost ({currency})" if currency else "expected cost")
     ax.grid(alpha=0.3)
     ax.legend()
-    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+    from matplotlib.ticker import FuncFormatter
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     fig.tight_layout()
     png_path = Path(png_path)
     png_path.parent.mkdir(parents=True, exist_ok=True)
