@@ -54,6 +54,10 @@ def _describe(value) -> str:
 def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
     """Convert one cell to the column's kind; report and return None if it cannot be."""
     sheet, cell = where
+    if isinstance(raw, Uncalculated):
+        report.error(sheet, cell, f"{col.name} is the formula {str(raw)} with no calculated value; expected "
+                     "a value (open and save the workbook in Excel or LibreOffice, or type the value)")
+        return None
     if _is_blank(raw):
         return None
     kind = col.kind
@@ -113,6 +117,13 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
     return number
 
 
+def _lower_first(text: str) -> str:
+    """'Site id.' -> 'site id.', but 'ISO code' stays."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def _fmt(x) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -129,18 +140,35 @@ def _read_raw(path: Path, report: Report) -> dict[str, list[tuple[int, list]]]:
         raise CaseError(f"{path}: no such file, expected an .xlsx case workbook")
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise CaseError(f"{path}: cannot be read as an .xlsx workbook ({exc.__class__.__name__}: {exc})")
+    try:
+        formulas = load_workbook(path, data_only=False, read_only=True)
+    except Exception:  # pragma: no cover - the first load worked, so this one does too
+        formulas = None
     sheets = {}
     try:
         for ws in wb.worksheets:
             rows = []
+            f_rows = formulas[ws.title].iter_rows(values_only=True) if formulas is not None else None
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                f_values = next(f_rows, None) if f_rows is not None else None
+                values = list(values)
+                if f_values is not None:
+                    for j, (v, f) in enumerate(zip(values, f_values)):
+                        if v is None and isinstance(f, str) and f.startswith("="):
+                            values[j] = Uncalculated(f)
                 if all(_is_blank(v) for v in values):
                     continue
-                rows.append((number, list(values)))
+                rows.append((number, values))
             sheets[ws.title] = rows
     finally:
         wb.close()
+        if formulas is not None:
+            formulas.close()
     return sheets
+
+
+class Uncalculated(str):
+    """A formula cell with no cached value (the file was never opened in a spreadsheet program)."""
 
 
 def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
@@ -213,7 +241,7 @@ def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
                     else:
                         if col.required and col.name in positions:
                             report.error(spec.name, where[1], f"{col.name} is blank, expected "
-                                         + col.note[0].lower() + col.note[1:].rstrip("."))
+                                         + _lower_first(col.note).rstrip("."))
                         value = col.default
                 if value is not None and value is not _INVALID and col.choices and col.kind == "str":
                     if value.lower() not in col.choices:

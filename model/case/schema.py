@@ -196,7 +196,7 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _c("site", "str", True, note="Site where the demand is delivered."),
             _c("material", "str", True, note="Material demanded."),
-            _c("period", "period", True, note="Period number, or * for every period."),
+            _c("period", "period", True, note="Period number, or * for every period.", min_value=1),
             _c("quantity", "float", True, note="Quantity demanded in the period (units).", min_value=0),
             _c("shortfall_penalty", "float", False, 0.0, "Penalty per unit not delivered (currency/unit).", min_value=0),
             _c("max_origin_group", "str", False, note="Most controlled origin group this demand accepts (e.g. free for DFARS); blank = any."),

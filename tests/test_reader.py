@@ -1,0 +1,777 @@
+"""The input workbook contract (DESIGN.md §2-§3): the template, the reader's checks, Excel quirks.
+
+Bad workbooks are built from the template: either by mutating ``template_rows()`` and writing it
+with ``write_case_workbook``, or by editing one cell with openpyxl after writing, so that the test
+knows the exact cell. Row 1 is the header, data starts at row 2, and column letters follow the
+schema's column order (``test_column_letters_follow_the_schema`` pins the letters used here).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+
+from model.case.case import Case
+from model.case.issues import CaseError
+from model.case.reader import check_workbook, read_case
+from model.case.schema import SHEETS, SHEETS_BY_NAME, STAGES
+from model.case.template import template_rows, write_template
+from model.case.workbook import write_case_workbook
+
+# --------------------------------------------------------------------------------------------------
+# helpers and fixtures
+# --------------------------------------------------------------------------------------------------
+
+
+def letter(sheet: str, column: str) -> str:
+    return get_column_letter(SHEETS_BY_NAME[sheet].column_names.index(column) + 1)
+
+
+@pytest.fixture(scope="session")
+def template_file(tmp_path_factory) -> Path:
+    return write_template(tmp_path_factory.mktemp("template") / "template.xlsx")
+
+
+@pytest.fixture(scope="session")
+def template_case(template_file) -> Case:
+    case, report = check_workbook(template_file)
+    assert case is not None, [str(i) for i in report.issues]
+    return case
+
+
+@pytest.fixture
+def tpl(template_file, tmp_path) -> Path:
+    """A private copy of the template workbook, to edit."""
+    return Path(shutil.copy(template_file, tmp_path / "case.xlsx"))
+
+
+def edit(path: Path, changes: dict) -> Path:
+    """Set cells, e.g. {"offers!E3": -5}; the value None clears a cell."""
+    wb = load_workbook(path)
+    for ref, value in changes.items():
+        sheet, cell = ref.split("!")
+        wb[sheet][cell].value = value
+    wb.save(path)
+    return path
+
+
+def write_rows(tmp_path: Path, rows: dict, name: str = "case.xlsx") -> Path:
+    return write_case_workbook(tmp_path / name, rows)
+
+
+def messages(report, severity: str = "error") -> list[str]:
+    issues = report.errors if severity == "error" else report.warnings
+    return [str(i) for i in issues]
+
+
+def the_issue(report, where: str, *expected: str, severity: str = "error") -> str:
+    """The one issue at ``where`` (``sheet!cell``) whose text contains every ``expected`` fragment."""
+    found = [m for m in messages(report, severity) if m.startswith(where + ": ")]
+    hits = [m for m in found if all(e in m for e in expected)]
+    assert hits, f"no {severity} at {where} containing {expected}; {severity}s: {messages(report, severity)}"
+    return hits[0]
+
+
+def check(path: Path, changes: dict | None = None):
+    if changes:
+        edit(path, changes)
+    return check_workbook(path)
+
+
+# --------------------------------------------------------------------------------------------------
+# the template
+# --------------------------------------------------------------------------------------------------
+
+
+def test_column_letters_follow_the_schema():
+    # the cell references used in this file
+    assert letter("offers", "price") == "D"
+    assert letter("offers", "capacity_per_period") == "E"
+    assert letter("offers", "min_per_period") == "F"
+    assert letter("offers", "lead_time") == "H"
+    assert letter("offers", "qualified") == "I"
+    assert letter("offers", "origin_country") == "L"
+    assert letter("demand", "period") == "C"
+    assert letter("demand", "max_origin_group") == "F"
+    assert letter("inventory", "initial_origin_group") == "D"
+    assert letter("controls", "kind") == "I"
+    assert letter("controls", "status") == "L"
+    assert letter("controls", "start_period") == "M"
+    assert letter("controls", "end_period") == "N"
+    assert letter("scenario_events", "target") == "C"
+    assert letter("scenario_events", "start_period") == "D"
+
+
+def test_template_rows_cover_every_sheet():
+    rows = template_rows()
+    assert set(rows) == {s.name for s in SHEETS}
+    assert all(rows[s.name] for s in SHEETS), "every sheet has example rows"
+    # template_rows returns fresh data each call, so tests can mutate it
+    rows["offers"].clear()
+    assert template_rows()["offers"]
+
+
+def test_template_reads_without_errors_or_warnings(template_file):
+    case, report = check_workbook(template_file)
+    assert report.issues == [], [str(i) for i in report.issues]
+    assert isinstance(case, Case)
+    assert read_case(template_file) == case
+
+
+def test_template_counts(template_case):
+    c = template_case
+    assert c.settings.periods == 6
+    assert c.settings.origin_groups == ("free", "covered", "CN")
+    assert len(c.countries) == 6
+    assert set(c.materials) == {"NdPr_oxide", "NdPr_metal", "NdFeB_magnet"}
+    assert len(c.sites) == 4
+    assert {s.role for s in c.sites.values()} == {"supplier", "own", "warehouse"}
+    assert len(c.offers) == 3
+    assert sum(o.spot for o in c.offers.values()) == 1
+    assert sum(not o.qualified for o in c.offers.values()) == 1
+    assert len(c.processes) == 2
+    assert len(c.lanes) == 4
+    assert len(c.inventories) == 2
+    assert len(c.rules) == 2
+    assert {r.status for r in c.rules.values()} == {"in_force", "scenario"}
+    assert {r.kind for r in c.rules.values()} == {"licence", "ban"}
+    assert len(c.scenarios) == 2
+    assert sum(s.probability for s in c.scenarios.values()) == pytest.approx(1.0)
+    assert len(c.events) == 3
+    assert len(c.policies) == 1
+    assert len(c.sources) == 2
+    # the scenario event switches on the scenario rule
+    rule_events = [e for e in c.events if e.event == "rule"]
+    assert rule_events and all(c.rules[e.target].status == "scenario" for e in rule_events)
+
+
+def test_template_star_period_expands_to_one_demand_per_period(template_case):
+    c = template_case
+    commercial = [d for d in c.demands if d.max_origin_group is None]
+    assert sorted(d.period for d in commercial) == list(range(1, 7))
+    assert all(d.quantity == 40 and d.shortfall_penalty == 500000 for d in commercial)
+    defence = [d for d in c.demands if d.max_origin_group is not None]
+    assert [(d.period, d.quantity, d.max_origin_group) for d in defence] == [(5, 10.0, "free")]
+
+
+def test_expanded_demands_have_distinct_ids(template_case):
+    """Demand.demand names the row; with the period it identifies one demand (case.py)."""
+    ids = [(d.demand, d.period) for d in template_case.demands]
+    assert len(set(ids)) == len(ids), f"duplicate demand ids: {ids}"
+
+
+def test_template_list_cells_are_split(template_case):
+    c = template_case
+    assert c.materials["NdPr_oxide"].groups == ("REE", "light_REE", "dual_use")
+    lane = next(ln for ln in c.lanes if ln.lane == "cn_baotou>us_plant")
+    assert lane.materials == ("NdPr_oxide", "NdPr_metal")
+    star = next(ln for ln in c.lanes if ln.lane == "us_warehouse>us_plant")
+    assert set(star.materials) == set(c.materials)
+    assert c.rules["cn_licence"].materials == ("NdPr_metal", "NdFeB_magnet")
+    assert c.rules["cn_licence"].to_countries == ("*",)
+    # a group named in a rule expands to its member materials
+    assert set(c.rules["cn_entity_ban"].materials) == {"NdPr_oxide", "NdPr_metal"}
+    assert c.rules["cn_entity_ban"].to_owners == ("OwnCo",)
+
+
+def test_template_defaults_are_applied(template_case):
+    c = template_case
+    spot = c.offers["cn_metal_spot"]
+    assert spot.lead_time == 0 and spot.min_per_period == 0 and spot.fixed_cost == 0  # blank cells
+    assert c.offers["cn_oxide"].origin_country == "CN"  # blank origin_country -> site's country
+    assert c.offers["lynas_oxide"].origin_country == "AU"  # given
+    assert c.offers["lynas_oxide"].qualification_periods == 2
+    warehouse = c.inventories[("us_warehouse", "NdPr_oxide")]
+    assert warehouse.end_stock_min == warehouse.initial_stock == 30  # blank end_stock_min
+    plant = c.inventories[("us_plant", "NdPr_metal")]
+    assert plant.initial_origin_group == "CN"  # blank -> the most controlled group
+    assert plant.end_stock_min == 5
+    blank_lane = next(ln for ln in c.lanes if ln.lane == "us_plant>us_warehouse")
+    assert set(blank_lane.materials) == set(c.materials) and blank_lane.lead_time == 0
+    assert blank_lane.capacity_per_period is None  # blank capacity = unlimited
+    assert c.rules["cn_licence"].end_period == 6  # blank end_period -> the horizon
+    rule_event = next(e for e in c.events if e.event == "rule")
+    assert (rule_event.start_period, rule_event.end_period, rule_event.notice) == (3, 6, 1)
+    outage = next(e for e in c.events if e.event == "outage")
+    assert (outage.target, outage.end_period, outage.notice) == ("my_kuantan>us_plant", 5, 0)
+    assert c.processes["us_magnet_line"].exists and c.processes["us_magnet_line"].build_cost == 0
+    assert c.processes["us_metal_line"].inputs == (("NdPr_oxide", 1.2),)
+    assert c.settings.currency == "USD"
+
+
+def test_template_header_notes_frozen_panes_and_dropdowns(template_file):
+    wb = load_workbook(template_file)
+    assert wb.sheetnames == [s.name for s in SHEETS]
+    for spec in SHEETS:
+        ws = wb[spec.name]
+        assert ws.freeze_panes == "A2", spec.name
+        header = [c.value for c in ws[1]]
+        assert header == list(spec.column_names), spec.name
+        for cell in ws[1]:
+            assert cell.comment is not None and cell.comment.text.strip(), f"{spec.name}!{cell.coordinate}"
+        validated = {}
+        for dv in ws.data_validations.dataValidation:
+            for rng in dv.sqref.ranges:
+                validated[get_column_letter(rng.min_col)] = (dv.formula1, rng.min_row)
+        for j, col in enumerate(spec.columns, start=1):
+            col_letter = get_column_letter(j)
+            if col.kind == "yesno":
+                assert validated.get(col_letter) == ('"yes,no"', 2), f"{spec.name}!{col_letter} ({col.name})"
+            elif col.choices:
+                formula, first_row = validated[col_letter]
+                assert first_row == 2 and all(ch in formula for ch in col.choices), col.name
+    # the notes say what is expected and what the default is
+    offers = wb["offers"]
+    assert "Default: 0" in offers[f"{letter('offers', 'lead_time')}1"].comment.text
+    assert "Required" in offers[f"{letter('offers', 'price')}1"].comment.text
+
+
+def test_write_template_returns_the_path(tmp_path):
+    out = write_template(tmp_path / "sub" / "t.xlsx")
+    assert out == tmp_path / "sub" / "t.xlsx" and out.exists()
+    assert [p.name for p in out.parent.iterdir()] == ["t.xlsx"], "no temporary file left behind"
+
+
+# --------------------------------------------------------------------------------------------------
+# one test per kind of validation error
+# --------------------------------------------------------------------------------------------------
+
+
+def test_issue_format(tpl):
+    case, report = check(tpl, {"offers!E3": -5})
+    assert case is None
+    issue = report.errors[0]
+    assert (issue.severity, issue.sheet, issue.cell) == ("error", "offers", "E3")
+    assert str(issue) == "offers!E3: capacity_per_period is -5, expected a number >= 0"
+
+
+def test_missing_required_sheet(tpl):
+    wb = load_workbook(tpl)
+    del wb["demand"]
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert case is None
+    assert messages(report) == [
+        "demand: sheet 'demand' is missing, expected a sheet with columns site, material, period, "
+        "quantity, shortfall_penalty, max_origin_group"]
+
+
+def test_missing_optional_sheet_is_fine(tmp_path):
+    rows = template_rows()
+    for name in ("policies", "sources"):
+        rows[name] = []
+    path = write_rows(tmp_path, rows)
+    wb = load_workbook(path)
+    del wb["policies"], wb["sources"]
+    wb.save(path)
+    case, report = check_workbook(path)
+    assert report.issues == [] and case.policies == () and case.sources == ()
+
+
+def test_missing_required_column(tpl):
+    wb = load_workbook(tpl)
+    wb["offers"].delete_cols(4)  # price
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert case is None
+    # reported once, at the first free header cell (12 columns left: M1), not once per row
+    msg = the_issue(report, "offers!M1", "missing column 'price'", "expected it in the header row")
+    assert messages(report) == [msg]
+
+
+def test_blank_required_cell(tpl):
+    case, report = check(tpl, {"offers!D3": None})
+    assert case is None
+    msg = the_issue(report, "offers!D3", "price is blank, expected", "price per unit")
+    assert messages(report) == [msg]
+
+
+def test_blank_required_id(tpl):
+    case, report = check(tpl, {"countries!A7": "   "})  # RU, referenced nowhere
+    assert case is None
+    the_issue(report, "countries!A7", "country is blank, expected", "ISO country code")
+
+
+def test_text_where_a_number_is_expected(tpl):
+    case, report = check(tpl, {"offers!D2": "cheap"})
+    assert case is None
+    msg = the_issue(report, "offers!D2", "price is 'cheap', expected a number")
+    assert messages(report) == [msg]
+
+
+def test_number_stored_as_text_is_accepted_with_a_warning(tpl, template_case):
+    case, report = check(tpl, {"offers!D2": "62000", "offers!H2": " 1 ", "demand!C3": "5"})
+    assert report.errors == []
+    the_issue(report, "offers!D2", "price is the text '62000'", "62000", severity="warning")
+    the_issue(report, "offers!H2", "lead_time", severity="warning")
+    the_issue(report, "demand!C3", "period", severity="warning")
+    assert len(report.warnings) == 3
+    assert case == template_case
+
+
+def test_negative_capacity(tpl):
+    case, report = check(tpl, {"offers!E3": -5})
+    assert case is None
+    assert messages(report) == ["offers!E3: capacity_per_period is -5, expected a number >= 0"]
+
+
+@pytest.mark.parametrize("ref, value, expected", [
+    ("demand!C3", 2.5, "period is 2.5, expected a whole number"),
+    ("offers!H2", 1.5, "lead_time is 1.5, expected a whole number"),
+    ("scenario_events!D2", "3.5", "start_period is 3.5, expected a whole number"),
+])
+def test_non_integer_period(tpl, ref, value, expected):
+    case, report = check(tpl, {ref: value})
+    assert case is None
+    the_issue(report, ref, expected)
+
+
+def test_period_neither_number_nor_star(tpl):
+    case, report = check(tpl, {"demand!C2": "all"})
+    assert case is None
+    the_issue(report, "demand!C2", "period is 'all', expected a period number or *")
+
+
+@pytest.mark.parametrize("value", ["maybe", 2, "oui"])
+def test_bad_yes_no(tpl, value):
+    case, report = check(tpl, {"offers!I2": value})
+    assert case is None
+    msg = the_issue(report, "offers!I2", "qualified is", "expected yes or no")
+    assert messages(report) == [msg]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Yes", True), ("Y", True), ("TRUE", True), (1, True), (True, True), ("x", True),
+    ("No", False), ("n", False), (0, False), (False, False), ("false", False),
+])
+def test_yes_no_spellings(tpl, value, expected):
+    case, report = check(tpl, {"offers!M3": value})  # cn_metal_spot's spot flag
+    if expected:
+        assert report.issues == [] and case.offers["cn_metal_spot"].spot is True
+    else:
+        assert report.errors == [] and case.offers["cn_metal_spot"].spot is False
+
+
+@pytest.mark.parametrize("ref, value, column, choices", [
+    ("materials!C2", "powder", "stage", STAGES),
+    ("sites!E3", "trader", "role", ("supplier", "processor", "own", "customer", "warehouse")),
+    ("controls!I2", "embargo", "kind", ("ban", "licence", "quota")),
+    ("controls!L2", "maybe", "status", ("in_force", "scenario", "off")),
+    ("scenario_events!B3", "strike", "event", ("rule", "outage", "price")),
+    ("policies!A2", "max_share", "policy", ("max_share_origin", "min_suppliers")),
+])
+def test_bad_choice(tpl, ref, value, column, choices):
+    case, report = check(tpl, {ref: value})
+    assert case is None
+    the_issue(report, ref, f"{column} is '{value}', expected one of", ", ".join(choices))
+
+
+def test_bad_setting_choice_and_range(tpl):
+    wb = load_workbook(tpl)
+    ws = wb["settings"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["risk_measure"], 2).value = "variance"
+    ws.cell(rows["periods"], 2).value = 0
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert case is None
+    the_issue(report, f"settings!B{rows['risk_measure']}", "risk_measure is 'variance', expected one of",
+              "cvar_shortfall")
+    the_issue(report, f"settings!B{rows['periods']}", "periods is 0, expected a number >= 1")
+
+
+def test_missing_setting(tmp_path):
+    rows = template_rows()
+    del rows["settings"]["periods"]
+    case, report = check_workbook(write_rows(tmp_path, rows))
+    assert case is None
+    assert any("setting 'periods' is missing" in m for m in messages(report))
+
+
+def test_choices_are_case_insensitive(tpl, template_case):
+    case, report = check(tpl, {"materials!C2": "Oxide", "sites!E4": "OWN", "controls!L2": "In_Force"})
+    assert report.issues == []
+    assert case == template_case
+
+
+def test_duplicate_id(tpl):
+    case, report = check(tpl, {"offers!A3": "cn_oxide"})
+    assert case is None
+    msg = the_issue(report, "offers!A3", "cn_oxide repeats row 2", "expected unique ids")
+    assert messages(report) == [msg]
+
+
+def test_duplicate_id_ignores_case_and_spaces(tpl):
+    case, report = check(tpl, {"countries!A7": " cn "})
+    assert case is None
+    the_issue(report, "countries!A7", "repeats row 2", "expected unique ids")
+
+
+def test_duplicate_lane_and_inventory_keys(tmp_path):
+    rows = template_rows()
+    rows["lanes"].append(dict(rows["lanes"][0]))  # row 6
+    rows["inventory"].append(dict(rows["inventory"][1]))  # row 4
+    case, report = check_workbook(write_rows(tmp_path, rows))
+    assert case is None
+    the_issue(report, "lanes!A6", "cn_baotou/us_plant repeats row 2")
+    the_issue(report, "inventory!A4", "us_warehouse/NdPr_oxide repeats row 3")
+
+
+@pytest.mark.parametrize("ref, value, expected", [
+    ("sites!C2", "XX", "country 'XX' is not a known country"),
+    ("offers!B2", "nowhere", "site 'nowhere' is not a known site, expected one of: cn_baotou"),
+    ("offers!C2", "unobtainium", "material 'unobtainium' is not a known material"),
+    ("offers!L2", "XX", "origin_country 'XX' is not a known country"),
+    ("processes!B2", "nowhere", "site 'nowhere' is not a known site"),
+    ("processes!C2", "gold", "output 'gold' is not a known material"),
+    ("processes!J2", "XX", "technology_origin 'XX' is not a known country"),
+    ("process_inputs!A2", "no_process", "process 'no_process' is not a known process"),
+    ("process_inputs!B2", "gold", "input 'gold' is not a known material"),
+    ("lanes!A3", "nowhere", "from_site 'nowhere' is not a known site"),
+    ("lanes!B3", "nowhere", "to_site 'nowhere' is not a known site"),
+    ("lanes!C2", "NdPr_oxide, gold", "materials names 'gold', which is neither a material nor a material group"),
+    ("demand!A2", "nowhere", "site 'nowhere' is not a known site"),
+    ("demand!B2", "gold", "material 'gold' is not a known material"),
+    ("inventory!B2", "gold", "material 'gold' is not a known material"),
+    ("controls!C2", "XX", "issuer 'XX' is not a known country"),
+    ("controls!D2", "gold", "materials names 'gold'"),
+    ("controls!F2", "US, XX", "to_countries 'XX' is not a known country"),
+    ("controls!G3", "OwnCo, Nobody Inc", "to_owners names 'Nobody Inc', which owns no site, expected an owner"),
+    ("scenario_events!A2", "nope", "scenario 'nope' is not a known scenario"),
+    ("scenario_events!C2", "no_rule", "target 'no_rule' is not a known rule"),
+    ("scenario_events!C4", "nowhere", "outage target 'nowhere' is not a known site, process, offer or lane"),
+    ("scenario_events!C4", "us_plant>cn_baotou", "outage target 'us_plant>cn_baotou' is not a known"),
+    ("scenario_events!C3", "XX", "price target 'XX' is not a known offer or country"),
+    ("policies!B2", "gold", "material names 'gold'"),
+])
+def test_unknown_reference(tpl, ref, value, expected):
+    case, report = check(tpl, {ref: value})
+    assert case is None
+    the_issue(report, ref, expected)
+
+
+def test_references_are_case_and_space_insensitive(tpl, template_case):
+    case, report = check(tpl, {
+        "offers!B2": " CN_BAOTOU ",  # reference with stray spaces and another case
+        "offers!A2": "cn_oxide  ",  # id with stray spaces
+        "lanes!C2": "ndpr_oxide ,NdPr_metal",
+        "scenario_events!C4": "MY_KUANTAN > US_PLANT",
+        "controls!G3": "ownco",
+    })
+    assert report.issues == [], messages(report)
+    assert case == template_case
+
+
+@pytest.mark.parametrize("ref, value, column", [
+    ("countries!C3", "allies", "origin_group"),
+    ("demand!F3", "clean", "max_origin_group"),
+    ("inventory!D3", "clean", "initial_origin_group"),
+    ("policies!C2", "clean", "target"),
+])
+def test_undeclared_origin_group(tpl, ref, value, column):
+    case, report = check(tpl, {ref: value})
+    assert case is None
+    the_issue(report, ref, f"{column} '{value}' is not a declared origin group",
+              "expected one of: free, covered, CN")
+
+
+def test_probabilities_must_sum_to_one(tpl):
+    case, report = check(tpl, {"scenarios!B3": 0.2})
+    assert case is None
+    # reported below the last probability
+    msg = the_issue(report, "scenarios!B4", "probabilities sum to 0.9, expected 1")
+    assert messages(report) == [msg]
+
+
+def test_probability_out_of_range(tpl):
+    case, report = check(tpl, {"scenarios!B3": 1.3})
+    assert case is None
+    the_issue(report, "scenarios!B3", "probability is 1.3, expected a number <= 1")
+
+
+@pytest.mark.parametrize("ref, value, expected", [
+    ("demand!C3", 9, "period is 9, expected a period within 1..6"),
+    ("controls!M2", 7, "start_period is 7, expected a period within 1..6"),
+    ("controls!N2", 9, "end_period is 9, expected a period within 1..6"),
+    ("scenario_events!D2", 7, "start_period is 7, expected a period within 1..6"),
+])
+def test_period_beyond_the_horizon(tpl, ref, value, expected):
+    case, report = check(tpl, {ref: value})
+    assert case is None
+    msg = the_issue(report, ref, expected)
+    assert messages(report) == [msg]
+
+
+@pytest.mark.parametrize("value", [0, -1])
+def test_demand_period_before_the_first(tpl, value):
+    """Periods are numbered 1..periods (DESIGN §4): a demand in period 0 is outside the horizon."""
+    case, report = check(tpl, {"demand!C3": value})
+    assert case is None, "a demand in period %s was accepted" % value
+    the_issue(report, "demand!C3", f"period is {value}, expected")
+
+
+def test_end_period_before_start_period(tpl):
+    case, report = check(tpl, {"controls!M2": 4, "controls!N2": 2})
+    assert case is None
+    msg = the_issue(report, "controls!N2", "end_period is 2, expected >= start_period (4)")
+    assert messages(report) == [msg]
+
+
+def test_inventory_at_a_non_stocking_site(tpl):
+    case, report = check(tpl, {"inventory!A2": "cn_baotou"})
+    assert case is None
+    msg = the_issue(report, "inventory!A2", "site cn_baotou has role supplier",
+                    "expected a stocking site (role own or warehouse)")
+    assert messages(report) == [msg]
+
+
+def test_inventory_above_max_stock(tpl):
+    case, report = check(tpl, {"inventory!G3": 250})  # min_stock 250 > max_stock 200
+    assert case is None
+    the_issue(report, "inventory!G3", "min_stock is 250, expected at most max_stock (200)")
+
+
+def test_min_per_period_above_capacity(tpl):
+    case, report = check(tpl, {"offers!F2": 500})
+    assert case is None
+    msg = the_issue(report, "offers!F2", "min_per_period is 500, expected at most capacity_per_period (100)")
+    assert messages(report) == [msg]
+
+
+def test_quota_rule_needs_a_quota(tpl):
+    case, report = check(tpl, {"controls!I2": "quota"})
+    assert case is None
+    the_issue(report, "controls!K2", "quota_per_period is blank", "quota rule")
+
+
+def test_price_event_needs_a_factor(tpl):
+    case, report = check(tpl, {"scenario_events!G3": None})
+    assert case is None
+    the_issue(report, "scenario_events!G3", "factor is blank", "price multiplier")
+
+
+def test_lane_to_itself(tpl):
+    case, report = check(tpl, {"lanes!B2": "cn_baotou"})
+    assert case is None
+    the_issue(report, "lanes!B2", "lane from cn_baotou to itself")
+
+
+def test_share_policy_above_one(tpl):
+    case, report = check(tpl, {"policies!D2": 1.5})
+    assert case is None
+    the_issue(report, "policies!D2", "value is 1.5, expected a share in 0..1")
+
+
+def test_unknown_sheet_is_a_warning_only(tpl, template_case):
+    wb = load_workbook(tpl)
+    wb.create_sheet("notes")["A1"] = "my own notes"
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert report.errors == [] and case == template_case
+    assert len(report.warnings) == 1
+    assert "unknown sheet 'notes' ignored" in str(report.warnings[0])
+
+
+def test_unknown_column_is_a_warning_only(tpl, template_case):
+    case, report = check(tpl, {"offers!N1": "buyer_comment", "offers!N2": "call Monday"})
+    assert report.errors == [] and case == template_case
+    assert messages(report, "warning") == ["offers!N1: unknown column 'buyer_comment' ignored"]
+
+
+def test_unknown_setting_is_a_warning_only(tpl, template_case):
+    case, report = check(tpl, {"settings!A20": "colour", "settings!B20": "blue"})
+    assert report.errors == [] and case == template_case
+    the_issue(report, "settings!A20", "unknown setting 'colour' ignored", severity="warning")
+
+
+def test_de_minimis_share_column_is_ignored_with_a_warning(tpl, template_case):
+    case, report = check(tpl, {"controls!O1": "de_minimis_share", "controls!O2": 0.001})
+    assert report.errors == [] and case == template_case
+    msg = the_issue(report, "controls!O1", "de_minimis_share", "ignored", severity="warning")
+    assert messages(report, "warning") == [msg]
+
+
+@pytest.mark.parametrize("content", [b"this is not a workbook\n", b"", b"PK\x03\x04 truncated zip"])
+def test_not_an_xlsx_is_a_case_error(tmp_path, content):
+    path = tmp_path / "case.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(CaseError) as info:
+        check_workbook(path)
+    text = str(info.value)
+    assert str(path) in text and "cannot be read as an .xlsx workbook" in text
+    assert "Traceback" not in text
+
+
+def test_missing_file_is_a_case_error(tmp_path):
+    with pytest.raises(CaseError, match="no such file"):
+        check_workbook(tmp_path / "nope.xlsx")
+
+
+def test_all_problems_are_reported_at_once(tpl):
+    case, report = check(tpl, {"offers!E3": -5, "demand!C3": "soon", "scenarios!B3": 0.2})
+    assert case is None
+    assert sorted(messages(report)) == sorted([
+        "offers!E3: capacity_per_period is -5, expected a number >= 0",
+        "demand!C3: period is 'soon', expected a period number or *",
+        "scenarios!B4: probabilities sum to 0.9, expected 1 (within 1e-6)",
+    ])
+
+
+def test_read_case_raises_with_every_problem(tpl):
+    edit(tpl, {"offers!E3": -5, "demand!C3": "soon"})
+    with pytest.raises(CaseError) as info:
+        read_case(tpl)
+    assert len(info.value.report.errors) == 2
+    assert "offers!E3" in str(info.value) and "demand!C3" in str(info.value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (True, "price is True, expected a number"),
+    ("#N/A", "price is '#N/A', expected a number"),
+    (datetime.datetime(2025, 1, 2), "expected a number"),
+    ("62,000", "expected a number"),
+])
+def test_odd_cell_values_in_a_number_column(tpl, value, expected):
+    case, report = check(tpl, {"offers!D2": value})
+    assert case is None
+    the_issue(report, "offers!D2", expected)
+
+
+def test_a_bad_cell_reports_once(tpl):
+    """A cell reported as wrong does not also cause 'unknown reference' errors elsewhere."""
+    case, report = check(tpl, {"offers!D2": "cheap", "lanes!E2": -1})
+    assert case is None
+    assert len(report.errors) == 2, messages(report)
+
+
+# --------------------------------------------------------------------------------------------------
+# Excel-saved quirks read identically
+# --------------------------------------------------------------------------------------------------
+
+
+def test_numbers_stored_as_text_read_identically(tpl, template_case):
+    wb = load_workbook(tpl)
+    converted = 0
+    for ws in wb.worksheets:
+        if ws.title == "sources":
+            continue
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    cell.value = str(cell.value)
+                    converted += 1
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert report.errors == []
+    assert converted > 30 and len(report.warnings) == converted
+    assert all("read as the number" in m for m in messages(report, "warning"))
+    assert case == template_case
+
+
+def test_trailing_blank_rows_read_identically(tpl, template_case):
+    wb = load_workbook(tpl)
+    for ws in wb.worksheets:
+        last = ws.max_row
+        ws.cell(last + 1, 1).value = "   "
+        ws.cell(last + 2, 2).value = ""
+        ws.cell(last + 40, 1).fill = PatternFill("solid", fgColor="FFFF00")  # formatted, empty
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert report.issues == [], messages(report)
+    assert case == template_case
+
+
+def test_stray_spaces_and_case_in_headers_and_sheet_names(tpl, template_case):
+    wb = load_workbook(tpl)
+    wb["offers"].title = "tmp"  # openpyxl renames case-insensitive clashes, itself included
+    wb["tmp"].title = "Offers"
+    wb["Offers"]["D1"].value = " Price "
+    wb["demand"]["C1"].value = "Period"
+    wb["lanes"]["D1"].value = "cost per unit"
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert report.issues == [], messages(report)
+    assert case == template_case
+
+
+def test_columns_in_another_order_read_identically(tpl, template_case):
+    wb = load_workbook(tpl)
+    ws = wb["offers"]
+    ws.move_range(f"D1:D{ws.max_row}", cols=ws.max_column - 3 + 1)  # price to the far right
+    ws.delete_cols(4)
+    wb.save(tpl)
+    case, report = check_workbook(tpl)
+    assert report.issues == [], messages(report)
+    assert case == template_case
+
+
+def test_blank_rows_between_data_rows_are_skipped(tmp_path):
+    rows = template_rows()
+    path = write_rows(tmp_path, rows)
+    wb = load_workbook(path)
+    wb["offers"].insert_rows(3)
+    wb.save(path)
+    case, report = check_workbook(path)
+    assert report.issues == [], messages(report)
+    assert set(case.offers) == {"cn_oxide", "cn_metal_spot", "lynas_oxide"}
+
+
+def test_formula_without_a_cached_value_is_not_read_as_blank(tpl):
+    """A formula never calculated (written by a script, not by Excel) has no cached value.
+
+    Reading it as a blank cell silently turns a capacity into 'unlimited'; it should be reported.
+    """
+    case, report = check(tpl, {"offers!E2": "=50+50"})
+    if case is not None:
+        assert case.offers["cn_oxide"].capacity_per_period is not None, (
+            "an uncalculated formula in offers!E2 was silently read as a blank (unlimited) capacity")
+
+
+# --------------------------------------------------------------------------------------------------
+# LibreOffice re-save
+# --------------------------------------------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.fixture(scope="module")
+def resaved(tmp_path_factory):
+    """The template and a copy with a formula, re-saved by LibreOffice (which caches the value)."""
+    base = tmp_path_factory.mktemp("soffice")
+    src, out, profile = base / "src", base / "out", base / "profile"
+    src.mkdir()
+    plain = write_template(src / "plain.xlsx")
+    formula = Path(shutil.copy(plain, src / "formula.xlsx"))
+    edit(formula, {"offers!D2": "=60000+2000", "demand!D2": "=SUM(20,20)"})
+    cmd = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+           "--convert-to", "xlsx", "--outdir", str(out), str(plain), str(formula)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "HOME": str(base)})
+    results = {p: out / f"{p}.xlsx" for p in ("plain", "formula")}
+    missing = [str(p) for p in results.values() if not p.exists()]
+    assert not missing, f"soffice did not write {missing}: {done.stdout} {done.stderr}"
+    return results
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_resave_reads_identically(resaved, template_case):
+    case, report = check_workbook(resaved["plain"])
+    assert report.issues == [], messages(report)
+    assert case == template_case
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_formula_with_a_cached_value_reads_as_its_value(resaved, template_case):
+    case, report = check_workbook(resaved["formula"])
+    assert report.issues == [], messages(report)
+    assert case.offers["cn_oxide"].price == 62000
+    assert case == template_case
