@@ -25,6 +25,7 @@ from .solve import PersistentHighs, SolveOutcome
 
 SLACK_REWARD = 1e-5  # AUGMECON2's delta: reward per unit of (slack / risk range), in cost-range units
 LEX_REL_TOL = 1e-10  # how far a lexicographic second stage may move the first stage's optimum
+EXACT_BELOW_COLUMNS = 5_000  # models this small are solved with a zero MIP gap
 TIE_BREAK_SHARE = 0.1  # of the time limit, for the risk tie-break at the min-cost end
 PARALLEL_MIN_COLUMNS = 20_000  # below this, a worker process costs more than it saves
 
@@ -89,7 +90,10 @@ class FrontierModel:
         self.model = build_model(case, measure)
         self.build_seconds = time.perf_counter() - t0
         log = options.solver_log + log_suffix if options.solver_log else None
-        self.solver = PersistentHighs(self.model, options.time_limit_s, options.mip_gap, options.threads, log)
+        gap = options.mip_gap
+        if model_size(self.model)["columns"] <= EXACT_BELOW_COLUMNS:
+            gap = 0.0  # small models solve to optimality at no cost: still within any gap asked for
+        self.solver = PersistentHighs(self.model, options.time_limit_s, gap, options.threads, log)
 
     # ------------------------------------------------------------------ parameter settings
     def _set(self, cost_weight=1.0, risk_weight=0.0, slack_reward=0.0, risk_limit=None,
