@@ -91,7 +91,8 @@ class FrontierModel:
         self.build_seconds = time.perf_counter() - t0
         log = options.solver_log + log_suffix if options.solver_log else None
         gap = options.mip_gap
-        if model_size(self.model)["columns"] <= EXACT_BELOW_COLUMNS:
+        self.size = model_size(self.model)
+        if self.size["columns"] <= EXACT_BELOW_COLUMNS:
             gap = 0.0  # small models solve to optimality at no cost: still within any gap asked for
         self.solver = PersistentHighs(self.model, options.time_limit_s, gap, options.threads, log)
 
@@ -262,15 +263,17 @@ def _min_risk_worker(case: Case, measure: str, options: SolveOptions, token: str
 def _interior_worker(case: Case, measure: str, options: SolveOptions, jobs: list[tuple[int, float]],
                      reward: float, token: str) -> list[tuple[int, float, SolveOutcome | None, Plan | None, float]]:
     fm = _worker_model(case, measure, options, token)
-    out = []
-    for number, limit in jobs:
-        t0 = time.perf_counter()
-        try:
-            outcome, plan = fm.epsilon_point(limit, reward)
-        except NoSolution as exc:
-            outcome, plan = SolveOutcome(exc.status, False, None, None, None, time.perf_counter() - t0), None
-        out.append((number, limit, outcome, plan, time.perf_counter() - t0))
-    return out
+    return [(number, limit, *_solve_limit(fm, limit, reward)) for number, limit in jobs]
+
+
+def _solve_limit(fm: "FrontierModel", limit: float, reward: float) -> tuple[SolveOutcome, Plan | None, float]:
+    """One epsilon point; a limit with no solution is reported, not raised."""
+    t0 = time.perf_counter()
+    try:
+        outcome, plan = fm.epsilon_point(limit, reward)
+    except NoSolution as exc:
+        outcome, plan = SolveOutcome(exc.status, False, None, None, None, time.perf_counter() - t0), None
+    return outcome, plan, time.perf_counter() - t0
 
 
 def frontier_limits(risk_high: float, risk_low: float, points: int) -> list[float]:
@@ -294,7 +297,7 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
     timings = {}
     fm = FrontierModel(case, measure, options)
     timings["build_s"] = fm.build_seconds
-    size = model_size(fm.model)
+    size = fm.size
     result_points: list[Point] = []
 
     def done(p: Point):
@@ -388,15 +391,8 @@ def _point(number, limit, outcome, plan, seconds) -> Point:
     return Point(number, "interior", limit, outcome, plan, seconds)
 
 
-def _run_local(fm: "FrontierModel", number: int, limit: float, reward: float, done) -> list[Point]:
-    t0 = time.perf_counter()
-    try:
-        outcome, plan = fm.epsilon_point(limit, reward)
-    except NoSolution as exc:
-        outcome, plan = SolveOutcome(exc.status, False, None, None, None, time.perf_counter() - t0), None
-    p = _point(number, limit, outcome, plan, time.perf_counter() - t0)
-    done(p)
-    return [p]
+def _run_local(fm: "FrontierModel", number: int, limit: float, reward: float, done) -> None:
+    done(_point(number, limit, *_solve_limit(fm, limit, reward)))
 
 
 def solve_single(case: Case, max_risk: float | None = None, measure: str | None = None,
@@ -409,7 +405,7 @@ def solve_single(case: Case, max_risk: float | None = None, measure: str | None 
     outcome, plan = fm.min_cost(max_risk)
     point = Point(1, "single", max_risk, outcome, plan, time.perf_counter() - t0)
     return FrontierResult(case, measure, [point], options, {"build_s": fm.build_seconds,
-                                                             "solve_s": point.seconds}, model_size(fm.model))
+                                                             "solve_s": point.seconds}, fm.size)
 
 
 def default_workers() -> int:
