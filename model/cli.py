@@ -173,10 +173,13 @@ def progress_reporter(console: Console, total: int, label: str):
 
 
 def json_rows(frontier) -> list[dict]:
+    import pandas as pd
     rows = []
     for rec in frontier.to_dict("records"):
         clean = {}
         for k, v in rec.items():
+            if v is pd.NA or v is pd.NaT:
+                v = None
             if hasattr(v, "item"):
                 v = v.item()
             if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):

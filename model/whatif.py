@@ -231,5 +231,7 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
     rank = rank.sort_values(["added_expected_cost", "expected_shortfall", "_n"], ascending=[False, False, True],
                             na_position="first", kind="stable").drop(columns="_n").reset_index(drop=True)
     rank.insert(0, "rank", range(1, len(rank) + 1))
+    for col in ("first_shortfall_period", "periods_survived"):
+        rank[col] = rank[col].astype("Int64")
     result = FrontierResult(case, measure, points, options)
     return result, rank

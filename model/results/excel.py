@@ -39,7 +39,7 @@ def sheet_name(name: str) -> str:
 
 def _cell(value):
     """A value Excel can hold: no NaN/inf, numpy scalars unwrapped, tuples joined."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
