@@ -292,6 +292,7 @@ def _check_unique(spec, rows: list[Row], report: Report) -> None:
 
 def _settings(rows: list[Row], report: Report) -> Settings | None:
     values: dict = {}
+    value_cell: dict[str, str] = {}
     for row in rows:
         key = row["key"]
         if key is None or key is _INVALID:
@@ -302,6 +303,7 @@ def _settings(rows: list[Row], report: Report) -> Settings | None:
             report.warn("settings", row.cell("key"), f"unknown setting '{key}' ignored; expected one of "
                         + ", ".join(SETTINGS_KEYS))
             continue
+        value_cell[key_norm] = row.cell("value")
         value = parse_value(col, row["value"], ("settings", row.cell("value")), report)
         if value is None and not _is_blank(row["value"]):
             values[key_norm] = _INVALID
@@ -325,11 +327,12 @@ def _settings(rows: list[Row], report: Report) -> Settings | None:
     if _ok(groups):
         lowered = [g.lower() for g in groups]
         if len(set(lowered)) != len(lowered):
-            report.error("settings", "", f"origin_groups {', '.join(groups)} repeats a group, expected distinct groups")
+            report.error("settings", value_cell.get("origin_groups", ""),
+                         f"origin_groups {', '.join(groups)} repeats a group, expected distinct groups")
         if "*" in groups:
-            report.error("settings", "", "origin_groups contains *, expected group names")
+            report.error("settings", value_cell.get("origin_groups", ""), "origin_groups contains *, expected group names")
     if _ok(values["cvar_alpha"]) and values["cvar_alpha"] is not None and values["cvar_alpha"] <= 0:
-        report.error("settings", "", f"cvar_alpha is {values['cvar_alpha']}, expected a number strictly between 0 and 1")
+        report.error("settings", value_cell.get("cvar_alpha", ""), f"cvar_alpha is {values['cvar_alpha']}, expected a number strictly between 0 and 1")
     if not all(_ok(v) for v in values.values()):
         return None
     return Settings(
@@ -342,9 +345,11 @@ def _settings(rows: list[Row], report: Report) -> Settings | None:
 class _Refs:
     """Case-insensitive id lookup that reports a missing reference where it is made."""
 
-    def __init__(self, kind: str, ids, report: Report):
+    def __init__(self, kind: str, ids, report: Report, invalid_ids=()):
         self.kind = kind
         self.ids = {str(i).lower(): i for i in ids}
+        # ids whose defining row has another bad cell: already reported there, so a use is not an error
+        self.invalid_ids = {str(i).lower() for i in invalid_ids}
         self.report = report
 
     def __contains__(self, item) -> bool:
@@ -357,6 +362,8 @@ class _Refs:
         if value is _INVALID:
             return _INVALID
         found = self.ids.get(str(value).lower())
+        if found is None and str(value).lower() in self.invalid_ids:
+            return _INVALID
         if found is None:
             hint = ", ".join(list(self.ids.values())[:12]) + (", ..." if len(self.ids) > 12 else "")
             self.report.error(row.sheet, row.cell(column),
@@ -365,8 +372,12 @@ class _Refs:
         return found
 
 
-def _expand_materials(items, row: Row, column: str, materials: dict, report: Report, kind="material"):
-    """Materials named directly or through a group; '*' = every material."""
+def _expand_materials(items, row: Row, column: str, materials: dict, report: Report, invalid=frozenset()):
+    """Materials named directly or through a group; '*' = every material.
+
+    A name in `invalid` is a material whose own row has a bad cell (reported there): the expansion is
+    invalid without a second message.
+    """
     if not items:
         return ()
     if "*" in items:
@@ -379,6 +390,8 @@ def _expand_materials(items, row: Row, column: str, materials: dict, report: Rep
             out.append(by_lower[low])
             continue
         members = [m for m, mat in materials.items() if low in (g.lower() for g in mat.groups)]
+        if not members and low in {m.lower() for m in invalid}:
+            return _INVALID
         if members:
             out.extend(members)
         else:
@@ -413,32 +426,39 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             return False
         return True
 
-    countries = {}
+    countries, invalid_countries = {}, set()
     for row in p["countries"]:
-        if not _ok(*row.values.values()) or row["country"] is None:
+        if row["country"] is None or not _ok(row["country"]):
             continue
         g = group_ref(row, "origin_group")
-        if _ok(g) and g is not None:
+        if _ok(g, *row.values.values()) and g is not None:
             countries[row["country"]] = Country(row["country"], row["name"] or row["country"], g)
-    country_refs = _Refs("country", countries, report)
+        else:
+            invalid_countries.add(row["country"])
+    country_refs = _Refs("country", countries, report, invalid_countries)
 
-    materials = {}
+    materials, invalid_materials = {}, set()
     for row in p["materials"]:
-        if not _ok(*row.values.values()) or row["material"] is None:
+        if row["material"] is None or not _ok(row["material"]):
+            continue
+        if not _ok(*row.values.values()):
+            invalid_materials.add(row["material"])
             continue
         materials[row["material"]] = Material(row["material"], row["name"] or row["material"],
                                               row["stage"], row["unit"] or "t", tuple(row["groups"] or ()))
-    material_refs = _Refs("material", materials, report)
+    material_refs = _Refs("material", materials, report, invalid_materials)
 
-    sites = {}
+    sites, invalid_sites = {}, set()
     for row in p["sites"]:
         if row["site"] is None or not _ok(row["site"]):
             continue
         c = country_refs.get(row, "country")
-        if _ok(c, row["role"]) and c is not None and row["role"] is not None:
+        if _ok(c, *row.values.values()) and c is not None and row["role"] is not None:
             sites[row["site"]] = Site(row["site"], row["name"] or row["site"], c,
                                       row["owner"] or row["site"], row["role"])
-    site_refs = _Refs("site", sites, report)
+        else:
+            invalid_sites.add(row["site"])
+    site_refs = _Refs("site", sites, report, invalid_sites)
     owners = {s.owner for s in sites.values()}
 
     offers = {}
@@ -510,7 +530,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         v = row.values
         a = site_refs.get(row, "from_site")
         b = site_refs.get(row, "to_site")
-        mats = _expand_materials(v["materials"] or ("*",), row, "materials", materials, report)
+        mats = _expand_materials(v["materials"] or ("*",), row, "materials", materials, report, invalid_materials)
         if not (_ok(a, b, mats, *v.values()) and a and b):
             continue
         if a == b:
@@ -549,7 +569,8 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         end_min = init if v["end_stock_min"] is None else v["end_stock_min"]
         max_s = v["max_stock"]
         bad = False
-        for col, val in (("initial_stock", init), ("min_stock", v["min_stock"] or 0.0), ("end_stock_min", end_min)):
+        for col, val in (("initial_stock", init), ("min_stock", v["min_stock"] or 0.0),
+                         ("end_stock_min", v["end_stock_min"] or 0.0)):
             if max_s is not None and val > max_s + 1e-9:
                 report.error("inventory", row.cell(col), f"{col} is {_fmt(val)}, expected at most max_stock ({_fmt(max_s)})")
                 bad = True
@@ -563,7 +584,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         v = row.values
         issuer = country_refs.get(row, "issuer")
         techs = tuple(v["technologies"] or ())
-        mats = () if techs else _expand_materials(v["materials"] or ("*",), row, "materials", materials, report)
+        mats = () if techs else _expand_materials(v["materials"] or ("*",), row, "materials", materials, report, invalid_materials)
         to_c = tuple(v["to_countries"] or ())
         if to_c and "*" not in to_c:
             resolved = tuple(country_refs.get(row, "to_countries", c) for c in to_c)
@@ -682,7 +703,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         v = row.values
         if not (_ok(*v.values()) and v["policy"] and v["value"] is not None):
             continue
-        mats = _expand_materials((v["material"] or "*",), row, "material", materials, report)
+        mats = _expand_materials((v["material"] or "*",), row, "material", materials, report, invalid_materials)
         if mats is _INVALID:
             continue
         target = None

@@ -4,7 +4,10 @@ Every sheet of the schema is filled with a few coherent rows: a magnet maker wit
 the USA buys NdPr oxide and metal from China (Baotou) and oxide from Lynas (Malaysia, ore from
 Mt Weld, Australia), can build its own metal line, holds a stockpile, and faces a Chinese export
 licence in force and an entity ban that may come. The example reads with no errors and no warnings,
-and it is small (6 periods) so that it solves in seconds.
+and it is small (6 periods) so that it solves in seconds. The defence demand (period 5, origin
+group ``free``) can be met only by a clean chain: free-origin oxide (the warehouse stockpile, or Lynas
+oxide once qualified: ordered in period 3, at the plant in period 5) through the own metal line, which
+must be built first.
 
 Some optional cells are deliberately left blank to show the defaults (they are described in each
 header's note): the spot offer's lead time (0), the Chinese offer's origin country (the site's
