@@ -116,7 +116,7 @@ def measure_case(label: str, path: Path, out_dir: Path) -> dict:
     result = FrontierResult(case, case.settings.risk_measure,
                             [Point(1, "min_cost", None, outcome, plan, first_s),
                              Point(2, "interior", limit, outcome2, plan2, resolve_s)], opts)
-    from model.results.excel import write_results
+    from model.results.writer import write_results
     t0 = time.perf_counter()
     report = build_report(result)
     write_results(report, out_dir / f"{label}.xlsx")

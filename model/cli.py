@@ -142,7 +142,7 @@ def check_measure(measure: str | None) -> str | None:
 
 
 def out_path(out: Path | None, case_path: Path, verb: str, force: bool) -> Path:
-    from .results.excel import is_results_workbook
+    from .results.writer import is_results_workbook
     path = out or OUTPUTS / f"{case_path.stem}_{verb}.xlsx"
     if path.suffix.lower() != ".xlsx":
         raise CaseError(f"--out {path}: expected a file name ending in .xlsx")
@@ -223,7 +223,7 @@ def overall_status(result) -> str:
 
 
 def write_report(report, case, case_path, verb, path, console, plot=False, extra_sheets=None, overlay=None):
-    from .results.excel import write_plot, write_results
+    from .results.writer import write_plot, write_results
     t0 = time.perf_counter()
     status = report.summary.get("status", "optimal")
     summary = summary_for(report, case, case_path, verb, status)
@@ -449,7 +449,7 @@ def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks 
     """Overlay the frontiers of several results workbooks in one table and one chart."""
     import pandas as pd
     from .results.report import Report
-    from .results.excel import read_frontier, write_plot, write_results
+    from .results.writer import read_frontier, write_plot, write_results
     console = Console(quiet)
     labels = [part.strip() for value in (labels or []) for part in value.split(",") if part.strip()]
     if len(files) < 2:
@@ -480,7 +480,7 @@ def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks 
                     "their risk axes are not comparable")
     table = pd.concat(tables, ignore_index=True)
     target = out or OUTPUTS / "compare.xlsx"
-    from .results.excel import is_results_workbook
+    from .results.writer import is_results_workbook
     if target.exists() and not force and not is_results_workbook(target):
         raise CaseError(f"--out {target}: the file exists and is not a results workbook of this tool; "
                         "expected a new file name (or --force)")

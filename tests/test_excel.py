@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from model.frontier import SolveOptions, run_frontier
-from model.results.excel import is_results_workbook, read_frontier, write_plot, write_results
+from model.results.writer import is_results_workbook, read_frontier, write_plot, write_results
 from model.results.report import build_report
 from smallcases import case_from
 from test_frontier import EXPECTED, two_scenario_rows
