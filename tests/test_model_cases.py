@@ -311,3 +311,22 @@ def test_checker_catches_a_tampered_plan(tmp_path):
     banned.loc[len(banned)] = {**ship.to_dict(), "route": "SUP_CN>PLANT", "from": "SUP_CN", "origin_group": "CN"}
     plan.routes = banned
     assert any("rule R1" in p for p in check_plan(case, plan))
+
+
+def test_an_idle_free_contract_is_not_reported(tmp_path):
+    """Both offers have no fixed cost and no minimum, so the solver may leave O_AU's contract binary at 1
+    at no cost; the plan buys nothing from it, so it is not contracted and there is one supplier."""
+    plan = solve(base_rows(), tmp_path)
+    assert set(plan.suppliers.query("contracted == 'yes'")["offer"]) == {"O_CN"}
+    assert plan.n_suppliers == 1
+
+
+def test_a_free_contract_counted_by_a_supplier_policy_is_reported(tmp_path):
+    """min_suppliers 2 with free contracts: O_AU is contracted (the count needs it) though unused."""
+    rows = base_rows()
+    rows["policies"] = [{"policy": "min_suppliers", "material": "X", "value": 2}]
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(200, abs=1e-6)
+    assert volume(plan, "O_AU") == pytest.approx(0)
+    assert set(plan.suppliers.query("contracted == 'yes'")["offer"]) == {"O_CN", "O_AU"}
+    assert plan.n_suppliers == 2

@@ -141,9 +141,16 @@ def extract_plan(m: pyo.ConcreteModel) -> Plan:
     totals_by_material = defaultdict(float)
     for o_id, v in nominal_volume.items():
         totals_by_material[case.offers[o_id].material] += v
+    bought_somewhere = {o_id for (o_id, _t, _n), var in m.buy.items() if _val(var) > EPS}
+    counted_materials = {mat for pol in case.policies if pol.policy in ("min_suppliers", "max_suppliers")
+                         for mat in pol.materials}
     supplier_rows = []
     for o in case.offers.values():
-        contracted = o.needs_contract and _val(m.contract[o.offer]) > 0.5
+        # A free contract (no fixed cost, no minimum) that no scenario buys from and no supplier count
+        # sees changes nothing: the solver may leave its binary at 1, the plan does not contract it.
+        idle_free_contract = (o.fixed_cost <= 0 and (o.min_per_period or 0) <= 0
+                              and o.offer not in bought_somewhere and o.material not in counted_materials)
+        contracted = o.needs_contract and _val(m.contract[o.offer]) > 0.5 and not idle_free_contract
         qualified = o.qualified or (_val(m.qualify[o.offer]) > 0.5)
         vol = nominal_volume.get(o.offer, 0.0)
         total = totals_by_material[o.material]
