@@ -77,7 +77,8 @@ def apply_toggles(case: Case, bans: list[str], lifts: list[str], from_period: in
             start = from_period or r.start_period
             rules[rid] = replace(r, status="in_force", start_period=start,
                                  end_period=max(r.end_period, start))
-            words.append(f"ban {rid} from period {start}")
+            kind = "" if r.kind == "ban" else f" ({r.kind})"  # --ban puts a licence or quota in force as it is
+            words.append(f"ban {rid}{kind} from period {start}")
         elif ":" in spec:
             adhoc += 1
             rule = parse_adhoc(spec, case, adhoc, from_period or 1)

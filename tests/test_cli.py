@@ -212,6 +212,15 @@ def test_apply_toggles_from_period(tmp_path):
         apply_toggles(case, ["BAN"], [], from_period=9)
 
 
+def test_a_licence_put_in_force_says_it_is_a_licence(tmp_path):
+    rows = base_rows()
+    rows["controls"] = [{"rule": "LIC", "issuer": "CN", "materials": "X", "kind": "licence",
+                         "licence_lead_time": 1, "status": "scenario", "start_period": 2}]
+    toggled = apply_toggles(case_from(rows, tmp_path), ["lic"], [])
+    assert toggled.rules["LIC"].status == "in_force"
+    assert toggled.toggles == ("ban LIC (licence) from period 2",)
+
+
 # ------------------------------------------------------------------------------------ stress
 
 
