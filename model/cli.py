@@ -473,7 +473,7 @@ def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks 
         t.insert(1, "file", str(f))
         tables.append(t)
         summaries.append({"label": label, "file": str(f), **{k: summary.get(k) for k in
-                          ("case", "verb", "risk_measure", "toggles_applied", "status", "knee_point")}})
+                          ("case", "verb", "risk_measure", "currency", "toggles_applied", "status", "knee_point")}})
     measures = {s["risk_measure"] for s in summaries}
     if len(measures) > 1:
         console.say(f"warning: the files use different risk measures ({', '.join(map(str, measures))}); "
@@ -485,8 +485,9 @@ def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks 
         raise CaseError(f"--out {target}: the file exists and is not a results workbook of this tool; "
                         "expected a new file name (or --force)")
     first = summaries[0]
+    currencies = {s["currency"] for s in summaries if s.get("currency")}
     report = Report(case_name=" vs ".join(labels), risk_measure=str(first["risk_measure"]),
-                    currency="", frontier=table, tables={}, knee_point=None,
+                    currency=currencies.pop() if len(currencies) == 1 else "", frontier=table, tables={}, knee_point=None,
                     knee_text="compare: see the frontier sheet, one series per label",
                     run_info={**versions(), "verb": "compare",
                               **{f"file_{i + 1}": f"{s['label']}: {s['file']}" for i, s in enumerate(summaries)}})
