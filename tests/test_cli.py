@@ -224,7 +224,7 @@ def test_a_licence_put_in_force_says_it_is_a_licence(tmp_path):
 # ------------------------------------------------------------------------------------ stress
 
 
-def test_stress_ranks_rules_by_damage(tmp_path):
+def stress_rows():
     """Alone in force: BAN_JP forces Australia (+100), QUOTA leaves 4 Chinese units a period (+60),
     MILD bans X to the US only (+0). Ranking: BAN_JP, QUOTA, MILD."""
     rows = base_rows()
@@ -233,7 +233,11 @@ def test_stress_ranks_rules_by_damage(tmp_path):
         {"rule": "BAN_JP", "issuer": "CN", "materials": "X", "to_countries": "JP", "kind": "ban", "status": "scenario"},
         {"rule": "MILD", "issuer": "CN", "materials": "X", "to_countries": "US", "kind": "ban", "status": "scenario"},
     ]
-    case = write_rows(rows, tmp_path / "s.xlsx")
+    return rows
+
+
+def test_stress_ranks_rules_by_damage(tmp_path):
+    case = write_rows(stress_rows(), tmp_path / "s.xlsx")
     out = tmp_path / "stress.xlsx"
     res = run("stress", case, "--out", out, "--json", "--quiet", "--workers", 1)
     assert res.exit_code == 0, res.output
@@ -247,6 +251,20 @@ def test_stress_ranks_rules_by_damage(tmp_path):
     assert ranking[0]["rules"] == "BAN_JP"  # on equal damage the single rule ranks first
     assert {r["rules"] for r in ranking[1:3]} == {"QUOTA+BAN_JP", "BAN_JP+MILD"}
     assert [r["rules"] for r in ranking[3:]] == ["QUOTA", "QUOTA+MILD", "MILD"]
+
+
+def test_stress_on_a_dask_cluster_ranks_the_same(tmp_path):
+    """--scheduler sends the same independent solves to a Dask cluster (here a local one)."""
+    distributed = pytest.importorskip("distributed", reason="the 'cluster' extra (distributed) is not installed")
+    case = write_rows(stress_rows(), tmp_path / "s.xlsx")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        res = run("stress", case, "--scheduler", cluster.scheduler_address, "--out", tmp_path / "d.xlsx",
+                  "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    ranking = json.loads(res.stdout)["ranking"]
+    assert [r["rules"] for r in ranking] == ["BAN_JP", "QUOTA", "MILD"]
+    assert [r["added_expected_cost"] for r in ranking] == pytest.approx([100, 60, 0], abs=1e-6)
 
 
 # ------------------------------------------------------------------------------------ compare
