@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -298,6 +300,8 @@ def solve(case: CaseArg = None, out: OutOpt = None,
     console = Console(quiet or json_out and quiet)
     path, c, read_s = load(case, console)
     measure = check_measure(risk_measure)
+    if max_risk is not None and not max_risk >= 0:  # every risk measure is >= 0 (NaN fails too)
+        raise CaseError(f"--max-risk {max_risk}: expected a number >= 0 (every risk measure is a share or a cost)")
     opts = options_for(c, time_limit, mip_gap, threads, 1, solver_log)
     target = out_path(out, path, "solve", force)
     console.say(f"solving {c.settings.case_name} ...")
@@ -353,8 +357,38 @@ def run_and_report(c, path, points, measure, opts, console, read_s, label="front
     return report, result
 
 
+@contextmanager
+def _stdout_kept_for_json():
+    """With --json, standard output carries the JSON document and nothing else (DESIGN §5).
+
+    HiGHS writes some warnings straight to file descriptor 1, past Python's sys.stdout: while the
+    command runs, descriptor 1 (inherited by worker processes too) points at standard error, and
+    Python's sys.stdout writes to a duplicate of the real standard output."""
+    try:
+        real_fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # stdout is not a file: nothing to protect
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(real_fd)
+    os.dup2(sys.stderr.fileno(), real_fd)
+    original = sys.stdout
+    sys.stdout = os.fdopen(saved, "w", encoding=original.encoding or "utf-8", closefd=False)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stdout = original
+        os.dup2(saved, real_fd)
+        os.close(saved)
+
+
 def main() -> None:  # console script entry
-    app()
+    if "--json" in sys.argv[1:]:
+        with _stdout_kept_for_json():
+            app()
+    else:
+        app()
 
 
 BanOpt = Annotated[Optional[list[str]], typer.Option("--ban", help='Put a rule in force (RULE), or an ad-hoc ban "ISSUER:MATERIALS[>COUNTRIES][@OWNER][!]".')]

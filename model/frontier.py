@@ -18,6 +18,7 @@ import multiprocessing
 import pyomo.environ as pyo
 
 from .build import build_model
+from .build.objective import origin_label_penalty_per_unit
 from .case.case import Case
 from .results.metrics import risk_metrics
 from .results.tables import Plan, extract_plan
@@ -104,6 +105,8 @@ class FrontierModel:
         m.cost_weight.set_value(cost_weight)
         m.risk_weight.set_value(risk_weight)
         m.slack_reward.set_value(slack_reward)
+        # the origin-label tie-break only among equally cheap plans, never against risk
+        m.label_weight.set_value(origin_label_penalty_per_unit(self.case) * cost_weight if risk_weight == 0 else 0.0)
         if self.measure == "exposure":
             m.exposure_ratio.set_value(exposure_ratio)
             m.exposure_limit.set_value(1.0 if risk_limit is None else min(1.0, max(0.0, risk_limit)))

@@ -51,6 +51,27 @@ def test_solve_max_risk(frontier_case, tmp_path):
     assert row["risk"] == pytest.approx(0.25, abs=1e-6)
 
 
+def test_solve_negative_max_risk_is_bad_input(frontier_case, tmp_path):
+    res = run("solve", frontier_case, "--max-risk", -0.5, "--risk-measure", "exposure",
+              "--out", tmp_path / "p.xlsx", "--quiet")
+    assert res.exit_code == 1
+    assert "--max-risk -0.5: expected a number >= 0" in res.output
+
+
+def test_json_stdout_holds_only_the_document_even_when_highs_warns(frontier_case, tmp_path):
+    """HiGHS prints some warnings straight to file descriptor 1 (with the exposure measure: a zero
+    coefficient handed to changeCoeff); the real command keeps them off standard output."""
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "model", "solve", str(frontier_case), "--risk-measure",
+                           "exposure", "--out", str(tmp_path / "p.xlsx"), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["risk_measure"] == "exposure"
+    assert doc["frontier"][0]["risk"] == pytest.approx(doc["frontier"][0]["exposure"])
+
+
 def test_solve_infeasible_exits_2(tmp_path):
     rows = base_rows()
     rows["inventory"] = [{"site": "PLANT", "material": "X", "min_stock": 500, "max_stock": 1000}]

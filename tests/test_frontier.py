@@ -100,3 +100,19 @@ def test_resolved_point_equals_a_cold_solve(tmp_path):
     _, cold_plan = cold.epsilon_point(0.25, 1e-6)
     assert warm_plan.expected_cost == pytest.approx(cold_plan.expected_cost, abs=1e-9)
     assert warm_plan.expected_cost == pytest.approx(172.5, abs=1e-6)
+
+
+def test_worst_shortfall_counts_a_scenario_of_probability_zero(tmp_path):
+    """Scenario C (p = 0) loses both suppliers: nothing is delivered there. The worst case is the
+    maximum over every listed scenario, in the model's bound and in the reported value alike, so
+    the worst shortfall is 1 and a limit of 0.5 cannot be met."""
+    from model.frontier import NoSolution, solve_single
+    rows = two_scenario_rows("worst_shortfall")
+    rows["scenarios"].append({"scenario": "C", "probability": 0})
+    rows["scenario_events"] += [{"scenario": "C", "event": "outage", "target": site, "start_period": 1}
+                                for site in ("SUP_CN", "SUP_AU")]
+    case = case_from(rows, tmp_path)
+    point = solve_single(case, options=SolveOptions(60, 0.0, workers=1)).points[0]
+    assert point.plan.metrics["worst_shortfall"] == pytest.approx(1.0)
+    with pytest.raises(NoSolution):
+        solve_single(case, 0.5, options=SolveOptions(60, 0.0, workers=1))  # the model bounds C too

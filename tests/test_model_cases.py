@@ -134,6 +134,34 @@ def test_same_ban_without_extraterritorial_reach_covers_less(tmp_path):
     assert set(made["origin_group"]) == {"CN"}  # processed in MY, still Chinese-origin
 
 
+def test_a_clean_chain_is_labelled_clean(tmp_path):
+    """Australian oxide -> metal (Malaysia) -> alloy -> magnet (our plant in Japan), all free: each
+    output takes the most controlled of its inputs' groups and its site's group, so every step is
+    labelled free (a more controlled label costs nothing and must not be reported).
+    Per magnet: alloy 1.05, metal 1.155, oxide 1.44375 -> 1.44375 x (10 + 0.5) + 1.155 x (1 + 2)
+    + 1.05 x 2 + 3 = 23.724375; 10 magnets: 237.24375."""
+    rows = base_rows(periods=1)
+    rows["materials"] = [{"material": "OX", "stage": "oxide"}, {"material": "MET", "stage": "metal"},
+                         {"material": "ALY", "stage": "alloy"}, {"material": "MAG", "stage": "magnet"}]
+    rows["sites"] = [{"site": "MINE", "country": "AU", "owner": "AusCo", "role": "supplier"},
+                     {"site": "REF", "country": "MY", "owner": "MyCo", "role": "processor"},
+                     {"site": "PLANT", "country": "JP", "owner": "Us", "role": "own"}]
+    rows["offers"] = [{"offer": "OX_AU", "site": "MINE", "material": "OX", "price": 10}]
+    rows["processes"] = [{"process": "P_MET", "site": "REF", "output": "MET", "cost_per_unit": 1},
+                         {"process": "P_ALY", "site": "PLANT", "output": "ALY", "cost_per_unit": 2},
+                         {"process": "P_MAG", "site": "PLANT", "output": "MAG", "cost_per_unit": 3}]
+    rows["process_inputs"] = [{"process": "P_MET", "input": "OX", "per_unit_output": 1.25},
+                              {"process": "P_ALY", "input": "MET", "per_unit_output": 1.1},
+                              {"process": "P_MAG", "input": "ALY", "per_unit_output": 1.05}]
+    rows["lanes"] = [{"from_site": "MINE", "to_site": "REF", "materials": "*", "cost_per_unit": 0.5},
+                     {"from_site": "REF", "to_site": "PLANT", "materials": "*", "cost_per_unit": 2}]
+    rows["demand"] = [{"site": "PLANT", "material": "MAG", "period": "*", "quantity": 10, "shortfall_penalty": 100}]
+    rows["inventory"] = [{"site": "PLANT", "material": m, "max_stock": 0} for m in ("MET", "ALY", "MAG")]
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(237.24375, abs=1e-6)
+    assert set(plan.routes["origin_group"]) == {"free"}
+
+
 def test_defence_demand_accepts_only_clean_origin(tmp_path):
     """5 units per period with max_origin_group = free must be Australian: 2 x (100 + 75) = 350."""
     rows = base_rows()

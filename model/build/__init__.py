@@ -27,7 +27,7 @@ def build_model(case: Case, risk_measure: str | None = None, skip: tuple[str, ..
     objective.add_shortfall(m, ix)
     objective.add_exposure(m, ix)
     objective.add_risk(m, ix, m._risk_measure)
-    objective.add_objective(m)
+    objective.add_objective(m, ix)
     return m
 
 

@@ -131,11 +131,37 @@ def add_risk(m: pyo.ConcreteModel, ix: CaseIndex, measure: str) -> None:
         m.risk_limit_con = pyo.Constraint(expr=m.risk + m.risk_slack == m.risk_level)
 
 
-def add_objective(m: pyo.ConcreteModel) -> None:
-    """min cost_weight x expected_cost + risk_weight x risk - slack_reward x risk_slack.
+LABEL_PENALTY_PER_PRICE = 1e-6  # per unit made and rank step, as a share of the mean offer price
+
+
+def origin_label_penalty_per_unit(case) -> float:
+    """The weight of the origin-label tie-break: a millionth of the mean offer price per unit."""
+    prices = [o.price for o in case.offers.values() if o.price > 0]
+    return LABEL_PENALTY_PER_PRICE * max(1.0, sum(prices) / len(prices) if prices else 1.0)
+
+
+def add_origin_label_rank(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """label_rank = expected sum over production of (rank of its origin group) x quantity.
+
+    A process's output may be labelled any group at least as controlled as its inputs and site, and
+    a more controlled label is never cheaper, so without a tie-break the solver may report a clean
+    chain's output as, say, CN. A tiny weight on this sum in the objective (only while cost is
+    minimised) makes each output carry the least controlled label its inputs and site allow
+    (DESIGN §4: the most controlled of its inputs' groups and its site's group)."""
+    rank = ix.rank
+    m.label_rank = pyo.Expression(expr=sum(
+        ix.node_probability[(t, n)] * rank[g] * var for (p_id, g, t, n), var in m.make.items() if rank[g] > 0))
+
+
+def add_objective(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """min cost_weight x expected_cost + risk_weight x risk - slack_reward x risk_slack
+    + label_weight x label_rank (the origin-label tie-break, zero while risk is minimised).
     (The lexicographic second stage adds expected_cost <= its optimum only while it runs.)"""
+    add_origin_label_rank(m, ix)
     m.cost_weight = pyo.Param(initialize=1.0, mutable=True)
     m.risk_weight = pyo.Param(initialize=0.0, mutable=True)
     m.slack_reward = pyo.Param(initialize=0.0, mutable=True)
+    m.label_weight = pyo.Param(initialize=origin_label_penalty_per_unit(ix.case), mutable=True)
     m.objective = pyo.Objective(expr=m.cost_weight * m.expected_cost + m.risk_weight * m.risk
-                                - m.slack_reward * m.risk_slack, sense=pyo.minimize)
+                                - m.slack_reward * m.risk_slack + m.label_weight * m.label_rank,
+                                sense=pyo.minimize)

@@ -26,6 +26,6 @@ def risk_metrics(costs: dict[str, float], shares: dict[str, float], probs: dict[
         "cvar_shortfall": cvar(share_values, p, alpha),
         "cvar_cost": cvar([costs[s] for s in scenarios], p, alpha),
         "expected_shortfall": sum(pi * x for pi, x in zip(p, share_values)),
-        "worst_shortfall": max((x for pi, x in zip(p, share_values) if pi > 0), default=0.0),
+        "worst_shortfall": max(share_values, default=0.0),  # every scenario listed, as the model bounds it
         "exposure": spend_controlled / spend_total if spend_total > 1e-9 else 0.0,
     }
