@@ -266,6 +266,10 @@ def test_stress_ranks_rules_by_damage(tmp_path):
     assert [r["rules"] for r in ranking] == ["BAN_JP", "QUOTA", "MILD"]
     assert [r["added_expected_cost"] for r in ranking] == pytest.approx([100, 60, 0], abs=1e-6)
     assert "stress_ranking" in load_workbook(out).sheetnames
+    # a plan under BAN_JP is not 'dominated' by the baseline's plan: each rule set is its own world
+    rows = {r["kind"]: r for r in json.loads(res.stdout)["frontier"]}
+    assert rows["BAN_JP:min_cost"]["efficient"] == "yes"
+    assert rows["baseline:min_risk"]["note"] == "duplicate of point 1"
     res = run("stress", case, "--pairs", "--out", tmp_path / "p.xlsx", "--json", "--quiet", "--workers", 1)
     ranking = json.loads(res.stdout)["ranking"]
     assert len(ranking) == 6

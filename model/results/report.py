@@ -32,10 +32,17 @@ class Report:
 
 def mark_efficiency(frontier: pd.DataFrame) -> pd.DataFrame:
     """efficient = no where another point is as good on both axes and better on one (dominated), or
-    where an earlier point has the same cost and risk (duplicate); the note says which."""
+    where an earlier point has the same cost and risk (duplicate); the note says which.
+
+    Points compare only within one world: a stress run's kinds are ``RULES:min_cost`` and
+    ``RULES:min_risk``, and a plan under one rule set is not dominated by a plan under another."""
     df = frontier.copy()
     eff, notes = [], []
     rows = df.to_dict("records")
+
+    def world(row) -> str:
+        kind = str(row.get("kind") or "")
+        return kind.rsplit(":", 1)[0] if ":" in kind else ""
     for i, r in enumerate(rows):
         if r["expected_cost"] is None or pd.isna(r["expected_cost"]):
             eff.append("no")
@@ -43,7 +50,7 @@ def mark_efficiency(frontier: pd.DataFrame) -> pd.DataFrame:
             continue
         note = ""
         for j, o in enumerate(rows):
-            if j == i or o["expected_cost"] is None or pd.isna(o["expected_cost"]):
+            if j == i or o["expected_cost"] is None or pd.isna(o["expected_cost"]) or world(o) != world(r):
                 continue
             tol_c = COST_TOL_REL * max(1.0, abs(r["expected_cost"]))
             tol_r = RISK_TOL * max(1.0, abs(r["risk"]))
