@@ -358,3 +358,13 @@ def test_a_free_contract_counted_by_a_supplier_policy_is_reported(tmp_path):
     assert volume(plan, "O_AU") == pytest.approx(0)
     assert set(plan.suppliers.query("contracted == 'yes'")["offer"]) == {"O_CN", "O_AU"}
     assert plan.n_suppliers == 2
+
+
+def test_initial_stock_above_max_stock_comes_down_in_period_1(tmp_path):
+    """15 in stock, max_stock 10 (end of period), end_stock_min 0: period 1 is served from stock
+    (5 left), period 2 from the 5 left plus 5 Chinese units: 5 x 10 = 50."""
+    rows = base_rows()
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "initial_stock": 15, "max_stock": 10, "end_stock_min": 0}]
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(50, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(5)

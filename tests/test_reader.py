@@ -893,3 +893,16 @@ def test_formula_with_a_cached_value_reads_as_its_value(resaved, template_case):
     assert report.issues == [], messages(report)
     assert case.offers["cn_oxide"].price == 62000
     assert case == template_case
+
+
+def test_initial_stock_above_max_stock_is_a_warning_when_end_stock_min_allows_it(tmp_path):
+    """max_stock bounds end-of-period stock; with end_stock_min 0 the stock can fall below it in period 1."""
+    from model.case.reader import check_workbook
+    from model.case.workbook import write_case_workbook
+    from smallcases import base_rows
+    rows = base_rows()
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "initial_stock": 15, "max_stock": 10, "end_stock_min": 0}]
+    case, report = check_workbook(write_case_workbook(tmp_path / "warn.xlsx", rows))
+    assert case is not None and case.inventories[("PLANT", "X")].initial_stock == 15
+    assert [str(w) for w in report.warnings] == [
+        "inventory!C2: initial_stock is 15, above max_stock (10): the stock must come down to max_stock by the end of period 1"]

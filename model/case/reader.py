@@ -569,11 +569,18 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         end_min = init if v["end_stock_min"] is None else v["end_stock_min"]
         max_s = v["max_stock"]
         bad = False
-        for col, val in (("initial_stock", init), ("min_stock", v["min_stock"] or 0.0),
-                         ("end_stock_min", v["end_stock_min"] or 0.0)):
+        # max_stock bounds end-of-period stock (DESIGN §4): a start above it is allowed when the
+        # stock may fall below it by the end of period 1, i.e. when end_stock_min is set at or below it
+        checks = [("min_stock", v["min_stock"] or 0.0), ("end_stock_min", v["end_stock_min"] or 0.0)]
+        if v["end_stock_min"] is None:
+            checks.insert(0, ("initial_stock", init))  # it is also the default end_stock_min
+        for col, val in checks:
             if max_s is not None and val > max_s + 1e-9:
                 report.error("inventory", row.cell(col), f"{col} is {_fmt(val)}, expected at most max_stock ({_fmt(max_s)})")
                 bad = True
+        if not bad and max_s is not None and init > max_s + 1e-9:
+            report.warn("inventory", row.cell("initial_stock"), f"initial_stock is {_fmt(init)}, above max_stock "
+                        f"({_fmt(max_s)}): the stock must come down to max_stock by the end of period 1")
         if bad:
             continue
         inventories[(site, mat)] = Inventory(site, mat, init, g or (groups[-1] if groups else ""), max_s,
