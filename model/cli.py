@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 
 from . import __version__
@@ -28,6 +29,14 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Resilient sourcing of critical materials: cost-versus-risk frontiers from an Excel case.")
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_INTERNAL = 0, 1, 2, 3
+# click exits 2 on a usage error (unknown option, a value of the wrong type); here 2 means "no
+# solution", and a bad option is bad input (DESIGN §2)
+click.exceptions.UsageError.exit_code = EXIT_BAD_INPUT
+try:  # typer >= 0.20 parses with its own vendored copy of click
+    from typer._click import exceptions as _typer_click_exceptions
+    _typer_click_exceptions.UsageError.exit_code = EXIT_BAD_INPUT
+except ImportError:  # pragma: no cover - older typer: plain click, set above
+    pass
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CASE = ROOT / "inputs" / "rare_earth_magnets.xlsx"
 OUTPUTS = ROOT / "outputs"
@@ -64,23 +73,34 @@ def _fail(code: int, text: str) -> None:
 
 
 def _guard(fn):
-    """Map failures to exit codes; never a traceback for bad input."""
+    """Map failures to exit codes; never a traceback for bad input. With --json a failure still
+    puts one JSON document on standard output: ok false, the exit code, what went wrong, and an
+    empty frontier, so a script reading standard output always gets JSON."""
     def run(*args, **kwargs):
         from .frontier import NoSolution
+
+        def fail(code: int, headline: str, lines: list[str], text: str) -> None:
+            if kwargs.get("json_out"):
+                emit_json({"ok": False, "exit_code": code, "error": headline, "errors": lines, "frontier": []})
+            _fail(code, text)
+
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
         except CaseError as exc:
             lines = [str(i) for i in exc.report.errors]
-            _fail(EXIT_BAD_INPUT, "error: bad input\n" + "\n".join(f"  {line}" for line in lines))
+            fail(EXIT_BAD_INPUT, "bad input", lines,
+                 "error: bad input\n" + "\n".join(f"  {line}" for line in lines))
         except NoSolution as exc:
-            _fail(EXIT_NO_SOLUTION, f"no solution: {exc} (the case is infeasible or the time limit is too short)")
+            text = f"no solution: {exc} (the case is infeasible or the time limit is too short)"
+            fail(EXIT_NO_SOLUTION, "no solution", [text], text)
         except KeyboardInterrupt:
-            _fail(EXIT_INTERNAL, "interrupted")
+            fail(EXIT_INTERNAL, "interrupted", [], "interrupted")
         except Exception as exc:  # a bug of ours: say so, with the traceback for the report
             traceback.print_exc(file=sys.stderr)
-            _fail(EXIT_INTERNAL, f"internal error: {exc.__class__.__name__}: {exc}")
+            text = f"internal error: {exc.__class__.__name__}: {exc}"
+            fail(EXIT_INTERNAL, "internal error", [text], text)
     run.__name__ = fn.__name__
     run.__doc__ = fn.__doc__
     run.__wrapped__ = fn

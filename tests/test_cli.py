@@ -51,6 +51,13 @@ def test_solve_max_risk(frontier_case, tmp_path):
     assert row["risk"] == pytest.approx(0.25, abs=1e-6)
 
 
+@pytest.mark.parametrize("args", [["frontier", "--bogus"], ["frontier", "--points", "abc"], ["nosuchverb"]])
+def test_a_usage_error_is_bad_input_exit_1(args):
+    """click would exit 2, which here means 'no solution' (DESIGN §2: 1 = bad input)."""
+    res = run(*args)
+    assert res.exit_code == 1, res.output
+
+
 def test_solve_negative_max_risk_is_bad_input(frontier_case, tmp_path):
     res = run("solve", frontier_case, "--max-risk", -0.5, "--risk-measure", "exposure",
               "--out", tmp_path / "p.xlsx", "--quiet")
@@ -80,6 +87,10 @@ def test_solve_infeasible_exits_2(tmp_path):
     res = run("solve", write_rows(rows, tmp_path / "bad.xlsx"), "--out", tmp_path / "p.xlsx", "--quiet")
     assert res.exit_code == 2
     assert "no solution" in res.output
+    res = run("solve", write_rows(rows, tmp_path / "bad.xlsx"), "--out", tmp_path / "p.xlsx", "--quiet", "--json")
+    assert res.exit_code == 2
+    doc = json.loads(res.stdout)  # still one JSON document on standard output
+    assert doc["ok"] is False and doc["exit_code"] == 2 and doc["frontier"] == []
 
 
 def test_frontier_every_option(frontier_case, tmp_path):
