@@ -317,7 +317,7 @@ def solve(case: CaseArg = None, out: OutOpt = None,
     """One optimal plan: min expected cost (within --max-risk), written as a one-point results workbook."""
     from .frontier import NoSolution, solve_single
     from .results.report import build_report
-    console = Console(quiet or json_out and quiet)
+    console = Console(quiet)
     path, c, read_s = load(case, console)
     measure = check_measure(risk_measure)
     if max_risk is not None and not max_risk >= 0:  # every risk measure is >= 0 (NaN fails too)

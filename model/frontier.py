@@ -18,7 +18,6 @@ import multiprocessing
 import pyomo.environ as pyo
 
 from .build import build_model
-from .build.objective import origin_label_penalty_per_unit
 from .case.case import Case
 from .results.metrics import risk_metrics
 from .results.tables import Plan, extract_plan
@@ -93,6 +92,7 @@ class FrontierModel:
         log = options.solver_log + log_suffix if options.solver_log else None
         gap = options.mip_gap
         self.size = model_size(self.model)
+        self.label_weight_per_unit = pyo.value(self.model.label_weight)  # as built: the case's tie-break weight
         if self.size["columns"] <= EXACT_BELOW_COLUMNS:
             gap = 0.0  # small models solve to optimality at no cost: still within any gap asked for
         self.solver = PersistentHighs(self.model, options.time_limit_s, gap, options.threads, log)
@@ -106,7 +106,7 @@ class FrontierModel:
         m.risk_weight.set_value(risk_weight)
         m.slack_reward.set_value(slack_reward)
         # the origin-label tie-break only among equally cheap plans, never against risk
-        m.label_weight.set_value(origin_label_penalty_per_unit(self.case) * cost_weight if risk_weight == 0 else 0.0)
+        m.label_weight.set_value(self.label_weight_per_unit * cost_weight if risk_weight == 0 else 0.0)
         if self.measure == "exposure":
             m.exposure_ratio.set_value(exposure_ratio)
             m.exposure_limit.set_value(1.0 if risk_limit is None else min(1.0, max(0.0, risk_limit)))

@@ -383,6 +383,7 @@ def _expand_materials(items, row: Row, column: str, materials: dict, report: Rep
     if "*" in items:
         return tuple(materials)
     by_lower = {m.lower(): m for m in materials}
+    invalid_lower = {m.lower() for m in invalid}
     out = []
     for item in items:
         low = item.lower()
@@ -390,7 +391,7 @@ def _expand_materials(items, row: Row, column: str, materials: dict, report: Rep
             out.append(by_lower[low])
             continue
         members = [m for m, mat in materials.items() if low in (g.lower() for g in mat.groups)]
-        if not members and low in {m.lower() for m in invalid}:
+        if not members and low in invalid_lower:
             return _INVALID
         if members:
             out.extend(members)

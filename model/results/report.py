@@ -40,9 +40,8 @@ def mark_efficiency(frontier: pd.DataFrame) -> pd.DataFrame:
     eff, notes = [], []
     rows = df.to_dict("records")
 
-    def world(row) -> str:
-        kind = str(row.get("kind") or "")
-        return kind.rsplit(":", 1)[0] if ":" in kind else ""
+    kinds = [str(r.get("kind") or "") for r in rows]
+    worlds = [k.rsplit(":", 1)[0] if ":" in k else "" for k in kinds]
     for i, r in enumerate(rows):
         if r["expected_cost"] is None or pd.isna(r["expected_cost"]):
             eff.append("no")
@@ -50,7 +49,7 @@ def mark_efficiency(frontier: pd.DataFrame) -> pd.DataFrame:
             continue
         note = ""
         for j, o in enumerate(rows):
-            if j == i or o["expected_cost"] is None or pd.isna(o["expected_cost"]) or world(o) != world(r):
+            if j == i or o["expected_cost"] is None or pd.isna(o["expected_cost"]) or worlds[j] != worlds[i]:
                 continue
             tol_c = COST_TOL_REL * max(1.0, abs(r["expected_cost"]))
             tol_r = RISK_TOL * max(1.0, abs(r["risk"]))

@@ -148,6 +148,10 @@ def number_format(column: str, risk_measure: str = "") -> str | None:
     return None
 
 
+# Excel number format -> the Python format spec that shows a number the same way
+_PYTHON_FORMAT = {"#,##0": ",.0f", "#,##0.0": ",.1f", "0.0000": ".4f", "0": ".0f", "0.0": ".1f", "0.00": ".2f"}
+
+
 def _shown(value, fmt: str | None) -> str:
     """Roughly the text Excel shows for a value in a format (for column widths)."""
     if value is None:
@@ -156,20 +160,10 @@ def _shown(value, fmt: str | None) -> str:
         return "FALSE" if not value else "TRUE"
     if isinstance(value, (int, float)):
         try:
-            if fmt == "#,##0":
-                return f"{value:,.0f}"
-            if fmt == "#,##0.0":
-                return f"{value:,.1f}"
-            if fmt == "0.0000":
-                return f"{value:.4f}"
             if fmt == "0.00%":
                 return f"{value * 100:.2f}%"
-            if fmt == "0":
-                return f"{value:.0f}"
-            if fmt == "0.0":
-                return f"{value:.1f}"
-            if fmt == "0.00":
-                return f"{value:.2f}"
+            if fmt in _PYTHON_FORMAT:
+                return format(value, _PYTHON_FORMAT[fmt])
         except (ValueError, OverflowError):
             pass
         text = repr(value)
