@@ -406,3 +406,11 @@ def test_libreoffice_opens_the_workbook(written, tmp_path):
     pdf = tmp_path / (written.stem + ".pdf")
     assert pdf.exists(), proc.stdout + proc.stderr
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_axis_bounds_of_a_degenerate_frontier_are_a_band_around_it():
+    """Every point at one cost up to solver noise: the axis spans a readable band, not 1e-8."""
+    from model.results.writer import _nice_bounds
+    lo, hi = _nice_bounds([34263877.376344085, 34263877.37634409], floor_zero=False)
+    assert lo < 34263877 * 0.999 and hi > 34263877 * 1.001  # before: 34263877.37 .. 34263877.38
+    assert _nice_bounds([219363123.0, 221622694.0], floor_zero=False) == (219000000, 222000000)

@@ -451,7 +451,7 @@ def _nice_bounds(values: list[float], floor_zero: bool) -> tuple[float, float] |
         return None
     lo, hi = min(vals), max(vals)
     span = hi - lo
-    if span <= 0:
+    if span <= 1e-9 * max(1.0, abs(hi)):  # one value (up to solver noise): a band around it
         span = abs(hi) * 0.02 or 1.0
     raw = span / 5
     mag = 10 ** math.floor(math.log10(raw))
