@@ -21,9 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from model.case.reader import read_case  # noqa: E402
 from model.case.workbook import write_case_workbook  # noqa: E402
-from model.frontier import FrontierModel, SolveOptions, model_size  # noqa: E402
+from model.formulation import model_size  # noqa: E402
+from model.results.excel import write_results  # noqa: E402
 from model.results.report import build_report  # noqa: E402
-from model.frontier import FrontierResult, Point  # noqa: E402
+from model.solving.frontier import FrontierResult, Point  # noqa: E402
+from model.solving.staged import SolveOptions, StagedModel  # noqa: E402
 
 
 def synthetic_rows(k: int, periods: int) -> dict:
@@ -95,7 +97,7 @@ def measure_case(label: str, path: Path, out_dir: Path) -> dict:
     case = read_case(path)
     read_s = time.perf_counter() - t0
     opts = SolveOptions(case.settings.time_limit_s, case.settings.mip_gap)
-    fm = FrontierModel(case, case.settings.risk_measure, opts)
+    fm = StagedModel(case, case.settings.risk_measure, opts)
     size = model_size(fm.model)
     t0 = time.perf_counter()
     outcome, plan = fm.min_cost()
@@ -108,7 +110,7 @@ def measure_case(label: str, path: Path, out_dir: Path) -> dict:
     outcome2, plan2 = fm.epsilon_point(limit, 0.0)
     resolve_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    cold = FrontierModel(case, case.settings.risk_measure, opts)
+    cold = StagedModel(case, case.settings.risk_measure, opts)
     _, cold_plan = cold.epsilon_point(limit, 0.0)
     cold_s = time.perf_counter() - t0
     assert abs(cold_plan.expected_cost - plan2.expected_cost) <= 0.01 * abs(plan2.expected_cost), \
@@ -116,7 +118,6 @@ def measure_case(label: str, path: Path, out_dir: Path) -> dict:
     result = FrontierResult(case, case.settings.risk_measure,
                             [Point(1, "min_cost", None, outcome, plan, first_s),
                              Point(2, "interior", limit, outcome2, plan2, resolve_s)], opts)
-    from model.results.writer import write_results
     t0 = time.perf_counter()
     report = build_report(result)
     write_results(report, out_dir / f"{label}.xlsx")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from model.cli import app
-from model.toggles import apply_toggles, parse_adhoc
+from model.case.toggles import apply_toggles, parse_adhoc
 from model.case.issues import CaseError
 from smallcases import base_rows, case_from, write_rows
 from test_frontier import EXPECTED, two_scenario_rows

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from model.build import build_model
-from model.build.constraints import CONSTRAINT_FAMILIES
-from model.solve import PersistentHighs
+from model.formulation import build_model
+from model.formulation.constraints import CONSTRAINT_FAMILIES
+from model.solving.highs import PersistentHighs
 import pyomo.environ as pyo
 from smallcases import base_rows, case_from
 import test_model_cases as cases

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from model.case.reader import check_workbook
-from model.frontier import SolveOptions, default_workers, run_frontier
+from model.executor import default_workers
+from model.solving.frontier import run_frontier
+from model.solving.staged import SolveOptions
 from model.results.checker import check_plan
 
 DEFAULT = Path(__file__).resolve().parents[1] / "inputs" / "rare_earth_magnets.xlsx"

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from model.frontier import SolveOptions, run_frontier
-from model.results.writer import is_results_workbook, read_frontier, write_plot, write_results
+from model.solving.frontier import run_frontier
+from model.solving.staged import SolveOptions
+from model.results.excel import is_results_workbook, read_frontier, write_plot, write_results
 from model.results.report import build_report
 from smallcases import case_from
 from test_frontier import EXPECTED, two_scenario_rows

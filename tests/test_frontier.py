@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.frontier import SolveOptions, run_frontier
+from model.solving.frontier import run_frontier
+from model.solving.staged import SolveOptions
 from model.results.report import build_report
 from smallcases import base_rows, case_from
 
@@ -89,14 +90,14 @@ def test_exposure_frontier(tmp_path):
 
 def test_resolved_point_equals_a_cold_solve(tmp_path):
     """The persistent re-solve of a limit gives what a fresh model gives (DESIGN §6's trap)."""
-    from model.frontier import FrontierModel
+    from model.solving.staged import StagedModel
     case = case_from(two_scenario_rows(), tmp_path)
     opts = SolveOptions(60, 0.0)
-    warm = FrontierModel(case, "expected_shortfall", opts)
+    warm = StagedModel(case, "expected_shortfall", opts)
     warm.min_cost()
     warm.min_risk()
     _, warm_plan = warm.epsilon_point(0.25, 1e-6)
-    cold = FrontierModel(case, "expected_shortfall", opts)
+    cold = StagedModel(case, "expected_shortfall", opts)
     _, cold_plan = cold.epsilon_point(0.25, 1e-6)
     assert warm_plan.expected_cost == pytest.approx(cold_plan.expected_cost, abs=1e-9)
     assert warm_plan.expected_cost == pytest.approx(172.5, abs=1e-6)
@@ -106,7 +107,8 @@ def test_worst_shortfall_counts_a_scenario_of_probability_zero(tmp_path):
     """Scenario C (p = 0) loses both suppliers: nothing is delivered there. The worst case is the
     maximum over every listed scenario, in the model's bound and in the reported value alike, so
     the worst shortfall is 1 and a limit of 0.5 cannot be met."""
-    from model.frontier import NoSolution, solve_single
+    from model.solving.frontier import solve_single
+    from model.solving.highs import NoSolution
     rows = two_scenario_rows("worst_shortfall")
     rows["scenarios"].append({"scenario": "C", "probability": 0})
     rows["scenario_events"] += [{"scenario": "C", "event": "outage", "target": site, "start_period": 1}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from model.frontier import solve_single
+from model.solving.frontier import solve_single
 from model.results.checker import check_plan
 from smallcases import base_rows, case_from
 

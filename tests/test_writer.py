@@ -17,8 +17,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from model.results.report import FRONTIER_COLUMNS, Report
-from model.results.writer import (TOOL_MARK, is_results_workbook, number_format, origin_mix, read_frontier,
-                                  sheet_name, write_plot, write_results)
+from model.results.excel import (TOOL_MARK, is_results_workbook, number_format, read_frontier, sheet_name,
+                                 write_plot, write_results)
+from model.results.mix import origin_mix
 
 TABLES = ["suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -410,7 +411,7 @@ def test_libreoffice_opens_the_workbook(written, tmp_path):
 
 def test_axis_bounds_of_a_degenerate_frontier_are_a_band_around_it():
     """Every point at one cost up to solver noise: the axis spans a readable band, not 1e-8."""
-    from model.results.writer import _nice_bounds
+    from model.results.excel.charts import _nice_bounds
     lo, hi = _nice_bounds([34263877.376344085, 34263877.37634409], floor_zero=False)
     assert lo < 34263877 * 0.999 and hi > 34263877 * 1.001  # before: 34263877.37 .. 34263877.38
     assert _nice_bounds([219363123.0, 221622694.0], floor_zero=False) == (219000000, 222000000)

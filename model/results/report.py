@@ -1,9 +1,11 @@
-"""A frontier run as report tables: the frontier rows, efficiency marks, the knee point, and the
-per-point decision tables with a ``point`` column. Pure pandas: no Pyomo, no files."""
+"""A run as report tables: the frontier rows, efficiency marks, the knee point, the per-point
+decision tables with a ``point`` column, and the summary (this module is its one author). Pure
+pandas: no Pyomo, no files."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 
@@ -16,6 +18,13 @@ COST_TOL_REL = 1e-7
 RISK_TOL = 1e-7
 
 
+# summary rows: these first, in this order (when known); other keys follow; the knee point last
+SUMMARY_HEAD = ["case", "verb", "date", "input_file", "input_sha256", "tool_version", "solver_version",
+                "highs_version", "pyomo_version", "python_version", "toggles_applied", "status",
+                "risk_measure", "currency", "points", "efficient_points", "min_expected_cost", "min_risk"]
+SUMMARY_TAIL = ["knee_point", "knee_plan"]
+
+
 @dataclass
 class Report:
     """Everything a results workbook shows, as tables."""
@@ -26,22 +35,65 @@ class Report:
     tables: dict[str, pd.DataFrame]  # suppliers, processes, routes, stockpile, shortfall, scenarios
     knee_point: int | None
     knee_text: str
-    summary: dict = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)  # items the run adds (verb, input, status, toggles)
     run_info: dict = field(default_factory=dict)
+    origin_groups: tuple[str, ...] = ()  # least to most controlled, as the case orders them
+    extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # after the decision tables
+    overlay: dict[str, pd.DataFrame] | None = None  # label -> frontier: one chart series each
+    warnings: list[str] = field(default_factory=list)
 
 
-def mark_efficiency(frontier: pd.DataFrame) -> pd.DataFrame:
+def _efficient(df: pd.DataFrame) -> int:
+    return int(sum(str(v).strip().lower() in ("yes", "true", "1") for v in df["efficient"].tolist()))
+
+
+def summary_items(report: Report, summary: dict | None = None,
+                  overlaid: bool | None = None) -> list[tuple[str, object]]:
+    """The summary rows: ``summary`` over report.summary over what the report gives (run_info's
+    input file, hash and versions; headline numbers of the frontier, except for an overlay, whose
+    frontier table may hold several labels' points)."""
+    fr = report.frontier if report.frontier is not None else pd.DataFrame()
+    derived: dict[str, object] = {"case": report.case_name, "date": datetime.now().replace(microsecond=0),
+                                  "risk_measure": report.risk_measure, "currency": report.currency or None}
+    for key in ("input_file", "input_sha256", "tool_version", "solver_version", "highs_version",
+                "pyomo_version", "python_version", "toggles_applied", "status", "verb"):
+        if report.run_info.get(key) not in (None, ""):
+            derived[key] = report.run_info[key]
+    overlaid = bool(report.overlay) if overlaid is None else overlaid
+    if len(fr.columns) and "expected_cost" in fr.columns and not overlaid:
+        costs = pd.to_numeric(fr["expected_cost"], errors="coerce").dropna()
+        risks = pd.to_numeric(fr["risk"], errors="coerce").dropna() if "risk" in fr.columns else pd.Series([])
+        derived["points"] = len(fr)
+        if "efficient" in fr.columns:
+            derived["efficient_points"] = _efficient(fr)
+        derived["min_expected_cost"] = float(costs.min()) if len(costs) else None
+        derived["min_risk"] = float(risks.min()) if len(risks) else None
+    derived["knee_point"] = report.knee_point
+    derived["knee_plan"] = report.knee_text or None
+    merged = {**derived, **(report.summary or {}), **(summary or {})}
+    date_value = merged.get("date")
+    if isinstance(date_value, str):
+        try:
+            merged["date"] = datetime.fromisoformat(date_value)
+        except ValueError:
+            pass
+    head = [k for k in SUMMARY_HEAD if k in merged]
+    tail = [k for k in SUMMARY_TAIL if k in merged]
+    rest = [k for k in merged if k not in head and k not in tail]
+    return [(k, merged[k]) for k in head + rest + tail]
+
+
+def mark_efficiency(frontier: pd.DataFrame, worlds: list[str] | None = None) -> pd.DataFrame:
     """efficient = no where another point is as good on both axes and better on one (dominated), or
     where an earlier point has the same cost and risk (duplicate); the note says which.
 
-    Points compare only within one world: a stress run's kinds are ``RULES:min_cost`` and
-    ``RULES:min_risk``, and a plan under one rule set is not dominated by a plan under another."""
+    Points compare only within one world (``worlds``, one per row; default: all one world): a
+    stress run solves each rule set apart, and a plan under one rule set is not dominated by a plan
+    under another."""
     df = frontier.copy()
     eff, notes = [], []
     rows = df.to_dict("records")
-
-    kinds = [str(r.get("kind") or "") for r in rows]
-    worlds = [k.rsplit(":", 1)[0] if ":" in k else "" for k in kinds]
+    worlds = list(worlds) if worlds is not None else [""] * len(rows)
     for i, r in enumerate(rows):
         if r["expected_cost"] is None or pd.isna(r["expected_cost"]):
             eff.append("no")
@@ -128,7 +180,7 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
                                              ("suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios")}
     for p in result.points:
         plan = p.plan
-        row = {"point": p.point, "kind": p.kind, "risk_limit": p.risk_limit, "status": p.outcome.status,
+        row = {"point": p.point, "kind": f"{p.world}:{p.kind}" if p.world else p.kind, "risk_limit": p.risk_limit, "status": p.outcome.status,
                "solve_note": p.note,
                "mip_gap": p.outcome.gap, "solve_seconds": round(p.seconds, 3)}
         if plan is not None:
@@ -151,7 +203,7 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
         if col not in frontier.columns:
             frontier[col] = None
     solve_notes = frontier["solve_note"].fillna("") if "solve_note" in frontier else None
-    frontier = mark_efficiency(frontier[FRONTIER_COLUMNS])
+    frontier = mark_efficiency(frontier[FRONTIER_COLUMNS], [p.world for p in result.points])
     if solve_notes is not None:
         frontier["note"] = [("; ".join(x for x in (a, b) if x)) for a, b in zip(frontier["note"], solve_notes)]
     joined = {k: (pd.concat(v, ignore_index=True) if v else pd.DataFrame()) for k, v in tables.items()}
@@ -159,6 +211,6 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
     text = describe_plan(knee, joined, frontier, case.settings.currency) if knee is not None else "no solution"
     return Report(case_name=case.settings.case_name, risk_measure=result.risk_measure,
                   currency=case.settings.currency, frontier=frontier, tables=joined, knee_point=knee,
-                  knee_text=text, summary={}, run_info={"input_file": input_path, "input_sha256": input_hash,
+                  knee_text=text, summary={}, origin_groups=tuple(case.groups), run_info={"input_file": input_path, "input_sha256": input_hash,
                                                         **(versions or {}), **result.timings, **(timings or {}),
                                                         **{f"model_{k}": v for k, v in result.model_size.items()}})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyomo.environ as pyo
 
-from ..build.index import CaseIndex
+from ..formulation.index import CaseIndex
 from .metrics import risk_metrics
 
 EPS = 1e-7
@@ -71,8 +71,8 @@ def strategic_period(case) -> int:
     return min(known) if known else 1
 
 
-def extract_plan(m: pyo.ConcreteModel) -> Plan:
-    ix: CaseIndex = m._index
+def extract_plan(m: pyo.ConcreteModel, ix: CaseIndex) -> Plan:
+    """The plan of the solution loaded in ``m``, the model built on index ``ix``."""
     case = ix.case
     nominal = case.nominal_scenario
     scen_of = _scenarios_of_node(ix)
@@ -82,7 +82,7 @@ def extract_plan(m: pyo.ConcreteModel) -> Plan:
     shares = {s: float(pyo.value(m.unmet_share[s])) for s in case.scenarios}
     unmet_units = defaultdict(float)
     shortfall_rows = []
-    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    demand_by_id = ix.demand
     for (d_id, t, n), var in m.unmet.items():
         v = _val(var)
         d = demand_by_id[(d_id, t)]
@@ -121,7 +121,7 @@ def extract_plan(m: pyo.ConcreteModel) -> Plan:
         if v <= EPS:
             continue
         a, b = l_id.split(">", 1)
-        lead = next(ln.lead_time for ln in case.lanes if ln.lane == l_id)
+        lead = ix.lanes_by_id[l_id].lead_time
         for s in scen_of[(t, n)]:
             route_rows.append({"scenario": s, "kind": "shipment", "route": l_id, "from": a, "to": b,
                                "material": mat, "origin_group": g, "period": t, "arrival_period": t + lead,
@@ -202,7 +202,7 @@ def _stockpile(m, ix: CaseIndex, routes: pd.DataFrame, nominal: str) -> pd.DataF
     for (p_id, mat, g, t, n), var in m.use.items():
         if ix.node_of[(t, nominal)] == n:
             outflow[(case.processes[p_id].site, mat)] += _val(var)
-    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    demand_by_id = ix.demand
     for (d_id, t, g, n), var in m.deliver.items():
         if ix.node_of[(t, nominal)] == n:
             d = demand_by_id[(d_id, t)]
@@ -228,7 +228,7 @@ def _detail(m, ix: CaseIndex, scen_of) -> dict[str, pd.DataFrame]:
     case = ix.case
     stock = [{"scenario": s, "site": site, "material": mat, "origin_group": g, "period": t, "level": _val(v)}
              for (site, mat, g, t, n), v in m.stock.items() if _val(v) > EPS for s in scen_of[(t, n)]]
-    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    demand_by_id = ix.demand
     deliveries = [{"scenario": s, "demand": d_id, "site": demand_by_id[(d_id, t)].site,
                    "material": demand_by_id[(d_id, t)].material, "origin_group": g, "period": t,
                    "quantity": _val(v)}

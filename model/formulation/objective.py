@@ -1,4 +1,4 @@
-"""Costs, shortfall, the risk measure, the risk limit and the objective.
+"""Costs, shortfall, purchase spend and the objective (the risk measures are in ``risk.py``).
 
 The objective is ``cost_weight x expected cost + risk_weight x risk - slack_reward x risk slack``
 with mutable weights, so one built model serves every stage of a frontier (min cost, min risk,
@@ -12,7 +12,6 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from .index import CaseIndex
-
 
 
 def add_costs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
@@ -40,10 +39,10 @@ def add_costs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         inv = case.inventories.get((site, mat))
         if inv is not None and inv.holding_cost_per_period:
             terms[(t, n)].append(inv.holding_cost_per_period * var)
-    penalty = {(d.demand, d.period): d.shortfall_penalty for d in case.demands}
     for (d_id, t, n), var in m.unmet.items():
-        if penalty[(d_id, t)]:
-            terms[(t, n)].append(penalty[(d_id, t)] * var)
+        penalty = ix.demand[(d_id, t)].shortfall_penalty
+        if penalty:
+            terms[(t, n)].append(penalty * var)
     m.node_cost = pyo.Expression(ix.nodes, rule=lambda _, t, n: sum(terms[(t, n)]))
     m.fixed_cost = pyo.Expression(expr=(
         sum(case.offers[o].fixed_cost * m.contract[o] for o in m.contract)
@@ -82,53 +81,6 @@ def add_exposure(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
             controlled.append(o.price * var)
     m.spend_total = pyo.Expression(expr=sum(total))
     m.spend_controlled = pyo.Expression(expr=sum(controlled))
-
-
-def add_risk(m: pyo.ConcreteModel, ix: CaseIndex, measure: str) -> None:
-    """The case's risk measure as a linear expression ``m.risk`` (with its auxiliary variables), and
-    the limit ``risk + risk_slack == risk_limit`` (AUGMECON2 form).
-
-    - cvar_shortfall / cvar_cost: Rockafellar-Uryasev, eta + 1/(1-alpha) x sum_s p_s excess_s with
-      excess_s >= outcome_s - eta, excess_s >= 0;
-    - expected_shortfall: sum_s p_s unmet_share_s; worst_shortfall: w >= unmet_share_s for every s;
-    - exposure: a ratio, so its limit is written linearly, controlled - limit x total + slack == 0,
-      and its minimum is found by Dinkelbach steps on ``controlled - exposure_ratio x total``.
-    """
-    case = ix.case
-    prob = {s: sc.probability for s, sc in case.scenarios.items()}
-    # The limit lives on a variable's bounds (fixed at the limit, or free for "no limit"): a bound
-    # change is cheap on the persistent interface and has no +inf Param trap (DESIGN.md §6).
-    m.risk_level = pyo.Var(domain=pyo.Reals)
-    m.risk_slack = pyo.Var(domain=pyo.NonNegativeReals)
-    if measure in ("cvar_shortfall", "cvar_cost"):
-        outcome = m.unmet_share if measure == "cvar_shortfall" else m.scenario_cost
-        alpha = case.settings.cvar_alpha
-        m.value_at_risk = pyo.Var(domain=pyo.Reals)
-        m.cvar_excess = pyo.Var(list(case.scenarios), domain=pyo.NonNegativeReals)
-        m.cvar_excess_def = pyo.Constraint(list(case.scenarios), rule=lambda _, s: (
-            m.cvar_excess[s] >= outcome[s] - m.value_at_risk))
-        m.risk = pyo.Expression(expr=m.value_at_risk + (1.0 / (1.0 - alpha)) * sum(
-            prob[s] * m.cvar_excess[s] for s in case.scenarios))
-    elif measure == "expected_shortfall":
-        m.risk = pyo.Expression(expr=sum(prob[s] * m.unmet_share[s] for s in case.scenarios))
-    elif measure == "worst_shortfall":
-        m.worst_share = pyo.Var(domain=pyo.NonNegativeReals)
-        m.worst_share_def = pyo.Constraint(list(case.scenarios), rule=lambda _, s: (
-            m.worst_share >= m.unmet_share[s]))
-        m.risk = pyo.Expression(expr=m.worst_share)
-    elif measure == "exposure":
-        m.exposure_ratio = pyo.Param(initialize=0.0, mutable=True)
-        m.risk = pyo.Expression(expr=m.spend_controlled - m.exposure_ratio * m.spend_total)
-    else:
-        raise ValueError(f"unknown risk measure {measure}")
-    if measure == "exposure":
-        # exposure <= limit, written linearly: controlled - limit x total + slack = 0; the limit is a
-        # mutable coefficient in 0..1 (never infinite), and 1 means no limit
-        m.exposure_limit = pyo.Param(initialize=1.0, mutable=True)
-        m.risk_limit_con = pyo.Constraint(expr=m.spend_controlled - m.exposure_limit * m.spend_total
-                                          + m.risk_slack == 0)
-    else:
-        m.risk_limit_con = pyo.Constraint(expr=m.risk + m.risk_slack == m.risk_level)
 
 
 LABEL_PENALTY_PER_PRICE = 1e-6  # per unit made and rank step, as a share of the mean offer price

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..case.case import Case, Lane, Offer, Process, Rule
+from ..case.case import Case, Demand, Lane, Offer, Process, Rule
 
 Node = tuple[int, str]  # (period, representative scenario)
 
@@ -32,6 +32,15 @@ class CaseIndex:
         self.non_anticipative = non_anticipative
         self.T = case.settings.periods
         self.rank = {g: i for i, g in enumerate(case.groups)}
+
+    @cached_property
+    def demand(self) -> dict[tuple[str, int], Demand]:
+        """(demand id, period) -> the demand row of that period."""
+        return {(d.demand, d.period): d for d in self.case.demands}
+
+    @cached_property
+    def lanes_by_id(self) -> dict[str, Lane]:
+        return {ln.lane: ln for ln in self.case.lanes}
 
     # ---------------------------------------------------------------- scenario tree
     @cached_property

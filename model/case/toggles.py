@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .case.case import Case, Rule
-from .case.issues import CaseError
+from .case import Case, Rule
+from .issues import CaseError
 
 GRAMMAR = ('--ban RULE | --lift RULE | --ban "ISSUER:MATERIALS[>COUNTRIES][@OWNER[,OWNER...]][!]" '
            '(e.g. "CN:heavy_REE>US,JP", "CN:*@MP Materials!", "CN:NdPr_oxide")')

@@ -32,8 +32,8 @@ def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     nodes_by_t = defaultdict(list)
     for t, n in ix.nodes:
         nodes_by_t[t].append(n)
-    offers = {o.offer: o for o in case.offers.values()}
-    lanes = {ln.lane: ln for ln in case.lanes}
+    offers = case.offers
+    lanes = ix.lanes_by_id
     # arrivals: an order placed at node (t0, n0) arrives in every node (t0 + L, n) descending from it
     descendants = defaultdict(list)
     for t, n in ix.nodes:
@@ -55,7 +55,7 @@ def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         inflow[(p.site, p.output, g, t, n)].append(var)
     for (p_id, mat, g, t, n), var in m.use.items():
         outflow[(case.processes[p_id].site, mat, g, t, n)].append(var)
-    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    demand_by_id = ix.demand
     for (d_id, t, g, n), var in m.deliver.items():
         d = demand_by_id[(d_id, t)]
         outflow[(d.site, d.material, g, t, n)].append(var)
@@ -129,7 +129,7 @@ def process_output_origin(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
 def demand_satisfaction(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """Deliveries of every origin group plus the unmet quantity equal the demand, per node."""
-    demand_by_id = {(d.demand, d.period): d for d in ix.case.demands}
+    demand_by_id = ix.demand
     delivered = defaultdict(list)
     for (d_id, t, g, n), var in m.deliver.items():
         delivered[(d_id, t, n)].append(var)
@@ -142,8 +142,7 @@ def demand_satisfaction(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
 def demand_origin_limit(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """A demand with max_origin_group takes no delivery of a more controlled group (DFARS: free)."""
-    case = ix.case
-    demand_by_id = {(d.demand, d.period): d for d in case.demands}
+    demand_by_id = ix.demand
     index = []
     for (d_id, t, g, n) in m.deliver.keys():
         d = demand_by_id[(d_id, t)]
@@ -226,7 +225,7 @@ def technology_bans(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 def lane_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """Shipments on a lane per period (all materials and groups) are within its capacity times any
     outage factor; a lane under a full outage carries nothing even if its capacity is blank."""
-    lanes = {ln.lane: ln for ln in ix.case.lanes}
+    lanes = ix.lanes_by_id
     shipped = defaultdict(list)
     for (l_id, mat, g, t, n), var in m.ship.items():
         shipped[(l_id, t, n)].append(var)
@@ -277,7 +276,7 @@ def export_controls(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         for (o_id, t, n), var in m.buy.items():
             if ix.covers_purchase(r, case.offers[o_id]):
                 covered[(r.rule, t, n)].append(var)
-    lanes = {ln.lane: ln for ln in case.lanes}
+    lanes = ix.lanes_by_id
     cover_cache: dict = {}
     for (l_id, mat, g, t, n), var in m.ship.items():
         for r in rules:

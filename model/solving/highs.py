@@ -15,6 +15,14 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.contrib.solver.solvers.highs import Highs
 
 
+class NoSolution(Exception):
+    """The model is infeasible, or no solution was found in time."""
+
+    def __init__(self, message: str, status: str):
+        super().__init__(message)
+        self.status = status
+
+
 @dataclass
 class SolveOutcome:
     status: str  # optimal, time_limit, infeasible, unbounded, error, ...
@@ -24,9 +32,23 @@ class SolveOutcome:
     gap: float | None
     seconds: float
 
-    @property
-    def usable(self) -> bool:
-        return self.has_solution
+    @classmethod
+    def none(cls, status: str, seconds: float = 0.0) -> "SolveOutcome":
+        """An outcome without a solution (infeasible, a time limit with no incumbent, an error)."""
+        return cls(status, False, None, None, None, seconds)
+
+
+def weakest(outcomes: list[SolveOutcome]) -> SolveOutcome:
+    """A multi-stage solve reported by its weakest stage (status, gap), the time summed. A second
+    stage whose status starts with "risk tie-break" after an optimal first stage reads
+    "optimal; risk tie-break ..."."""
+    gaps = [o.gap for o in outcomes if o.gap is not None]
+    bad = [o.status for o in outcomes if o.status != "optimal"]
+    status = "optimal" if not bad else ("optimal; " + bad[0] if bad[0].startswith("risk tie-break")
+                                        and outcomes[0].status == "optimal" else bad[0])
+    last = outcomes[-1]
+    return SolveOutcome(status, True, last.objective, last.bound, max(gaps) if gaps else None,
+                        sum(o.seconds for o in outcomes))
 
 
 _STATUS = {

@@ -1,0 +1,207 @@
+"""What every verb shares: the run's options, loading and checking the case, where results go,
+provenance (input hash, versions), the run's status, and writing the report.
+
+Nothing here solves; :mod:`model.app.runs` composes these steps per verb.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from .. import __version__
+from ..case.case import Case
+from ..case.issues import CaseError
+from ..case.schema import RISK_MEASURES
+from ..executor import default_workers
+from ..results.report import Report
+from ..solving.staged import SolveOptions
+
+DEFAULT_CASE_NAME = "rare_earth_magnets.xlsx"
+
+
+def default_case_path() -> Path:
+    """The embedded default case, found as package data (an editable or a regular install)."""
+    return Path(str(resources.files("model.inputs").joinpath(DEFAULT_CASE_NAME)))
+
+
+def outputs_dir() -> Path:
+    """Where results go by default: ``outputs/`` under the working directory."""
+    return Path("outputs")
+
+
+class Reporter:
+    """How a run talks to its user: messages (``say``) and a progress bar per stage. This one is
+    silent; the CLI passes one that writes to standard error."""
+
+    def say(self, text: str) -> None:  # noqa: D401 - a no-op by default
+        pass
+
+    def progress(self, total: int, label: str):
+        """A context manager yielding ``update(done, total, point)`` (or None for no progress)."""
+        return nullcontext(None)
+
+
+@dataclass
+class RunOptions:
+    """The options every solving verb takes (DESIGN.md §2), as the user gave them (None = the
+    case's setting or the default)."""
+    case: Path | None = None
+    out: Path | None = None
+    points: int | None = None
+    risk_measure: str | None = None
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    threads: int | None = None
+    workers: int | None = None
+    scheduler: str | None = None
+    solver_log: Path | None = None
+    plot: bool = False
+    force: bool = False
+
+
+@dataclass
+class Loaded:
+    """A case read and checked, with the options resolved against it."""
+    path: Path
+    case: Case
+    read_s: float
+    measure: str
+    solve: SolveOptions
+    target: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunOutcome:
+    """What a verb hands back to the CLI: the report (if any), the file written, the JSON
+    document of DESIGN.md §5, and the exit code."""
+    document: dict
+    report: Report | None = None
+    written: Path | None = None
+    exit_code: int = 0
+
+
+def case_path(case: Path | None) -> Path:
+    path = case or default_case_path()
+    if not path.exists():
+        raise CaseError(f"{path}: no such file, expected an .xlsx case workbook")
+    return path
+
+
+def load_case(case: Path | None, reporter: Reporter) -> tuple[Path, Case, float, list[str]]:
+    from ..case.reader import check_workbook
+    path = case_path(case)
+    t0 = time.perf_counter()
+    loaded, report = check_workbook(path)
+    warnings = [str(w) for w in report.warnings]
+    for w in warnings:
+        reporter.say(f"warning: {w}")
+    if loaded is None:
+        raise CaseError(report)
+    return path, loaded, time.perf_counter() - t0, warnings
+
+
+def check_measure(measure: str | None) -> str | None:
+    if measure is not None and measure not in RISK_MEASURES:
+        raise CaseError(f"--risk-measure {measure}: expected one of {', '.join(RISK_MEASURES)}")
+    return measure
+
+
+def check_points(points: int | None) -> None:
+    if points is not None and points < 2:
+        raise CaseError(f"--points {points}: expected at least 2 (the two ends)")
+
+
+def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> SolveOptions:
+    if opts.time_limit is not None and opts.time_limit <= 0:
+        raise CaseError(f"--time-limit {opts.time_limit}: expected a number of seconds > 0")
+    if opts.mip_gap is not None and not 0 <= opts.mip_gap < 1:
+        raise CaseError(f"--mip-gap {opts.mip_gap}: expected a number in 0..1")
+    if opts.workers is not None and opts.workers < 1:
+        raise CaseError(f"--workers {opts.workers}: expected at least 1")
+    return SolveOptions(time_limit_s=opts.time_limit or case.settings.time_limit_s,
+                        mip_gap=case.settings.mip_gap if opts.mip_gap is None else opts.mip_gap,
+                        threads=opts.threads,
+                        workers=workers if workers is not None else (opts.workers or default_workers()),
+                        solver_log=str(opts.solver_log) if opts.solver_log else None,
+                        scheduler=opts.scheduler)
+
+
+def out_path(out: Path | None, case_file: Path, verb: str, force: bool) -> Path:
+    from ..results.excel import is_results_workbook
+    path = out or outputs_dir() / f"{case_file.stem}_{verb}.xlsx"
+    if path.suffix.lower() != ".xlsx":
+        raise CaseError(f"--out {path}: expected a file name ending in .xlsx")
+    if path.exists() and not force and not is_results_workbook(path):
+        raise CaseError(f"--out {path}: the file exists and is not a results workbook of this tool; "
+                        "expected a new file name (or --force to overwrite it)")
+    if path.exists() and path.resolve() == case_file.resolve():
+        raise CaseError(f"--out {path}: that is the input case; expected another file name")
+    return path
+
+
+def load(opts: RunOptions, verb: str, reporter: Reporter, workers: int | None = None) -> Loaded:
+    """Read and check the case, then every option, before anything is solved."""
+    path, case, read_s, warnings = load_case(opts.case, reporter)
+    measure = check_measure(opts.risk_measure) or case.settings.risk_measure
+    check_points(opts.points)
+    solve = solve_options(case, opts, workers)
+    target = out_path(opts.out, path, verb, opts.force)
+    return Loaded(path, case, read_s, measure, solve, target, warnings)
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def versions() -> dict:
+    import pyomo.version
+    from ..solving.highs import highs_version
+    return {"tool": "sourcing", "tool_version": __version__, "pyomo_version": pyomo.version.version,
+            "highs_version": highs_version(), "python_version": sys.version.split()[0]}
+
+
+def provenance(loaded: Loaded, verb: str, case: Case | None = None) -> dict:
+    """The summary's provenance rows for a run on a case workbook."""
+    case = case or loaded.case
+    return {"case": case.settings.case_name, "verb": verb, "date": datetime.now().replace(microsecond=0),
+            "input_file": str(loaded.path), "input_sha256": file_hash(loaded.path),
+            "toggles_applied": "; ".join(case.toggles) or "none", "currency": case.settings.currency,
+            **versions()}
+
+
+def overall_status(result) -> str:
+    statuses = [p.outcome.status for p in result.points]
+    if all(s == "optimal" for s in statuses):
+        return "optimal"
+    if all(s.startswith("optimal") for s in statuses):
+        return "optimal (" + "; ".join(f"point {p.point}: {p.outcome.status[len('optimal; '):]}"
+                                      for p in result.points if p.outcome.status != "optimal") + ")"
+    if any(p.plan is not None for p in result.points):
+        return "partial: " + ", ".join(f"point {p.point} {p.outcome.status}" for p in result.points
+                                       if p.outcome.status != "optimal")
+    return "no solution"
+
+
+def write(report: Report, path: Path, reporter: Reporter, plot: bool = False) -> Path:
+    """Write the results workbook (and the PNG with ``plot``) and say where."""
+    from ..results.excel import write_plot, write_results
+    t0 = time.perf_counter()
+    report.run_info.update({"verb": report.summary.get("verb"),
+                            "toggles_applied": report.summary.get("toggles_applied")})
+    write_results(report, path)
+    report.run_info["write_s"] = time.perf_counter() - t0
+    reporter.say(f"wrote {path}")
+    if plot:
+        png = path.with_suffix(".png")
+        write_plot(report.overlay if report.overlay else report, png)
+        reporter.say(f"wrote {png}")
+    return path
+

@@ -1,0 +1,176 @@
+"""One function per verb, from the user's options to a written report and the JSON document of
+DESIGN.md §5. The CLI parses options, calls one of these, prints and exits.
+
+Every verb checks every option before it solves anything, and owns its run's status and summary.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ..case.issues import CaseError
+from ..results.report import Report, build_report
+from .common import (Loaded, Reporter, RunOptions, RunOutcome, load, outputs_dir, overall_status, provenance,
+                     versions, write)
+from .jsonout import json_rows
+
+
+def _report_for(result, loaded: Loaded, verb: str, timings: dict, case=None) -> Report:
+    """The report of a solved run, with its provenance and status in the summary."""
+    origin = provenance(loaded, verb, case)
+    report = build_report(result, origin["input_sha256"], str(loaded.path), versions(),
+                          {"read_s": loaded.read_s, **timings})
+    report.summary.update(origin)
+    report.summary.update({"status": overall_status(result), "risk_measure": report.risk_measure})
+    return report
+
+
+def _frontier_with_progress(case, points, measure, solve, reporter: Reporter, label: str):
+    from ..solving.frontier import run_frontier
+    with reporter.progress(points, label) as update:
+        return run_frontier(case, points, measure, solve, update)
+
+
+def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOutcome:
+    """One optimal plan: min expected cost (within ``max_risk``), as a one-point workbook."""
+    from ..solving.frontier import solve_single
+    if max_risk is not None and not max_risk >= 0:  # every risk measure is >= 0 (NaN fails too)
+        raise CaseError(f"--max-risk {max_risk}: expected a number >= 0 (every risk measure is a share or a cost)")
+    loaded = load(opts, "solve", reporter, workers=1)
+    c = loaded.case
+    reporter.say(f"solving {c.settings.case_name} ...")
+    result = solve_single(c, max_risk, loaded.measure, loaded.solve)
+    report = _report_for(result, loaded, "solve", {})
+    write(report, loaded.target, reporter, opts.plot)
+    p = report.frontier.iloc[0]
+    reporter.say(f"expected cost {p['expected_cost']:,.2f} {c.settings.currency}, {report.risk_measure} "
+                 f"{p['risk']:.6g}, status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
+    return RunOutcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
+                       "output": str(loaded.target), "frontier": json_rows(report.frontier)},
+                      report, loaded.target)
+
+
+def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
+    """The cost-versus-risk frontier, written to Excel with a chart and each point's plan."""
+    loaded = load(opts, "frontier", reporter)
+    c = loaded.case
+    n = opts.points or c.settings.frontier_points
+    t0 = time.perf_counter()
+    result = _frontier_with_progress(c, n, loaded.measure, loaded.solve, reporter, "frontier")
+    report = _report_for(result, loaded, "frontier",
+                         {"frontier_wall_s": time.perf_counter() - t0, "workers": loaded.solve.workers})
+    write(report, loaded.target, reporter, opts.plot)
+    reporter.say(f"knee point: {report.knee_text}")
+    return RunOutcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
+                       "output": str(loaded.target), "knee_point": report.knee_point,
+                       "frontier": json_rows(report.frontier)}, report, loaded.target)
+
+
+def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int | None,
+           reporter: Reporter) -> RunOutcome:
+    """The frontier with rules toggled, beside the baseline: the cost of keeping each baseline risk
+    level, and what each point's plan does differently."""
+    from ..case.toggles import GRAMMAR, apply_toggles
+    from ..results.whatif import cost_of_keeping, plan_changes
+    from ..solving.whatif import run_whatif
+    loaded = load(opts, "whatif", reporter)
+    c = loaded.case
+    if not bans and not lifts:
+        raise CaseError(f"whatif needs at least one toggle: {GRAMMAR}")
+    toggled = apply_toggles(c, list(bans), list(lifts), from_period)
+    n = opts.points or c.settings.frontier_points
+    with reporter.progress(n, "what-if") as update:
+        run = run_whatif(c, toggled, n, loaded.measure, loaded.solve, update)
+    base = _report_for(run.baseline, loaded, "whatif", {})
+    tog = _report_for(run.toggled, loaded, "whatif", {}, case=toggled)
+    kept = cost_of_keeping(base, run.kept)
+    tog.extra_sheets = {"baseline_frontier": base.frontier.copy(), "cost_of_keeping": kept,
+                        "plan_changes": plan_changes(base, tog)}
+    tog.overlay = {"baseline": base.frontier, "toggled": tog.frontier}
+    write(tog, loaded.target, reporter, opts.plot)
+    reporter.say("toggles: " + "; ".join(toggled.toggles))
+    return RunOutcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
+                       "baseline": {"frontier": json_rows(base.frontier)},
+                       "toggled": {"frontier": json_rows(tog.frontier), "toggles": list(toggled.toggles)},
+                       "cost_of_keeping": json_rows(kept)}, tog, loaded.target)
+
+
+def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
+    """Each scenario rule in force alone (or in pairs), ranked by the damage it does."""
+    from ..results.stress import stress_ranking
+    from ..solving.stress import run_stress, stress_rule_sets
+    loaded = load(opts, "stress", reporter)
+    c = loaded.case
+    total = len(stress_rule_sets(c, pairs)) + 1
+    with reporter.progress(total, "stress") as update:
+        run = run_stress(c, loaded.measure, loaded.solve, pairs, update)
+    ranking = stress_ranking(c, loaded.measure, run.rule_sets, run.plans)
+    report = _report_for(run.result, loaded, "stress", {})
+    report.knee_text = "stress test: see the stress_ranking sheet"
+    report.extra_sheets = {"stress_ranking": ranking}
+    write(report, loaded.target, reporter)
+    top = ranking.iloc[0]
+    reporter.say(f"most damaging: {top['rules']} (added expected cost {top['added_expected_cost'] or 0:,.0f} "
+                 f"{c.settings.currency})")
+    return RunOutcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
+                       "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)},
+                      report, loaded.target)
+
+
+def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,
+            reporter: Reporter) -> RunOutcome:
+    """Overlay the frontiers of several results workbooks in one table and one chart."""
+    from ..results.excel import is_results_workbook, read_frontier, write_plot, write_results
+    labels = [part.strip() for value in (labels or []) for part in value.split(",") if part.strip()]
+    if len(files) < 2:
+        raise CaseError("compare needs at least two results workbooks")
+    if labels and len(labels) != len(files):
+        raise CaseError(f"--labels: {len(labels)} labels for {len(files)} files, expected one label per file")
+    labels = labels or [f.stem for f in files]
+    if len(set(labels)) != len(labels):
+        raise CaseError("--labels: expected distinct labels")
+    target = out or outputs_dir() / "compare.xlsx"
+    overlay, tables, summaries = {}, [], []
+    for label, f in zip(labels, files):
+        if not f.exists():
+            raise CaseError(f"{f}: no such file, expected a results workbook written by this tool")
+        try:
+            summary, fr = read_frontier(f)
+        except ValueError as exc:
+            raise CaseError(f"{f}: {exc}")
+        overlay[label] = fr
+        t = fr.copy()
+        t.insert(0, "label", label)
+        t.insert(1, "file", str(f))
+        tables.append(t)
+        summaries.append({"label": label, "file": str(f), **{k: summary.get(k) for k in
+                          ("case", "verb", "risk_measure", "currency", "toggles_applied", "status", "knee_point")}})
+    measures = {s["risk_measure"] for s in summaries}
+    if len(measures) > 1:
+        reporter.say(f"warning: the files use different risk measures ({', '.join(map(str, measures))}); "
+                     "their risk axes are not comparable")
+    table = pd.concat(tables, ignore_index=True)
+    if target.exists() and not force and not is_results_workbook(target):
+        raise CaseError(f"--out {target}: the file exists and is not a results workbook of this tool; "
+                        "expected a new file name (or --force)")
+    currencies = {s["currency"] for s in summaries if s.get("currency")}
+    report = Report(case_name=" vs ".join(labels), risk_measure=str(summaries[0]["risk_measure"]),
+                    currency=currencies.pop() if len(currencies) == 1 else "", frontier=table, tables={},
+                    knee_point=None, knee_text="compare: see the frontier sheet, one series per label",
+                    run_info={**versions(), "verb": "compare",
+                              **{f"file_{i + 1}": f"{s['label']}: {s['file']}" for i, s in enumerate(summaries)}},
+                    extra_sheets={"compared_files": pd.DataFrame(summaries)}, overlay=overlay)
+    report.summary = {"case": report.case_name, "verb": "compare", "date": datetime.now().replace(microsecond=0),
+                      "files": "; ".join(f"{s['label']} = {s['file']}" for s in summaries),
+                      "toggles_applied": "; ".join(f"{s['label']}: {s['toggles_applied']}" for s in summaries),
+                      "status": "; ".join(f"{s['label']}: {s['status']}" for s in summaries),
+                      "risk_measure": ", ".join(map(str, measures)), **versions()}
+    write_results(report, target)
+    reporter.say(f"wrote {target}")
+    if plot:
+        write_plot(overlay, target.with_suffix(".png"))
+    return RunOutcome({"output": str(target), "files": summaries, "frontier": json_rows(table)}, report, target)

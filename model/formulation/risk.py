@@ -1,0 +1,214 @@
+"""The risk measures (DESIGN.md §4 "Objective and risk"), one small class each: how it is added to
+the model, how it is limited, how it is minimised and how its true value is evaluated from a plan's
+scenario outcomes.
+
+Every measure adds ``m.risk`` (a linear expression, with its auxiliary variables) and the limit
+``risk + risk_slack == risk_level`` in AUGMECON2 form. The limit lives on a variable's bounds (fixed
+at the limit, or free for "no limit"): a bound change is cheap on the persistent interface and has
+no +inf Param trap (DESIGN.md §6). Exposure is a ratio, so it has its own linear limit and is
+minimised by Dinkelbach steps; that special case lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from ..case.schema import RISK_MEASURES
+from ..solving.highs import weakest
+from .index import CaseIndex
+
+LEX_REL_TOL = 1e-10  # how far a lexicographic stage may move the optimum it holds
+DINKELBACH_MAX_STEPS = 30
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """A plan's outcomes, all a risk measure is evaluated from (plain numbers, no Pyomo)."""
+    probability: dict[str, float]
+    cost: dict[str, float]  # scenario -> scenario cost
+    unmet_share: dict[str, float]  # scenario -> share of demand not met
+    spend_controlled: float  # nominal purchase spend at base prices on the most controlled group
+    spend_total: float
+    alpha: float
+
+
+def cvar(values: list[float], probabilities: list[float], alpha: float) -> float:
+    """Conditional value-at-risk (Rockafellar-Uryasev) of a discrete distribution:
+    min over eta of eta + E[(X - eta)+] / (1 - alpha); the minimum sits at one of the outcomes."""
+    if not values:
+        return 0.0
+    best = None
+    for eta in values:
+        v = eta + sum(p * max(0.0, x - eta) for x, p in zip(values, probabilities)) / (1.0 - alpha)
+        best = v if best is None or v < best else best
+    return best
+
+
+class RiskMeasure:
+    """Base: a measure written as ``m.risk``, limited by ``risk + risk_slack == risk_level``."""
+    name = ""
+
+    # --- building ------------------------------------------------------------------------------
+    def add(self, m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+        m.risk_level = pyo.Var(domain=pyo.Reals)
+        m.risk_slack = pyo.Var(domain=pyo.NonNegativeReals)
+        self.add_expression(m, ix)
+        self.add_limit(m)
+
+    def add_expression(self, m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+        raise NotImplementedError  # every concrete measure defines it
+
+    def add_limit(self, m: pyo.ConcreteModel) -> None:
+        """risk + slack == risk_level; risk_level free (no limit) or fixed at the limit."""
+        m.risk_limit_con = pyo.Constraint(expr=m.risk + m.risk_slack == m.risk_level)
+
+    # --- stages --------------------------------------------------------------------------------
+    def set_limit(self, m: pyo.ConcreteModel, limit: float | None) -> None:
+        m.risk_level.setlb(limit)
+        m.risk_level.setub(limit)
+
+    def holding_limit(self, best: float) -> float:
+        """The limit that holds a minimum found by :meth:`minimise` in a later stage."""
+        return best + LEX_REL_TOL * max(1.0, abs(best))
+
+    def slack_units(self, m: pyo.ConcreteModel) -> float:
+        """How many risk units one unit of ``risk_slack`` is (for the AUGMECON2 reward)."""
+        return 1.0
+
+    def minimise(self, stage, cost_limit: float | None = None, limit: float | None = None,
+                 time_limit_s: float | None = None, warm_start: bool = False):
+        """Min risk (within an optional cost and risk limit) on a staged model. Returns (outcome,
+        minimal risk); the outcome has no solution when the solver found none."""
+        stage.configure(cost_weight=0.0, risk_weight=1.0, risk_limit=limit, cost_limit=cost_limit)
+        outcome = stage.solve(time_limit_s=time_limit_s, warm_start=warm_start)
+        return outcome, (pyo.value(stage.model.risk) if outcome.has_solution else None)
+
+    # --- evaluation ----------------------------------------------------------------------------
+    def evaluate(self, o: Outcomes) -> float:
+        raise NotImplementedError  # every concrete measure defines it
+
+
+class CvarShortfall(RiskMeasure):
+    """CVaR at alpha of the unmet share: eta + 1/(1-alpha) x sum_s p_s excess_s, with
+    excess_s >= outcome_s - eta and excess_s >= 0 (Rockafellar-Uryasev)."""
+    name = "cvar_shortfall"
+
+    def outcome(self, m):
+        return m.unmet_share
+
+    def add_expression(self, m, ix):
+        case = ix.case
+        outcome = self.outcome(m)
+        m.value_at_risk = pyo.Var(domain=pyo.Reals)
+        m.cvar_excess = pyo.Var(list(case.scenarios), domain=pyo.NonNegativeReals)
+        m.cvar_excess_def = pyo.Constraint(list(case.scenarios), rule=lambda _, s: (
+            m.cvar_excess[s] >= outcome[s] - m.value_at_risk))
+        m.risk = pyo.Expression(expr=m.value_at_risk + (1.0 / (1.0 - case.settings.cvar_alpha)) * sum(
+            sc.probability * m.cvar_excess[s] for s, sc in case.scenarios.items()))
+
+    def evaluate(self, o):
+        return cvar([o.unmet_share[s] for s in o.probability], list(o.probability.values()), o.alpha)
+
+
+class CvarCost(CvarShortfall):
+    """CVaR at alpha of the scenario cost, written as for the shortfall."""
+    name = "cvar_cost"
+
+    def outcome(self, m):
+        return m.scenario_cost
+
+    def evaluate(self, o):
+        return cvar([o.cost[s] for s in o.probability], list(o.probability.values()), o.alpha)
+
+
+class ExpectedShortfall(RiskMeasure):
+    """sum_s p_s unmet_share_s."""
+    name = "expected_shortfall"
+
+    def add_expression(self, m, ix):
+        m.risk = pyo.Expression(expr=sum(sc.probability * m.unmet_share[s] for s, sc in ix.case.scenarios.items()))
+
+    def evaluate(self, o):
+        return sum(p * o.unmet_share[s] for s, p in o.probability.items())
+
+
+class WorstShortfall(RiskMeasure):
+    """w >= unmet_share_s for every listed scenario (a scenario of probability 0 counts too)."""
+    name = "worst_shortfall"
+
+    def add_expression(self, m, ix):
+        m.worst_share = pyo.Var(domain=pyo.NonNegativeReals)
+        m.worst_share_def = pyo.Constraint(list(ix.case.scenarios), rule=lambda _, s: (
+            m.worst_share >= m.unmet_share[s]))
+        m.risk = pyo.Expression(expr=m.worst_share)
+
+    def evaluate(self, o):
+        return max((o.unmet_share[s] for s in o.probability), default=0.0)
+
+
+class Exposure(RiskMeasure):
+    """controlled spend / total spend in the nominal scenario at base prices. A ratio: its limit is
+    written linearly, controlled - limit x total + slack == 0, with the limit a mutable coefficient
+    in 0..1 (never infinite; 1 means no limit); its minimum is found by Dinkelbach steps on
+    ``controlled - exposure_ratio x total`` (``m.risk``)."""
+    name = "exposure"
+
+    def add_expression(self, m, ix):
+        m.exposure_ratio = pyo.Param(initialize=0.0, mutable=True)
+        m.risk = pyo.Expression(expr=m.spend_controlled - m.exposure_ratio * m.spend_total)
+
+    def add_limit(self, m):
+        m.exposure_limit = pyo.Param(initialize=1.0, mutable=True)
+        m.risk_limit_con = pyo.Constraint(expr=m.spend_controlled - m.exposure_limit * m.spend_total
+                                          + m.risk_slack == 0)
+
+    def set_limit(self, m, limit):
+        m.exposure_ratio.set_value(0.0)
+        m.exposure_limit.set_value(1.0 if limit is None else min(1.0, max(0.0, limit)))
+
+    def holding_limit(self, best):
+        return best  # the Dinkelbach solution meets it exactly
+
+    def slack_units(self, m):
+        return max(1.0, pyo.value(m.spend_total) or 1.0)  # the slack is in spend units
+
+    def minimise(self, stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False):
+        """Dinkelbach steps: min controlled - ratio x total, ratio <- controlled / total, until the
+        step's optimum is 0. Reported by its weakest step (status, gap), the time summed."""
+        m = stage.model
+        ratio, total = 0.0, 0.0
+        outcomes = []
+        for _ in range(DINKELBACH_MAX_STEPS):
+            stage.configure(cost_weight=0.0, risk_weight=1.0, risk_limit=limit, cost_limit=cost_limit)
+            m.exposure_ratio.set_value(ratio)
+            outcome = stage.solve(time_limit_s=time_limit_s)
+            outcomes.append(outcome)
+            if not outcome.has_solution:
+                return outcome, None
+            controlled, total = pyo.value(m.spend_controlled), pyo.value(m.spend_total)
+            if total <= 1e-9 or controlled - ratio * total >= -1e-9 * max(1.0, total):
+                break
+            ratio = controlled / total
+        return weakest(outcomes), (ratio if total > 1e-9 else 0.0)
+
+    def evaluate(self, o):
+        return o.spend_controlled / o.spend_total if o.spend_total > 1e-9 else 0.0
+
+
+MEASURES: dict[str, RiskMeasure] = {cls.name: cls() for cls in
+                                    (CvarShortfall, CvarCost, ExpectedShortfall, WorstShortfall, Exposure)}
+assert tuple(MEASURES) == RISK_MEASURES, "every measure the workbook may name has its class here"
+
+
+def measure(name: str) -> RiskMeasure:
+    try:
+        return MEASURES[name]
+    except KeyError:
+        raise ValueError(f"unknown risk measure {name}") from None
+
+
+def evaluate_all(o: Outcomes) -> dict[str, float]:
+    """Every measure's true value for one plan's outcomes."""
+    return {name: rm.evaluate(o) for name, rm in MEASURES.items()}

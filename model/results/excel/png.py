@@ -1,0 +1,102 @@
+"""The frontier as a PNG (matplotlib's Agg canvas, no pyplot state), written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..report import Report
+from .cells import _clean
+from .charts import KNEE_COLOUR, SERIES_COLOURS, _efficient_flags
+
+
+def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: str | None = None,
+               currency: str | None = None, title: str | None = None) -> Path:
+    """A PNG of the frontier (Agg, no pyplot state): efficient points joined in order of risk,
+    points that are not efficient hollow, the knee point marked. ``report_or_overlay`` is a Report,
+    a frontier DataFrame, or a dict label -> frontier DataFrame (one line per label)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter
+
+    knee = None
+    if isinstance(report_or_overlay, Report):
+        frames = {"frontier": report_or_overlay.frontier}
+        knee = report_or_overlay.knee_point
+        risk_measure = risk_measure or report_or_overlay.risk_measure
+        currency = currency if currency is not None else report_or_overlay.currency
+        title = title or report_or_overlay.case_name
+    elif isinstance(report_or_overlay, pd.DataFrame):
+        frames = {"frontier": report_or_overlay}
+    elif isinstance(report_or_overlay, dict):
+        frames = dict(report_or_overlay)
+    else:
+        raise TypeError("write_plot: expected a Report, a frontier DataFrame or a dict label -> DataFrame")
+
+    fig = Figure(figsize=(8.5, 5.2), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    single = len(frames) == 1
+    any_hollow = False
+    for k, (label, df) in enumerate(frames.items()):
+        colour = "#" + SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        if df is None or df.empty or not {"risk", "expected_cost"} <= set(df.columns):
+            continue
+        d = df.assign(risk=pd.to_numeric(df["risk"], errors="coerce"),
+                      expected_cost=pd.to_numeric(df["expected_cost"], errors="coerce"))
+        d = d.dropna(subset=["risk", "expected_cost"])
+        flags = pd.Series(_efficient_flags(d), index=d.index)
+        eff = d[flags].sort_values(["risk", "expected_cost"])
+        other = d[~flags]
+        name = "efficient points" if single else str(label)
+        ax.plot(eff["risk"], eff["expected_cost"], "-o", color=colour, ms=6, lw=1.8, label=name, zorder=3)
+        if len(other):
+            any_hollow = True
+            ax.plot(other["risk"], other["expected_cost"], "o", mfc="none", mec=colour, ms=7, mew=1.4,
+                    zorder=3, label="_nolegend_")
+        if "point" in d.columns and single:
+            for p, x, y in zip(d["point"], d["risk"], d["expected_cost"]):
+                p = _clean(p)
+                if p is not None:
+                    ax.annotate(str(p), (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7,
+                                color="#555555")
+        if knee is not None and "point" in d.columns:
+            hit = d[d["point"].map(_clean) == knee]
+            if len(hit):
+                ax.plot(hit["risk"].iloc[:1], hit["expected_cost"].iloc[:1], "D", color="#" + KNEE_COLOUR,
+                        ms=11, zorder=4, label=f"knee point ({knee})")
+    handles, labels = ax.get_legend_handles_labels()
+    if any_hollow:
+        handles.append(Line2D([], [], ls="none", marker="o", mfc="none", mec="#555555", ms=7))
+        labels.append("not efficient (dominated or duplicate)")
+    if handles:
+        ax.legend(handles, labels, loc="best", fontsize=8, frameon=False)
+    ax.set_xlabel(f"risk ({risk_measure})" if risk_measure else "risk")
+    ax.set_ylabel(f"expected cost ({currency})" if currency else "expected cost")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    if risk_measure == "cvar_cost":
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title if len(title) <= 90 else title[:87] + "...", fontsize=10)
+    fig.tight_layout()
+
+    png_path = Path(png_path)
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{png_path.stem}.", suffix=".png.tmp", dir=png_path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fig.savefig(fh, format="png")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, png_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return png_path

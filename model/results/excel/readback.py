@@ -1,0 +1,80 @@
+"""Reading a results workbook back: is a file one of ours, and its summary and frontier table."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from .workbook import TOOL_MARK
+
+
+def is_results_workbook(path: str | os.PathLike) -> bool:
+    """True for a workbook written by this tool: sheets frontier and run_info, and a run_info row
+    ``tool`` = ``sourcing``."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return False
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        return False
+    try:
+        if "frontier" not in wb.sheetnames or "run_info" not in wb.sheetnames:
+            return False
+        for row in wb["run_info"].iter_rows(min_row=1, max_row=200, max_col=2, values_only=True):
+            if row and len(row) >= 2 and row[0] == "tool" and row[1] == TOOL_MARK:
+                return True
+        return False
+    except Exception:
+        return False
+    finally:
+        wb.close()
+
+
+def _read_table(ws) -> pd.DataFrame:
+    """The table from A1 down to the first empty row, across to the first empty header cell."""
+    header: list[str] | None = None
+    rows = []
+    for r in ws.iter_rows(values_only=True):
+        if header is None:
+            header = []
+            for h in r:
+                if h is None:
+                    break
+                header.append(str(h))
+            continue
+        vals = list(r[:len(header)]) + [None] * max(0, len(header) - len(r))
+        if all(v is None for v in vals):
+            break
+        rows.append(vals)
+    df = pd.DataFrame(rows, columns=header or [])
+    for c in df.columns:
+        values = [v for v in df[c].tolist() if v is not None]
+        if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            df[c] = pd.to_numeric(df[c])
+    return df
+
+
+def read_frontier(path: str | os.PathLike) -> tuple[dict, pd.DataFrame]:
+    """(summary item -> value, frontier table) of a results workbook written by this tool.
+    Raises ValueError when the file is not one."""
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"{path}: no such file; expected a results workbook written by this tool")
+    if not is_results_workbook(path):
+        raise ValueError(f"{path}: not a results workbook of this tool (expected an .xlsx file with "
+                         f"sheets 'frontier' and 'run_info', and a run_info row tool = {TOOL_MARK})")
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        summary = {}
+        if "summary" in wb.sheetnames:
+            for r in wb["summary"].iter_rows(min_row=2, max_col=2, values_only=True):
+                if r and r[0] is not None:
+                    summary[str(r[0])] = r[1] if len(r) > 1 else None
+        frontier = _read_table(wb["frontier"])
+    finally:
+        wb.close()
+    return summary, frontier
