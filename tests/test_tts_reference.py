@@ -12,7 +12,7 @@ import pytest
 
 from model.case.reader import check_workbook
 from model.case.workbook import write_case_workbook
-from model.frontier import solve_single
+from model.solving.frontier import solve_single
 from tts_reference import (DEFAULT_PERIODS, brute_force_tts, case_rows, databricks_network, reference_tts,
                            serves_through, survives_forever)
 

@@ -385,7 +385,7 @@ def serves_through(rows: dict, site: str, k: int, workdir) -> bool:
 
     from model.case.reader import read_case
     from model.case.workbook import write_case_workbook
-    from model.frontier import solve_single
+    from model.solving.frontier import solve_single
 
     if k <= 0:
         return True
