@@ -76,7 +76,8 @@ def _guard(fn):
     def run(*args, **kwargs):
         def fail(code: int, headline: str, lines: list[str], text: str) -> None:
             if kwargs.get("json_out"):
-                emit_json({"ok": False, "exit_code": code, "error": headline, "errors": lines, "frontier": []})
+                emit_json({"ok": False, "exit_code": code, "error": headline, "errors": lines, "frontier": [],
+                           "warnings": []})
             _fail(code, text)
 
         try:

@@ -25,8 +25,14 @@ def _report_for(result, loaded: Loaded, verb: str, timings: dict, case=None) -> 
     report = build_report(result, origin["input_sha256"], str(loaded.path), versions(),
                           {"read_s": loaded.read_s, **timings})
     report.summary.update(origin)
+    report.warnings = list(loaded.warnings)
     report.summary.update({"status": overall_status(result), "risk_measure": report.risk_measure})
     return report
+
+
+def _outcome(document: dict, report: Report, written: Path) -> RunOutcome:
+    """The verb's result; every JSON document carries the run's warnings (DESIGN.md §5)."""
+    return RunOutcome({**document, "warnings": list(report.warnings)}, report, written)
 
 
 def _frontier_with_progress(case, points, measure, solve, reporter: Reporter, label: str):
@@ -49,9 +55,8 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
     p = report.frontier.iloc[0]
     reporter.say(f"expected cost {p['expected_cost']:,.2f} {c.settings.currency}, {report.risk_measure} "
                  f"{p['risk']:.6g}, status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
-    return RunOutcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
-                       "output": str(loaded.target), "frontier": json_rows(report.frontier)},
-                      report, loaded.target)
+    return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
+                     "output": str(loaded.target), "frontier": json_rows(report.frontier)}, report, loaded.target)
 
 
 def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
@@ -65,9 +70,9 @@ def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
                          {"frontier_wall_s": time.perf_counter() - t0, "workers": loaded.solve.workers})
     write(report, loaded.target, reporter, opts.plot)
     reporter.say(f"knee point: {report.knee_text}")
-    return RunOutcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
-                       "output": str(loaded.target), "knee_point": report.knee_point,
-                       "frontier": json_rows(report.frontier)}, report, loaded.target)
+    return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
+                     "output": str(loaded.target), "knee_point": report.knee_point,
+                     "frontier": json_rows(report.frontier)}, report, loaded.target)
 
 
 def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int | None,
@@ -93,10 +98,11 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
     tog.overlay = {"baseline": base.frontier, "toggled": tog.frontier}
     write(tog, loaded.target, reporter, opts.plot)
     reporter.say("toggles: " + "; ".join(toggled.toggles))
-    return RunOutcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
-                       "baseline": {"frontier": json_rows(base.frontier)},
-                       "toggled": {"frontier": json_rows(tog.frontier), "toggles": list(toggled.toggles)},
-                       "cost_of_keeping": json_rows(kept)}, tog, loaded.target)
+    tog.warnings = list(dict.fromkeys(base.warnings + tog.warnings))
+    return _outcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
+                     "baseline": {"frontier": json_rows(base.frontier)},
+                     "toggled": {"frontier": json_rows(tog.frontier), "toggles": list(toggled.toggles)},
+                     "cost_of_keeping": json_rows(kept)}, tog, loaded.target)
 
 
 def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
@@ -116,9 +122,8 @@ def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
     top = ranking.iloc[0]
     reporter.say(f"most damaging: {top['rules']} (added expected cost {top['added_expected_cost'] or 0:,.0f} "
                  f"{c.settings.currency})")
-    return RunOutcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
-                       "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)},
-                      report, loaded.target)
+    return _outcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
+                     "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)}, report, loaded.target)
 
 
 def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,
@@ -173,4 +178,4 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
     reporter.say(f"wrote {target}")
     if plot:
         write_plot(overlay, target.with_suffix(".png"))
-    return RunOutcome({"output": str(target), "files": summaries, "frontier": json_rows(table)}, report, target)
+    return _outcome({"output": str(target), "files": summaries, "frontier": json_rows(table)}, report, target)

@@ -95,3 +95,12 @@ def apply_toggles(case: Case, bans: list[str], lifts: list[str], from_period: in
         rules[rid] = replace(rules[rid], status="off")
         words.append(f"lift {rid}")
     return case.with_rules(rules, tuple(words))
+
+
+def only_scenario(case: Case, scenario: str, label: str | None = None) -> Case:
+    """The case with one scenario left, of probability 1, with its own events (e.g. a scenario
+    solved alone with perfect foresight, or the nominal world of a stress run)."""
+    sc = case.scenarios[scenario]
+    return replace(case, scenarios={scenario: replace(sc, probability=1.0)},
+                   events=tuple(e for e in case.events if e.scenario == scenario),
+                   toggles=case.toggles + ((label or f"scenario {scenario} alone"),))

@@ -21,7 +21,7 @@ RISK_TOL = 1e-7
 # summary rows: these first, in this order (when known); other keys follow; the knee point last
 SUMMARY_HEAD = ["case", "verb", "date", "input_file", "input_sha256", "tool_version", "solver_version",
                 "highs_version", "pyomo_version", "python_version", "toggles_applied", "status",
-                "risk_measure", "currency", "points", "efficient_points", "min_expected_cost", "min_risk"]
+                "warnings", "risk_measure", "currency", "points", "efficient_points", "min_expected_cost", "min_risk"]
 SUMMARY_TAIL = ["knee_point", "knee_plan"]
 
 
@@ -68,6 +68,7 @@ def summary_items(report: Report, summary: dict | None = None,
             derived["efficient_points"] = _efficient(fr)
         derived["min_expected_cost"] = float(costs.min()) if len(costs) else None
         derived["min_risk"] = float(risks.min()) if len(risks) else None
+    derived["warnings"] = "\n".join(report.warnings) if report.warnings else "none"
     derived["knee_point"] = report.knee_point
     derived["knee_plan"] = report.knee_text or None
     merged = {**derived, **(report.summary or {}), **(summary or {})}

@@ -160,6 +160,31 @@ class StagedModel:
         self.configure()
         return outcome, plan
 
+    # ------------------------------------------------------------------ once-decisions
+    def _once_vars(self):
+        m = self.model
+        for kind, var in (("contract", m.contract), ("qualify", m.qualify), ("build", m.build)):
+            for key, v in var.items():
+                yield (kind, key), v
+
+    def once_decisions(self) -> dict[tuple[str, str], int]:
+        """The loaded plan's once-decisions: (kind, offer or process) -> 0/1, kind one of
+        contract, qualify, build."""
+        return {k: int(round(v.value or 0.0)) for k, v in self._once_vars()}
+
+    def fix_once_decisions(self, values: dict[tuple[str, str], float]) -> None:
+        """Hold the named once-decisions at the given values (by their bounds: cheap on the
+        persistent interface, unlike ``fix()``, DESIGN.md §6); the others stay free."""
+        for key, v in self._once_vars():
+            if key in values:
+                v.setlb(values[key])
+                v.setub(values[key])
+
+    def free_once_decisions(self) -> None:
+        for _, v in self._once_vars():
+            v.setlb(0)
+            v.setub(1)
+
     def min_cost_within(self, limit: float) -> tuple[SolveOutcome, float | None]:
         """Min expected cost within a risk limit, one solve: (outcome, cost or None)."""
         self.configure(risk_limit=limit)
