@@ -9,6 +9,7 @@ from model.formulation.constraints import CONSTRAINT_FAMILIES
 from model.solving.highs import PersistentHighs
 import pyomo.environ as pyo
 from smallcases import base_rows, case_from
+import test_mechanics as mechanics
 import test_model_cases as cases
 
 
@@ -78,6 +79,7 @@ CASES = {
     "technology_bans": (lambda: cases._build_rows(technology_ban=True), 1600, 1150),
     "lane_capacity": (_lane_rows, 240, 200),
     "stock_limits": (_stock_rows, 200, 150),
+    "clean_stock": (lambda: mechanics._prebuy_rows("free"), 250, 200),
     "export_controls": (lambda: cases.add_rule(base_rows(), to_countries="JP"), 300, 200),
     "sourcing_policies": (_min_suppliers_rows, 207, 200),
     "non_anticipativity": (lambda: cases._two_worlds(notice=0), 225, 215),

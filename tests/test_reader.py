@@ -239,7 +239,9 @@ def test_template_counts(template_case):
     assert c.settings.periods == 6
     assert c.settings.origin_groups == ("free", "covered", "CN")
     assert len(c.countries) == 6
-    assert set(c.materials) == {"NdPr_oxide", "NdPr_metal", "NdFeB_magnet"}
+    assert set(c.materials) == {"NdPr_oxide", "NdPr_metal", "NdFeB_magnet", "NdFeB_swarf"}
+    assert c.processes["us_magnet_line"].coproducts == (("NdFeB_swarf", 0.2),)
+    assert c.inventories[("us_warehouse", "NdPr_oxide")].max_origin_group == "free"
     assert len(c.sites) == 4
     assert {s.role for s in c.sites.values()} == {"supplier", "own", "warehouse"}
     assert len(c.offers) == 3
@@ -253,7 +255,9 @@ def test_template_counts(template_case):
     assert {r.kind for r in c.rules.values()} == {"licence", "ban"}
     assert len(c.scenarios) == 2
     assert sum(s.probability for s in c.scenarios.values()) == pytest.approx(1.0)
-    assert len(c.events) == 3
+    assert len(c.events) == 4
+    assert {(e.target_kind, e.target) for e in c.events if e.event == "price"} == {("country", "CN"),
+                                                                                 ("group", "light_REE")}
     assert len(c.policies) == 1
     assert len(c.sources) == 2
     # the scenario event switches on the scenario rule

@@ -91,6 +91,7 @@ class Process:
     technology: str
     technology_origin: str
     inputs: tuple[tuple[str, float], ...] = ()  # (input material, units per unit of output)
+    coproducts: tuple[tuple[str, float], ...] = ()  # (co-product material, units per unit of output)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Inventory:
     holding_cost_per_period: float
     min_stock: float
     end_stock_min: float
+    max_origin_group: str | None = None  # most controlled group the end-of-period stock may carry
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ class Event:
     end_period: int  # last active period (start + duration - 1, or the horizon)
     notice: int
     factor: float
+    target_kind: str = ""  # rule, site, process, offer, lane, material, group (of materials), country
 
     @property
     def known_period(self) -> int:

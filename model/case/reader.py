@@ -402,6 +402,21 @@ def _expand_materials(items, row: Row, column: str, materials: dict, report: Rep
     return tuple(dict.fromkeys(out))
 
 
+def _event_target(target: str, pools) -> list[tuple[str, str]]:
+    """Every (kind of thing, id) an outage or price target could name, case-insensitively; a lane
+    is written from_site>to_site (spaces around > allowed)."""
+    low = target.lower()
+    a, sep, b = low.partition(">")
+    as_lane = f"{a.strip()}>{b.strip()}" if sep else low
+    found = []
+    for what, pool in pools:
+        key = as_lane if what == "lane" else low
+        hit = next((name for name in pool if name.lower() == key), None)
+        if hit is not None:
+            found.append((what, hit))
+    return found
+
+
 def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
     settings = _settings(p["settings"], report)
     T = settings.periods if settings else None
@@ -503,6 +518,17 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         if _ok(proc, mat, row["per_unit_output"]) and proc and mat and row["per_unit_output"] is not None:
             inputs.setdefault(proc, []).append((mat, float(row["per_unit_output"])))
 
+    coproducts: dict[str, list] = {}
+    for row in p.get("process_coproducts", []):
+        proc = process_refs.get(row, "process")
+        mat = material_refs.get(row, "material")
+        if _ok(proc, mat, row["per_unit_output"]) and proc and mat and row["per_unit_output"] is not None:
+            if any(m == mat for m, _ in inputs.get(proc, ())):
+                report.error("process_coproducts", row.cell("material"), f"co-product {mat} of process {proc} is "
+                             "also one of its inputs, expected a material other than the process's inputs")
+                continue
+            coproducts.setdefault(proc, []).append((mat, float(row["per_unit_output"]), row))
+
     processes = {}
     for row in p["processes"]:
         v = row.values
@@ -515,6 +541,12 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             report.error("processes", row.cell("output"), f"process {v['process']} has its output {out} as an input, "
                          "expected inputs other than the output")
             continue
+        made_too = coproducts.get(v["process"], ())
+        clash = [r for m, _, r in made_too if m == out]
+        if clash:
+            report.error("process_coproducts", clash[0].cell("material"), f"co-product {out} of process "
+                         f"{v['process']} is its output, expected a material other than the output")
+            continue
         if T is not None and not v["exists"] and (v["build_periods"] or 0) >= T:
             report.warn("processes", row.cell("build_periods"), f"build_periods {v['build_periods']}: the process "
                         f"could only produce after the {T}-period horizon")
@@ -524,7 +556,8 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             build_cost=0.0 if v["exists"] else (v["build_cost"] or 0.0),
             build_periods=0 if v["exists"] else (v["build_periods"] or 0),
             technology=v["technology"] or "", technology_origin=tech_origin or "",
-            inputs=tuple(inputs.get(v["process"], ())))
+            inputs=tuple(inputs.get(v["process"], ())),
+            coproducts=tuple((m, ratio) for m, ratio, _ in made_too))
 
     lanes = []
     for row in p["lanes"]:
@@ -560,7 +593,8 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         site = site_refs.get(row, "site")
         mat = material_refs.get(row, "material")
         g = group_ref(row, "initial_origin_group")
-        if not (_ok(site, mat, g, *v.values()) and site and mat):
+        clean = group_ref(row, "max_origin_group")
+        if not (_ok(site, mat, g, clean, *v.values()) and site and mat):
             continue
         if sites[site].role not in STOCKING_ROLES:
             report.error("inventory", row.cell("site"), f"site {site} has role {sites[site].role}, expected a "
@@ -582,10 +616,23 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         if not bad and max_s is not None and init > max_s + 1e-9:
             report.warn("inventory", row.cell("initial_stock"), f"initial_stock is {_fmt(init)}, above max_stock "
                         f"({_fmt(max_s)}): the stock must come down to max_stock by the end of period 1")
+        if clean is not None:
+            rank = {grp: i for i, grp in enumerate(groups)}
+            if g is None and init > 0:
+                report.error("inventory", row.cell("initial_origin_group"), "initial_origin_group is blank (read "
+                             f"as the most controlled group, {groups[-1]}) but the stock is held under "
+                             f"max_origin_group {clean}, expected the initial stock's group, {clean} or cleaner")
+                bad = True
+            elif g is not None and rank[g] > rank[clean]:
+                report.error("inventory", row.cell("initial_origin_group"), f"initial_origin_group {g} is more "
+                             f"controlled than max_origin_group {clean}, expected {clean} or a cleaner group")
+                bad = True
+            g = g or clean  # no initial stock: its group does not matter
         if bad:
             continue
         inventories[(site, mat)] = Inventory(site, mat, init, g or (groups[-1] if groups else ""), max_s,
-                                             v["holding_cost_per_period"] or 0.0, v["min_stock"] or 0.0, end_min)
+                                             v["holding_cost_per_period"] or 0.0, v["min_stock"] or 0.0, end_min,
+                                             clean)
 
     rules = {}
     for row in p["controls"]:
@@ -652,7 +699,12 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         scenarios = {"nominal": Scenario("nominal", 1.0, "the case as given")}
     scenario_refs = _Refs("scenario", scenarios, report)
 
-    lane_ids = {f"{ln.from_site}>{ln.to_site}".lower(): f"{ln.from_site}>{ln.to_site}" for ln in lanes}
+    lane_ids = [f"{ln.from_site}>{ln.to_site}" for ln in lanes]
+    material_groups = list(dict.fromkeys(g for m in materials.values() for g in m.groups))
+    pools = {"outage": [("site", sites), ("process", processes), ("offer", offers), ("lane", lane_ids),
+                        ("material", materials), ("material group", material_groups)],
+             "price": [("offer", offers), ("country", countries), ("material", materials),
+                       ("material group", material_groups)]}
     events = []
     for row in p["scenario_events"]:
         v = row.values
@@ -661,6 +713,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             continue
         target = v["target"]
         kind = v["event"]
+        target_kind = kind
         if kind == "rule":
             target = rule_refs.get(row, "target")
             if target is _INVALID:
@@ -671,30 +724,22 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             elif rules[target].status == "in_force":
                 report.warn("scenario_events", row.cell("target"), f"rule {target} is in_force in every scenario; "
                             "this event changes nothing")
-        elif kind == "outage":
-            found = None
-            low = target.lower()
-            for pool in (sites, processes, offers):
-                hit = {k.lower(): k for k in pool}.get(low)
-                if hit:
-                    found = hit
-                    break
-            if found is None and ">" in target:
-                a, _, b = target.partition(">")
-                found = lane_ids.get(f"{a.strip()}>{b.strip()}".lower())
-            if found is None:
-                report.error("scenario_events", row.cell("target"), f"outage target '{target}' is not a known site, "
-                             "process, offer or lane (written from_site>to_site)")
+        else:
+            found = _event_target(target, pools[kind])
+            if not found:
+                expected = ("a known site, process, offer or lane (written from_site>to_site), nor a material or "
+                            "material group" if kind == "outage"
+                            else "a known offer or country, nor a material or material group")
+                report.error("scenario_events", row.cell("target"), f"{kind} target '{target}' is not {expected}")
                 continue
-            target = found
-        else:  # price
-            hit = {k.lower(): k for k in offers}.get(target.lower()) or {k.lower(): k for k in countries}.get(target.lower())
-            if hit is None:
-                report.error("scenario_events", row.cell("target"), f"price target '{target}' is not a known offer "
-                             "or country")
+            if len(found) > 1:
+                report.error("scenario_events", row.cell("target"), f"{kind} target '{target}' could be read as "
+                             + " or as ".join(f"the {k} {name}" for k, name in found)
+                             + "; expected a name that means one thing (rename one of them)")
                 continue
-            target = hit
-            if v["factor"] is None:
+            target_kind, target = found[0]
+            target_kind = "group" if target_kind == "material group" else target_kind
+            if kind == "price" and v["factor"] is None:
                 report.error("scenario_events", row.cell("factor"), "factor is blank, expected the price multiplier "
                              "(a number >= 0) for a price event")
                 continue
@@ -704,7 +749,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         factor = v["factor"] if v["factor"] is not None else (0.0 if kind == "outage" else 1.0)
         if kind == "outage" and factor > 1:
             report.warn("scenario_events", row.cell("factor"), f"outage factor {factor} > 1 raises capacity")
-        events.append(Event(sc, kind, target, v["start_period"], end, v["notice"] or 0, float(factor)))
+        events.append(Event(sc, kind, target, v["start_period"], end, v["notice"] or 0, float(factor), target_kind))
 
     policies = []
     for row in p["policies"]:

@@ -179,6 +179,17 @@ SHEETS: tuple[Sheet, ...] = (
         required=False,
     ),
     Sheet(
+        "process_coproducts",
+        (
+            _c("process", "str", True, note="Process id (processes sheet)."),
+            _c("material", "str", True, note="Co-product material, made with the process's output (e.g. Dy oxide with NdPr oxide, or swarf)."),
+            _c("per_unit_output", "float", True, note="Units of co-product made per unit of the process's output; what is not used, shipped or stocked is discarded at no cost.", min_value=0),
+        ),
+        key=("process", "material"),
+        required=False,
+        note="Optional: the basket a process makes beside its output. A co-product carries the output's origin group and needs no capacity of its own.",
+    ),
+    Sheet(
         "lanes",
         (
             _c("from_site", "str", True, note="Site the lane leaves."),
@@ -213,6 +224,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("holding_cost_per_period", "float", False, 0.0, "Holding cost per unit of end-of-period stock per period (currency/unit/period).", min_value=0),
             _c("min_stock", "float", False, 0.0, "Policy floor on end-of-period stock (units).", min_value=0),
             _c("end_stock_min", "float", False, note="Least stock at the end of the horizon (units); default: initial_stock.", min_value=0),
+            _c("max_origin_group", "str", False, note="Most controlled origin group the stock held at the end of any period may carry (e.g. free for a DFARS store); min_stock and end_stock_min then count only such stock; blank = any."),
         ),
         key=("site", "material"),
         required=False,
@@ -225,8 +237,8 @@ SHEETS: tuple[Sheet, ...] = (
             _c("issuer", "str", True, note="Country issuing the rule (country code)."),
             _c("materials", "list", False, ("*",), "Materials or material groups covered, comma separated; * = all. Ignored by technology bans."),
             _c("technologies", "list", False, note="Technology tags: a non-blank cell makes the rule a technology ban on building processes."),
-            _c("to_countries", "list", False, note="Destination countries covered; * = all. Blank with to_owners blank = all destinations."),
-            _c("to_owners", "list", False, note="Destination owners (companies) covered, e.g. MP Materials; * = all."),
+            _c("to_countries", "list", False, note="Destination countries covered; blank or * = every country. A flow is covered when its destination matches both to_countries and to_owners."),
+            _c("to_owners", "list", False, note="Destination owners (companies) covered, e.g. MP Materials; blank or * = every owner. An entity ban: to_countries * (or blank), to_owners the companies."),
             _c("extraterritorial", "yesno", False, False, "yes: also covers items of the issuer's origin wherever they ship from."),
             _c("kind", "str", False, "ban", "ban, licence or quota.", RULE_KINDS),
             _c("licence_lead_time", "int", False, 0, "Licence: periods with no covered flow after the rule starts.", min_value=0),
@@ -253,7 +265,7 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _c("scenario", "str", True, note="Scenario id."),
             _c("event", "str", True, note="rule (switch a scenario rule on), outage (capacity loss) or price (price multiplier).", choices=EVENT_KINDS),
-            _c("target", "str", True, note="rule: a rule id; outage: a site, process, offer or lane from_site>to_site; price: an offer or a country."),
+            _c("target", "str", True, note="rule: a rule id; outage: a site, process, offer, lane from_site>to_site, or a material or material group (every offer of it); price: an offer, a country, or a material or material group (every offer of it)."),
             _c("start_period", "int", True, note="First period of the event.", min_value=1),
             _c("duration", "int", False, note="Periods the event lasts; blank = to the horizon.", min_value=1),
             _c("notice", "int", False, 0, "Periods of warning before the start (known at start_period - notice).", min_value=0),

@@ -51,6 +51,8 @@ def template_rows() -> dict:
              "groups": ("REE", "light_REE", "dual_use")},
             {"material": "NdFeB_magnet", "name": "Sintered NdFeB magnet", "stage": "magnet", "unit": "t",
              "groups": ("magnet", "dual_use")},
+            {"material": "NdFeB_swarf", "name": "Magnet grinding swarf (recyclable)", "stage": "alloy",
+             "unit": "t", "groups": ("scrap",)},
         ],
         "sites": [
             {"site": "cn_baotou", "name": "Baotou separation and metal plant", "country": "CN",
@@ -85,6 +87,9 @@ def template_rows() -> dict:
             {"process": "us_metal_line", "input": "NdPr_oxide", "per_unit_output": 1.2},
             {"process": "us_magnet_line", "input": "NdPr_metal", "per_unit_output": 0.31},
         ],
+        "process_coproducts": [
+            {"process": "us_magnet_line", "material": "NdFeB_swarf", "per_unit_output": 0.2},
+        ],
         "lanes": [
             {"from_site": "cn_baotou", "to_site": "us_plant", "materials": ("NdPr_oxide", "NdPr_metal"),
              "cost_per_unit": 800, "lead_time": 2},
@@ -104,7 +109,7 @@ def template_rows() -> dict:
              "holding_cost_per_period": 300, "min_stock": 0, "end_stock_min": 5},
             {"site": "us_warehouse", "material": "NdPr_oxide", "initial_stock": 30,
              "initial_origin_group": "free", "max_stock": 200, "holding_cost_per_period": 200,
-             "min_stock": 5},
+             "min_stock": 5, "max_origin_group": "free"},
         ],
         "controls": [
             {"rule": "cn_licence", "description": "Export licence for NdPr metal and magnets",
@@ -113,13 +118,15 @@ def template_rows() -> dict:
              "start_period": 1},
             {"rule": "cn_entity_ban", "description": "Ban on dual-use exports to OwnCo, reaching "
              "Chinese-origin items shipped from anywhere", "issuer": "CN", "materials": ("REE",),
-             "to_owners": ("OwnCo",), "extraterritorial": True, "kind": "ban", "status": "scenario",
+             "to_countries": ("*",), "to_owners": ("OwnCo",), "extraterritorial": True, "kind": "ban",
+             "status": "scenario",
              "start_period": 1},
         ],
         "scenarios": [
             {"scenario": "calm", "probability": 0.7, "description": "Nothing happens"},
             {"scenario": "escalation", "probability": 0.3,
-             "description": "The entity ban comes in period 3 (one period of notice); Chinese prices rise"},
+             "description": "The entity ban comes in period 3 (one period of notice); Chinese prices "
+             "rise, and every buyer's turn to ex-China NdPr raises its price too"},
         ],
         "scenario_events": [
             {"scenario": "escalation", "event": "rule", "target": "cn_entity_ban", "start_period": 3,
@@ -128,6 +135,8 @@ def template_rows() -> dict:
              "notice": 1, "factor": 1.5},
             {"scenario": "escalation", "event": "outage", "target": "my_kuantan>us_plant",
              "start_period": 5, "duration": 1, "factor": 0.5},
+            {"scenario": "escalation", "event": "price", "target": "light_REE", "start_period": 3,
+             "notice": 1, "factor": 1.4},
         ],
         "policies": [
             {"policy": "max_share_origin", "material": "NdPr_oxide", "target": "CN", "value": 0.8},

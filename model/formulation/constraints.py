@@ -24,8 +24,9 @@ def _cap(value: float | None, factor: float, big_m: float) -> float:
 
 def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """For each site, material, origin group and node: stock carried in + arrivals (purchases and
-    shipments placed lead_time earlier) + production = stock carried out + shipments out + process
-    inputs + deliveries. Sites other than own/warehouse carry no stock."""
+    shipments placed lead_time earlier) + production (a process's output, and ratio x output of each
+    of its co-products) = stock carried out + shipments out + process inputs + deliveries + co-products
+    discarded. Sites other than own/warehouse carry no stock."""
     case = ix.case
     inflow: dict[tuple, list] = defaultdict(list)
     outflow: dict[tuple, list] = defaultdict(list)
@@ -53,6 +54,10 @@ def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     for (p_id, g, t, n), var in m.make.items():
         p = case.processes[p_id]
         inflow[(p.site, p.output, g, t, n)].append(var)
+        for cp, ratio in p.coproducts:  # the basket: ratio x output, with the output's group
+            inflow[(p.site, cp, g, t, n)].append(ratio * var)
+    for key, var in m.discard.items():
+        outflow[key].append(var)
     for (p_id, mat, g, t, n), var in m.use.items():
         outflow[(case.processes[p_id].site, mat, g, t, n)].append(var)
     demand_by_id = ix.demand
@@ -241,11 +246,16 @@ def lane_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
 def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """End-of-period stock (all origin groups) is within [min_stock, max_stock], and at the horizon
-    at least end_stock_min (default: the initial stock)."""
+    at least end_stock_min (default: the initial stock). Where the inventory row sets
+    max_origin_group g, min_stock and end_stock_min count only stock of group g or cleaner."""
     case = ix.case
     stocked = defaultdict(list)
+    clean = defaultdict(list)
     for (site, mat, g, t, n), var in m.stock.items():
         stocked[(site, mat, t, n)].append(var)
+        inv = case.inventories.get((site, mat))
+        if inv is None or inv.max_origin_group is None or ix.rank[g] <= ix.rank[inv.max_origin_group]:
+            clean[(site, mat, t, n)].append(var)
     T = ix.T
     low, high, end = [], [], []
     for key in stocked:
@@ -258,12 +268,23 @@ def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
             high.append(key)
         if key[2] == T and inv.end_stock_min > 0:
             end.append(key)
-    m.stock_min = pyo.Constraint(low, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
+    m.stock_min = pyo.Constraint(low, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])
                                  >= case.inventories[(s, mt)].min_stock)
     m.stock_max = pyo.Constraint(high, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
                                  <= case.inventories[(s, mt)].max_stock)
-    m.stock_end_min = pyo.Constraint(end, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
+    m.stock_end_min = pyo.Constraint(end, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])
                                      >= case.inventories[(s, mt)].end_stock_min)
+
+
+def clean_stock(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """At a site whose inventory row sets max_origin_group g (a DFARS store: free), stock of a group
+    more controlled than g held at the end of any period is zero; material of such a group may still
+    pass through the site within the period."""
+    case = ix.case
+    dirty = [k for k in m.stock.keys()
+             if (inv := case.inventories.get(k[:2])) is not None and inv.max_origin_group is not None
+             and ix.rank[k[2]] > ix.rank[inv.max_origin_group]]
+    m.clean_stock = pyo.Constraint(dirty, rule=lambda _, s, mt, g, t, n: m.stock[s, mt, g, t, n] == 0)
 
 
 def export_controls(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
@@ -362,6 +383,7 @@ CONSTRAINT_FAMILIES = (
     technology_bans,
     lane_capacity,
     stock_limits,
+    clean_stock,
     export_controls,
     sourcing_policies,
 )

@@ -17,6 +17,11 @@ from ..case.case import Case, Demand, Lane, Offer, Process, Rule
 Node = tuple[int, str]  # (period, representative scenario)
 
 
+def _event_key(e) -> tuple[str, str]:
+    """An event's target as (kind, id); material groups compare without case."""
+    return (e.target_kind, e.target.lower() if e.target_kind == "group" else e.target)
+
+
 @dataclass(frozen=True)
 class RuleLimit:
     """What a rule allows in one period of one scenario: ``cap`` units of covered flow (0 = none)."""
@@ -85,30 +90,39 @@ class CaseIndex:
     def _events(self, kind: str, scenario: str, t: int):
         return [e for e in self.case.events if e.event == kind and e.scenario == scenario and e.active(t)]
 
-    def outage_factor(self, targets: set[str], t: int, scenario: str) -> float:
-        """Share of capacity left: the product of every active outage on any of the targets."""
+    def outage_factor(self, targets: set[tuple[str, str]], t: int, scenario: str) -> float:
+        """Share of capacity left: the product of every active outage on any of the targets, each a
+        (kind, id) pair as the reader resolved the event's target."""
         factor = 1.0
         for e in self._events("outage", scenario, t):
-            if e.target in targets:
+            if _event_key(e) in targets:
                 factor *= e.factor
         return factor
 
+    def _material_targets(self, material: str) -> set[tuple[str, str]]:
+        """A material and its groups, as event targets (an event on either reaches every offer of it)."""
+        return {("material", material)} | {("group", g.lower()) for g in self.case.materials[material].groups}
+
     def price_factor(self, offer: Offer, t: int, scenario: str) -> float:
-        factor = 1.0
+        """The product of every active price event on the offer, its origin or site country, its
+        material or one of the material's groups."""
         site_country = self.case.sites[offer.site].country
+        targets = {("offer", offer.offer), ("country", offer.origin_country), ("country", site_country)}
+        targets |= self._material_targets(offer.material)
+        factor = 1.0
         for e in self._events("price", scenario, t):
-            if e.target == offer.offer or e.target in (offer.origin_country, site_country):
+            if _event_key(e) in targets:
                 factor *= e.factor
         return factor
 
     def offer_factor(self, o: Offer, t: int, n: str) -> float:
-        return self.outage_factor({o.offer, o.site}, t, n)
+        return self.outage_factor({("offer", o.offer), ("site", o.site)} | self._material_targets(o.material), t, n)
 
     def process_factor(self, p: Process, t: int, n: str) -> float:
-        return self.outage_factor({p.process, p.site}, t, n)
+        return self.outage_factor({("process", p.process), ("site", p.site)}, t, n)
 
     def lane_factor(self, lane: Lane, t: int, n: str) -> float:
-        return self.outage_factor({lane.lane, lane.from_site, lane.to_site}, t, n)
+        return self.outage_factor({("lane", lane.lane), ("site", lane.from_site), ("site", lane.to_site)}, t, n)
 
     # ---------------------------------------------------------------- periods a flow may start in
     def order_periods(self, o: Offer) -> list[int]:
@@ -148,9 +162,10 @@ class CaseIndex:
                         changed = True
             for p in case.processes.values():
                 for g in self.output_groups(p, reach):
-                    if (p.site, p.output, g) not in reach:
-                        reach.add((p.site, p.output, g))
-                        changed = True
+                    for made in (p.output, *(cp for cp, _ in p.coproducts)):
+                        if (p.site, made, g) not in reach:
+                            reach.add((p.site, made, g))
+                            changed = True
         return reach
 
     def output_groups(self, p: Process, reach=None) -> list[str]:
@@ -205,11 +220,12 @@ class CaseIndex:
         return [r for r in self.case.rules.values() if not r.is_technology_ban and r.status != "off"]
 
     def _destination_named(self, rule: Rule, site: str) -> bool:
+        """The destination matches both to_countries and to_owners; a blank or * cell matches every
+        destination (so to_countries *, to_owners MP Materials is an entity ban on MP Materials)."""
         s = self.case.sites[site]
-        if not rule.to_countries and not rule.to_owners:
-            return True
-        return ("*" in rule.to_countries or s.country in rule.to_countries
-                or "*" in rule.to_owners or s.owner in rule.to_owners)
+        countries_match = not rule.to_countries or "*" in rule.to_countries or s.country in rule.to_countries
+        owners_match = not rule.to_owners or "*" in rule.to_owners or s.owner in rule.to_owners
+        return countries_match and owners_match
 
     def covers(self, rule: Rule, material: str, from_country: str, to_site: str, group: str) -> bool:
         """Does the rule cover a flow of material with this origin tag from a country to a site?"""

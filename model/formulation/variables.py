@@ -33,7 +33,9 @@ def add_purchase_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
 def add_flow_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """ship[lane, material, origin group, period, node]; make[process, origin group, period, node]
-    (output carrying that group); use[process, input, origin group, period, node]."""
+    (output carrying that group); use[process, input, origin group, period, node];
+    discard[site, co-product, origin group, period, node] (co-product neither used, shipped nor
+    stocked: thrown away at no cost)."""
     case = ix.case
     nodes_by_t: dict[int, list[str]] = {}
     for t, n in ix.nodes:
@@ -56,6 +58,12 @@ def add_flow_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
                     use.extend((p.process, mat, g, t, n) for g in ix.groups_at(p.site, mat))
     m.make = pyo.Var(make, domain=pyo.NonNegativeReals)
     m.use = pyo.Var(use, domain=pyo.NonNegativeReals)
+    discard = []
+    for p in case.processes.values():
+        if p.coproducts:
+            discard.extend((p.site, cp, g, t, n) for cp, _ in p.coproducts for g in ix.output_groups(p)
+                           for t in ix.production_periods(p) for n in nodes_by_t[t])
+    m.discard = pyo.Var(list(dict.fromkeys(discard)), domain=pyo.NonNegativeReals)
 
 
 def add_stock_and_delivery_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:

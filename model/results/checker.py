@@ -1,6 +1,7 @@
 """An independent check of a plan: plain pandas on the plan's tables and the case, no Pyomo and
-none of the model's index code. It re-derives, from DESIGN.md §4 directly, that balances close,
-capacities hold, lead times are respected, active bans carry nothing and origin rules hold.
+none of the model's index code. It re-derives, from DESIGN.md §4 directly, that balances close
+(co-products and their discards included), capacities hold, lead times are respected, active bans
+carry nothing, origin rules hold and clean stores hold only clean stock.
 
 ``check_plan`` returns a list of violations in words; an empty list means the plan is consistent.
 """
@@ -24,12 +25,20 @@ def _active_events(case: Case, scenario: str, kind: str, t: int):
             and e.start_period <= t <= e.end_period]
 
 
-def _outage(case: Case, scenario: str, t: int, targets: set[str]) -> float:
+def _outage(case: Case, scenario: str, t: int, targets: set[tuple[str, str]]) -> float:
+    """Share of capacity left; targets are (kind, id) pairs, material groups in lower case."""
     f = 1.0
     for e in _active_events(case, scenario, "outage", t):
-        if e.target in targets:
+        key = (e.target_kind, e.target.lower() if e.target_kind == "group" else e.target)
+        if key in targets:
             f *= e.factor
     return f
+
+
+def _offer_targets(case: Case, o) -> set[tuple[str, str]]:
+    """An offer is hit by an outage on itself, its site, its material or one of the material's groups."""
+    groups = {("group", g.lower()) for g in case.materials[o.material].groups}
+    return {("offer", o.offer), ("site", o.site), ("material", o.material)} | groups
 
 
 def _rule_cap(case: Case, rule, scenario: str, t: int):
@@ -55,10 +64,11 @@ def _covered(case: Case, rule, material, from_country, to_site, group) -> bool:
     dest = case.sites[to_site]
     if material not in rule.materials:
         return False
-    if rule.to_countries or rule.to_owners:
-        if not ("*" in rule.to_countries or dest.country in rule.to_countries
-                or "*" in rule.to_owners or dest.owner in rule.to_owners):
-            return False
+    # the destination must match both lists; a blank or * list matches everything
+    if rule.to_countries and "*" not in rule.to_countries and dest.country not in rule.to_countries:
+        return False
+    if rule.to_owners and "*" not in rule.to_owners and dest.owner not in rule.to_owners:
+        return False
     issuer_group = case.countries[rule.issuer].origin_group
     if from_country != rule.issuer and not (rule.extraterritorial and group == issuer_group):
         return False
@@ -76,6 +86,7 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
     stock = plan.detail["stock"]
     deliveries = plan.detail["deliveries"]
     inputs = plan.detail["inputs"]
+    discards = plan.detail["discards"]
     lanes = {ln.lane: ln for ln in case.lanes}
 
     # lead times and the horizon
@@ -108,8 +119,12 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
         elif r.kind == "shipment":
             net[(r.scenario, r.to, r.material, r.origin_group, r.arrival_period)] += r.quantity
             net[(r.scenario, r.route.split(">", 1)[0], r.material, r.origin_group, r.period)] -= r.quantity
-        else:
+        else:  # production of an output or of a co-product
             net[(r.scenario, r.to, r.material, r.origin_group, r.period)] += r.quantity
+    for r in discards.itertuples():
+        net[(r.scenario, r.site, r.material, r.origin_group, r.period)] -= r.quantity
+        if not any(r.material == cp for p in case.processes.values() if p.site == r.site for cp, _ in p.coproducts):
+            problems.append(f"{r.material} discarded at {r.site}, which makes no such co-product")
     for r in inputs.itertuples():
         net[(r.scenario, r.site, r.material, r.origin_group, r.period)] -= r.quantity
     for r in deliveries.itertuples():
@@ -134,31 +149,43 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
                 problems.append(f"balance off by {gap:.6g} at {site} {mat} {g} period {t} scenario {s}")
             prev = now
 
-    # stock limits
+    # stock limits; a clean store (max_origin_group) holds no dirtier stock, and only its clean stock
+    # counts towards min_stock and end_stock_min
     totals = stock.groupby(["scenario", "site", "material", "period"])["level"].sum()
     for (site, mat), inv in case.inventories.items():
+        held = stock[(stock["site"] == site) & (stock["material"] == mat)]
+        if inv.max_origin_group is not None:
+            dirty = held[held["origin_group"].map(rank) > rank[inv.max_origin_group]]
+            for r in dirty.itertuples():
+                if r.level > TOL:
+                    problems.append(f"stock {site} {mat} holds {r.level:.6g} of group {r.origin_group} in period "
+                                    f"{r.period} scenario {r.scenario}, above its max_origin_group")
+            held = held[held["origin_group"].map(rank) <= rank[inv.max_origin_group]]
+        clean_totals = held.groupby(["scenario", "period"])["level"].sum()
         for s in case.scenarios:
             for t in range(1, T + 1):
                 v = float(totals.get((s, site, mat, t), 0.0))
+                v_clean = float(clean_totals.get((s, t), 0.0))
                 if inv.max_stock is not None and v > inv.max_stock + TOL:
                     problems.append(f"stock {site} {mat} {v:.6g} above max in period {t} scenario {s}")
-                if v < inv.min_stock - TOL:
-                    problems.append(f"stock {site} {mat} {v:.6g} below min in period {t} scenario {s}")
-                if t == T and v < inv.end_stock_min - TOL:
-                    problems.append(f"end stock {site} {mat} {v:.6g} below end_stock_min in scenario {s}")
+                if v_clean < inv.min_stock - TOL:
+                    problems.append(f"stock {site} {mat} {v_clean:.6g} below min in period {t} scenario {s}")
+                if t == T and v_clean < inv.end_stock_min - TOL:
+                    problems.append(f"end stock {site} {mat} {v_clean:.6g} below end_stock_min in scenario {s}")
 
     # capacities (with outages)
-    by = routes.groupby(["scenario", "kind", "route", "period"])["quantity"].sum()
+    by = routes[routes["kind"] != "coproduct"].groupby(["scenario", "kind", "route", "period"])["quantity"].sum()
     for (s, kind, route, t), q in by.items():
         if kind == "purchase":
             o = case.offers[route]
-            cap, f = o.capacity_per_period, _outage(case, s, t, {o.offer, o.site})
+            cap, f = o.capacity_per_period, _outage(case, s, t, _offer_targets(case, o))
         elif kind == "shipment":
             ln = lanes[route]
-            cap, f = ln.capacity_per_period, _outage(case, s, t, {ln.lane, ln.from_site, ln.to_site})
+            cap, f = ln.capacity_per_period, _outage(case, s, t, {("lane", ln.lane), ("site", ln.from_site),
+                                                                  ("site", ln.to_site)})
         else:
             p = case.processes[route]
-            cap, f = p.capacity_per_period, _outage(case, s, t, {p.process, p.site})
+            cap, f = p.capacity_per_period, _outage(case, s, t, {("process", p.process), ("site", p.site)})
             if not p.exists and (t <= p.build_periods or
                                  plan.processes.set_index("process").loc[route, "built"] != "yes"):
                 problems.append(f"process {route} produces in period {t} without being built and ready")
@@ -184,6 +211,17 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
         site_rank = rank[case.countries[case.sites[p.site].country].origin_group]
         if len(out) and (out["origin_group"].map(rank) < site_rank).any():
             problems.append(f"process {p.process} output cleaner than its site's group")
+        # co-products: ratio x output, with the output's origin group, in the same period
+        made_with = routes[(routes["kind"] == "coproduct") & (routes["route"] == p.process)]
+        for cp, ratio in p.coproducts:
+            want = out.groupby(["scenario", "period", "origin_group"])["quantity"].sum() * ratio
+            got = made_with[made_with["material"] == cp].groupby(["scenario", "period", "origin_group"])["quantity"].sum()
+            for key in set(want.index) | set(got.index):
+                if abs(float(want.get(key, 0.0)) - float(got.get(key, 0.0))) > TOL * max(1.0, float(want.get(key, 0.0))):
+                    problems.append(f"process {p.process} makes {float(got.get(key, 0.0)):.6g} of co-product {cp} "
+                                    f"in {key}, expected {ratio} x its output")
+        if not p.coproducts and len(made_with):
+            problems.append(f"process {p.process} makes co-products it has none of")
 
     # demand: origin limits and no over-delivery
     demand_by_id = {(d.demand, d.period): d for d in case.demands}
@@ -201,7 +239,7 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
         if rule.is_technology_ban:
             continue
         flows = defaultdict(float)
-        for r in routes[routes["kind"] != "production"].itertuples():
+        for r in routes[routes["kind"].isin(("purchase", "shipment"))].itertuples():
             if r.kind == "purchase":
                 o = case.offers[r.route]
                 covered = _covered(case, rule, o.material, o.origin_country, o.site, r.origin_group)

@@ -135,6 +135,10 @@ def extract_plan(m: pyo.ConcreteModel, ix: CaseIndex) -> Plan:
             route_rows.append({"scenario": s, "kind": "production", "route": p_id, "from": p.site, "to": p.site,
                                "material": p.output, "origin_group": g, "period": t, "arrival_period": t,
                                "quantity": v})
+            for cp, ratio in p.coproducts:
+                route_rows.append({"scenario": s, "kind": "coproduct", "route": p_id, "from": p.site,
+                                   "to": p.site, "material": cp, "origin_group": g, "period": t,
+                                   "arrival_period": t, "quantity": ratio * v})
     routes = pd.DataFrame(route_rows, columns=["scenario", "kind", "route", "from", "to", "material",
                                                "origin_group", "period", "arrival_period", "quantity"])
 
@@ -223,8 +227,8 @@ def _stockpile(m, ix: CaseIndex, routes: pd.DataFrame, nominal: str) -> pd.DataF
 
 
 def _detail(m, ix: CaseIndex, scen_of) -> dict[str, pd.DataFrame]:
-    """Per-scenario stock by origin group, deliveries and process inputs: what an independent
-    checker needs to re-verify every balance."""
+    """Per-scenario stock by origin group, deliveries, process inputs and discarded co-products:
+    what an independent checker needs to re-verify every balance."""
     case = ix.case
     stock = [{"scenario": s, "site": site, "material": mat, "origin_group": g, "period": t, "level": _val(v)}
              for (site, mat, g, t, n), v in m.stock.items() if _val(v) > EPS for s in scen_of[(t, n)]]
@@ -236,7 +240,11 @@ def _detail(m, ix: CaseIndex, scen_of) -> dict[str, pd.DataFrame]:
     inputs = [{"scenario": s, "process": p_id, "site": case.processes[p_id].site, "material": mat,
                "origin_group": g, "period": t, "quantity": _val(v)}
               for (p_id, mat, g, t, n), v in m.use.items() if _val(v) > EPS for s in scen_of[(t, n)]]
+    discards = [{"scenario": s, "site": site, "material": mat, "origin_group": g, "period": t, "quantity": _val(v)}
+                for (site, mat, g, t, n), v in m.discard.items() if _val(v) > EPS for s in scen_of[(t, n)]]
     return {
+        "discards": pd.DataFrame(discards, columns=["scenario", "site", "material", "origin_group", "period",
+                                                    "quantity"]),
         "stock": pd.DataFrame(stock, columns=["scenario", "site", "material", "origin_group", "period", "level"]),
         "deliveries": pd.DataFrame(deliveries, columns=["scenario", "demand", "site", "material", "origin_group",
                                                         "period", "quantity"]),
