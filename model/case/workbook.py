@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .schema import SETTINGS_KEYS, SHEETS, Column
+from .schema import SETTINGS_KEYS, SHEETS, Column, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -45,6 +45,7 @@ def _cell_value(col: Column, value):
 
 def write_case_workbook(path: str | Path, rows: dict[str, list[dict]]) -> Path:
     """Write every schema sheet: styled frozen header with a note per column, dropdowns, rows.
+    A sheet or column the rows name that the schema does not is written too (after the schema's).
 
     ``rows['settings']`` may be a dict of key -> value; other sheets are lists of dicts keyed by
     column name. Written to a temporary file and renamed, so a crash never leaves half a file.
@@ -52,11 +53,14 @@ def write_case_workbook(path: str | Path, rows: dict[str, list[dict]]) -> Path:
     path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
-    for spec in SHEETS:
+    known = {spec.name for spec in SHEETS}
+    extra_sheets = [Sheet(name, ()) for name in rows if name not in known]
+    for spec in (*SHEETS, *extra_sheets):
         ws = wb.create_sheet(spec.name)
         data = rows.get(spec.name, [])
         if spec.name == "settings" and isinstance(data, dict):
             data = [{"key": k, "value": ", ".join(v) if isinstance(v, (list, tuple)) else v} for k, v in data.items()]
+        spec = _with_extra_columns(spec, data)
         for j, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=1, column=j, value=col.name)
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
@@ -91,6 +95,22 @@ def write_case_workbook(path: str | Path, rows: dict[str, list[dict]]) -> Path:
         if os.path.exists(tmp):
             os.remove(tmp)
     return path
+
+
+def _with_extra_columns(spec: Sheet, data: list[dict]) -> Sheet:
+    """The sheet with any column the rows name that the schema does not (in first-seen order), so
+    that a workbook can carry sheets and columns this version of the reader does not know yet."""
+    names = set(spec.column_names)
+    extra = []
+    for r in data:
+        for name in r:
+            if name not in names:
+                names.add(name)
+                note = "Free text." if spec.free_form else "Not in this version's schema: ignored with a warning."
+                extra.append(Column(name, note=note))
+    if not extra:
+        return spec
+    return Sheet(spec.name, (*spec.columns, *extra), spec.required, spec.note, spec.key, spec.free_form)
 
 
 def _add_dropdowns(ws, spec) -> None:
