@@ -451,11 +451,14 @@ OFFER_SPECS = [
      "melted in the US, so DFARS-compliant only until the 2027 rule: it serves the commercial SmCo demand, and "
      "qualifies as a commercial magnet source", "E"),
     # --- Less Common Metals (GB, USA Rare Earth): strip-cast alloy ---
-    ("LCM_ALLOY", "GB_LCM", "NdFeB_alloy", 45_000, 8, 1, "exn", "alloy", _,
+    ("LCM_ALLOY", "GB_LCM", "NdFeB_alloy", 45_000, 8, 1, "exq", _, _,
      "0.31 t non-China NdPr metal x $110k + 0.012 t DyFe x ~$460k + ~$5k casting (D from E prices)", "D/E",
      "LCM makes strip-cast alloy for magnet makers in Europe and the US (USAR release 2025-11-18, S). Origin GB: "
      "as a USA Rare Earth site under the entity ban it may receive no Chinese-origin item, so its feed is "
-     "non-Chinese (D); 8 t/month is a share of a small plant (E)", "S/D/E"),
+     "non-Chinese (D); 8 t/month is a share of a small plant (E). Qualified (incumbent): OurCo serves DFARS "
+     "demand today and its clean store holds 30 t of clean alloy, so it already has a qualified clean alloy "
+     "source, and LCM is the one Western strip-caster in the corpus (D); as a qualified ex-China contract it "
+     "carries the take-or-pay rule", "S/D/E"),
 ]
 
 
