@@ -58,7 +58,7 @@ SETTINGS = {
     "cvar_alpha": 0.9,
     "frontier_points": 11,
     "time_limit_s": 60,
-    "mip_gap": 0.005,
+    "mip_gap": "auto",
 }
 
 # Source rows collected while the tables are built: (item, value, source, reliability, note).

@@ -57,7 +57,7 @@ class RunOptions:
     points: int | None = None
     risk_measure: str | None = None
     time_limit: float | None = None
-    mip_gap: float | None = None
+    mip_gap: float | str | None = None  # a number, "auto", or None (the case's setting)
     threads: int | None = None
     workers: int | None = None
     scheduler: str | None = None
@@ -122,16 +122,28 @@ def check_points(points: int | None) -> None:
 def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> SolveOptions:
     if opts.time_limit is not None and opts.time_limit <= 0:
         raise CaseError(f"--time-limit {opts.time_limit}: expected a number of seconds > 0")
-    if opts.mip_gap is not None and not 0 <= opts.mip_gap < 1:
-        raise CaseError(f"--mip-gap {opts.mip_gap}: expected a number in 0..1")
+    gap = case.settings.mip_gap if opts.mip_gap is None else parse_gap(opts.mip_gap)
     if opts.workers is not None and opts.workers < 1:
         raise CaseError(f"--workers {opts.workers}: expected at least 1")
     return SolveOptions(time_limit_s=opts.time_limit or case.settings.time_limit_s,
-                        mip_gap=case.settings.mip_gap if opts.mip_gap is None else opts.mip_gap,
+                        mip_gap=gap,
                         threads=opts.threads,
                         workers=workers if workers is not None else (opts.workers or default_workers()),
                         solver_log=str(opts.solver_log) if opts.solver_log else None,
                         scheduler=opts.scheduler)
+
+
+def parse_gap(value) -> float | None:
+    """--mip-gap: auto (None) or a relative gap in 0..1."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return None
+    try:
+        gap = float(value)
+    except (TypeError, ValueError):
+        gap = float("nan")
+    if not 0 <= gap < 1:
+        raise CaseError(f"--mip-gap {value}: expected auto or a number in 0..1")
+    return gap
 
 
 def out_path(out: Path | None, case_file: Path, verb: str, force: bool) -> Path:

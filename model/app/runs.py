@@ -25,7 +25,7 @@ def _report_for(result, loaded: Loaded, verb: str, timings: dict, case=None) -> 
     report = build_report(result, origin["input_sha256"], str(loaded.path), versions(),
                           {"read_s": loaded.read_s, **timings})
     report.summary.update(origin)
-    report.warnings = list(loaded.warnings)
+    report.warnings = report.warnings + [f"input: {w}" for w in loaded.warnings]
     report.summary.update({"status": overall_status(result), "risk_measure": report.risk_measure})
     return report
 

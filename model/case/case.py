@@ -21,7 +21,7 @@ class Settings:
     cvar_alpha: float = 0.9
     frontier_points: int = 11
     time_limit_s: float = 300.0
-    mip_gap: float = 0.005
+    mip_gap: float | None = None  # None: auto
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
         return None
     if kind == "period" and isinstance(raw, str) and raw.strip() == "*":
         return "*"
+    if kind == "gap" and isinstance(raw, str) and raw.strip().lower() == "auto":
+        return "auto"
     # numbers: float, int, period
     if isinstance(raw, bool):
         report.error(sheet, cell, f"{col.name} is {raw}, expected a number")
@@ -95,7 +97,7 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
         try:
             number = float(text)
         except ValueError:
-            expected = "a period number or *" if kind == "period" else "a number"
+            expected = {"period": "a period number or *", "gap": "auto or a number"}.get(kind, "a number")
             report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected {expected}")
             return None
         report.warn(sheet, cell, f"{col.name} is the text {_describe(raw)}; read as the number {text}")
@@ -339,7 +341,8 @@ def _settings(rows: list[Row], report: Report) -> Settings | None:
         case_name=values["case_name"], periods=int(values["periods"]), period_unit=values["period_unit"],
         currency=values["currency"], origin_groups=tuple(groups), risk_measure=values["risk_measure"],
         cvar_alpha=float(values["cvar_alpha"]), frontier_points=int(values["frontier_points"]),
-        time_limit_s=float(values["time_limit_s"]), mip_gap=float(values["mip_gap"]))
+        time_limit_s=float(values["time_limit_s"]),
+        mip_gap=None if values["mip_gap"] == "auto" else float(values["mip_gap"]))
 
 
 class _Refs:

@@ -8,7 +8,8 @@ Column kinds:
 - ``int`` / ``float``: numbers (a number typed as text is accepted with a warning);
 - ``yesno``: yes/no (also true/false, 1/0, y/n);
 - ``list``: comma-separated list, ``*`` meaning "all";
-- ``period``: a period number or ``*`` (every period).
+- ``period``: a period number or ``*`` (every period);
+- ``gap``: ``auto`` or a number (the MIP gap setting).
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ SETTINGS_KEYS: dict[str, Column] = {
         _c("frontier_points", "int", False, 11,
            "Number of frontier points, both ends included (>= 2).", min_value=2, max_value=201),
         _c("time_limit_s", "float", False, 300.0, "Solver time limit per point, seconds.", min_value=0.0),
-        _c("mip_gap", "float", False, 0.005, "Relative MIP gap at which a point counts as solved.",
+        _c("mip_gap", "gap", False, "auto", "auto (default: each point's gap chosen so that neighbouring "
+           "points' cost intervals do not overlap) or a relative MIP gap, e.g. 0.005.",
            min_value=0.0, max_value=1.0),
     )
 }

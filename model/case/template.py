@@ -34,7 +34,7 @@ def template_rows() -> dict:
             "cvar_alpha": 0.9,
             "frontier_points": 5,
             "time_limit_s": 60,
-            "mip_gap": 0.005,
+            "mip_gap": "auto",
         },
         "countries": [
             {"country": "CN", "name": "China", "origin_group": "CN"},

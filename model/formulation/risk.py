@@ -34,16 +34,23 @@ class Outcomes:
     alpha: float
 
 
+def _cvar_at(eta: float, values: list[float], probabilities: list[float], alpha: float) -> float:
+    return eta + sum(p * max(0.0, x - eta) for x, p in zip(values, probabilities)) / (1.0 - alpha)
+
+
 def cvar(values: list[float], probabilities: list[float], alpha: float) -> float:
     """Conditional value-at-risk (Rockafellar-Uryasev) of a discrete distribution:
     min over eta of eta + E[(X - eta)+] / (1 - alpha); the minimum sits at one of the outcomes."""
     if not values:
         return 0.0
-    best = None
-    for eta in values:
-        v = eta + sum(p * max(0.0, x - eta) for x, p in zip(values, probabilities)) / (1.0 - alpha)
-        best = v if best is None or v < best else best
-    return best
+    return min(_cvar_at(eta, values, probabilities, alpha) for eta in values)
+
+
+def cvar_threshold(values: list[float], probabilities: list[float], alpha: float) -> float:
+    """The eta at which the Rockafellar-Uryasev minimum is reached (a value-at-risk)."""
+    if not values:
+        return 0.0
+    return min(values, key=lambda eta: _cvar_at(eta, values, probabilities, alpha))
 
 
 class RiskMeasure:
@@ -78,12 +85,19 @@ class RiskMeasure:
         return 1.0
 
     def minimise(self, stage, cost_limit: float | None = None, limit: float | None = None,
-                 time_limit_s: float | None = None, warm_start: bool = False):
+                 time_limit_s: float | None = None, warm_start: bool = False, abs_gap: float | None = None):
         """Min risk (within an optional cost and risk limit) on a staged model. Returns (outcome,
-        minimal risk); the outcome has no solution when the solver found none."""
+        minimal risk); the outcome has no solution when the solver found none. With ``abs_gap`` the
+        solve stops at that absolute gap in risk units (and not at a relative one)."""
         stage.configure(cost_weight=0.0, risk_weight=1.0, risk_limit=limit, cost_limit=cost_limit)
-        outcome = stage.solve(time_limit_s=time_limit_s, warm_start=warm_start)
+        outcome = stage.solve(time_limit_s=time_limit_s, warm_start=warm_start,
+                              mip_gap=None if abs_gap is None else 0.0, abs_gap=abs_gap)
         return outcome, (pyo.value(stage.model.risk) if outcome.has_solution else None)
+
+    def fit_auxiliaries(self, m: pyo.ConcreteModel, case) -> None:
+        """Set the measure's auxiliary variables to their best values for the plan now loaded, so
+        that the plan is a complete, good MIP start for a stage that minimises risk (its own
+        auxiliaries were left anywhere by a stage that ignored risk)."""
 
     # --- evaluation ----------------------------------------------------------------------------
     def evaluate(self, o: Outcomes) -> float:
@@ -107,6 +121,14 @@ class CvarShortfall(RiskMeasure):
             m.cvar_excess[s] >= outcome[s] - m.value_at_risk))
         m.risk = pyo.Expression(expr=m.value_at_risk + (1.0 / (1.0 - case.settings.cvar_alpha)) * sum(
             sc.probability * m.cvar_excess[s] for s, sc in case.scenarios.items()))
+
+    def fit_auxiliaries(self, m, case):
+        values = {s: pyo.value(self.outcome(m)[s]) for s in case.scenarios}
+        probs = {s: sc.probability for s, sc in case.scenarios.items()}
+        eta = cvar_threshold(list(values.values()), list(probs.values()), case.settings.cvar_alpha)
+        m.value_at_risk.set_value(eta)
+        for s, x in values.items():
+            m.cvar_excess[s].set_value(max(0.0, x - eta))
 
     def evaluate(self, o):
         return cvar([o.unmet_share[s] for s in o.probability], list(o.probability.values()), o.alpha)
@@ -144,6 +166,9 @@ class WorstShortfall(RiskMeasure):
             m.worst_share >= m.unmet_share[s]))
         m.risk = pyo.Expression(expr=m.worst_share)
 
+    def fit_auxiliaries(self, m, case):
+        m.worst_share.set_value(max((pyo.value(m.unmet_share[s]) for s in case.scenarios), default=0.0))
+
     def evaluate(self, o):
         return max((o.unmet_share[s] for s in o.probability), default=0.0)
 
@@ -174,7 +199,7 @@ class Exposure(RiskMeasure):
     def slack_units(self, m):
         return max(1.0, pyo.value(m.spend_total) or 1.0)  # the slack is in spend units
 
-    def minimise(self, stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False):
+    def minimise(self, stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False, abs_gap=None):
         """Dinkelbach steps: min controlled - ratio x total, ratio <- controlled / total, until the
         step's optimum is 0. Reported by its weakest step (status, gap), the time summed."""
         m = stage.model

@@ -10,10 +10,11 @@ from datetime import datetime
 import pandas as pd
 
 from .metrics import RISK_COLUMNS
+from .resolution import overlapping_pairs
 
 FRONTIER_COLUMNS = ["point", "kind", "risk_limit", "expected_cost", "risk", *RISK_COLUMNS, "mip_gap",
                     "solve_seconds", "status", "efficient", "note", "suppliers", "stockpile_value",
-                    "contracted_offers", "built_processes"]
+                    "contracted_offers", "built_processes", "cost_bound"]
 COST_TOL_REL = 1e-7
 RISK_TOL = 1e-7
 
@@ -123,10 +124,18 @@ def mark_efficiency(frontier: pd.DataFrame, worlds: list[str] | None = None) -> 
     return df
 
 
-def knee_point(frontier: pd.DataFrame) -> int | None:
+def knee_point(frontier: pd.DataFrame, unresolved: set[int] = frozenset()) -> int | None:
     """The efficient point farthest from the straight line between the frontier's two ends, with
-    cost and risk each scaled to 0..1: where extra spending stops buying much risk reduction."""
+    cost and risk each scaled to 0..1: where extra spending stops buying much risk reduction.
+
+    Points whose cost interval overlaps a neighbour's (``unresolved``) are never the knee; when
+    that leaves fewer than three of three or more efficient points, there is no knee."""
     eff = frontier[frontier["efficient"] == "yes"].dropna(subset=["expected_cost", "risk"])
+    if unresolved:
+        resolved = eff[~eff["point"].isin(unresolved)]
+        if len(resolved) < 3 <= len(eff):
+            return None
+        eff = resolved
     if eff.empty:
         return None
     if len(eff) < 3:
@@ -171,6 +180,37 @@ def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.Data
     return " ".join(parts)
 
 
+def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tuple[int, int]],
+                      currency: str) -> list[str]:
+    """What a planner must know before trusting the frontier (DESIGN.md §4 "Frontier"): points
+    stopped by a time limit or interrupted, points without a solution, neighbours the solver's
+    gap cannot tell apart, and a cost span too small to matter."""
+    out = []
+    for p in result.points:
+        status = p.outcome.status
+        label = f"point {p.point}" + (f" ({p.world})" if p.world else "")
+        gap = "" if p.outcome.gap is None else f", gap {p.outcome.gap:.2%}"
+        if p.plan is None:
+            out.append(f"{label}: no solution ({status})")
+        elif "time_limit" in status:
+            out.append(f"{label} stopped at its time limit ({status}{gap}): its plan is the best found, not proven")
+        elif "interrupted" in status:
+            out.append(f"{label} was interrupted ({status}{gap})")
+    if unresolved_pairs:
+        pairs = ", ".join(f"{a} and {b}" for a, b in unresolved_pairs)
+        out.append(f"points {pairs}: their cost intervals [cost_bound, expected_cost] overlap within the solver's "
+                   "gap, so which is cheaper is not known; they are noted within_gap and no knee is recommended "
+                   "among them")
+    eff = frontier[frontier["efficient"] == "yes"]
+    costs = pd.to_numeric(eff["expected_cost"], errors="coerce").dropna()
+    if len(costs) > 1 and not any(p.world for p in result.points):
+        span, top = float(costs.max() - costs.min()), float(costs.abs().max())
+        if top > 0 and span < 1e-3 * top:
+            out.append(f"the frontier's cost span is {span:,.0f} {currency}, {span / top:.3%} of its cost (under "
+                       "0.1 %): its plans cost practically the same")
+    return out
+
+
 def build_report(result, input_hash: str = "", input_path: str = "", versions: dict | None = None,
                  timings: dict | None = None) -> Report:
     """Turn a FrontierResult into report tables."""
@@ -183,8 +223,11 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
         plan = p.plan
         row = {"point": p.point, "kind": f"{p.world}:{p.kind}" if p.world else p.kind, "risk_limit": p.risk_limit, "status": p.outcome.status,
                "solve_note": p.note,
-               "mip_gap": p.outcome.gap, "solve_seconds": round(p.seconds, 3)}
+               "mip_gap": p.outcome.gap, "solve_seconds": round(p.seconds, 3), "cost_bound": p.cost_bound}
         if plan is not None:
+            if plan.extras.get("tie_break") == "network" and p.kind in ("min_cost", "single"):
+                row["solve_note"] = "; ".join(x for x in (p.note, "risk tie-break with the min-cost plan's "
+                                                          "contracts, qualifications and builds held (an LP)") if x)
             row.update({"expected_cost": plan.expected_cost, "risk": plan.metrics[result.risk_measure],
                         **plan.metrics, "suppliers": plan.n_suppliers,
                         "stockpile_value": plan.extras["stockpile_value"],
@@ -208,10 +251,32 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
     if solve_notes is not None:
         frontier["note"] = [("; ".join(x for x in (a, b) if x)) for a, b in zip(frontier["note"], solve_notes)]
     joined = {k: (pd.concat(v, ignore_index=True) if v else pd.DataFrame()) for k, v in tables.items()}
-    knee = knee_point(frontier) if len(frontier) > 1 else (int(frontier.iloc[0]["point"]) if frontier["expected_cost"].notna().any() else None)
-    text = describe_plan(knee, joined, frontier, case.settings.currency) if knee is not None else "no solution"
+    worlds = {p.world for p in result.points}
+    pairs = overlapping_pairs(frontier) if worlds == {""} else []
+    unresolved = {q for pair in pairs for q in pair}
+    if unresolved:
+        partner = {}
+        for a, b in pairs:
+            partner.setdefault(a, []).append(b)
+            partner.setdefault(b, []).append(a)
+        frontier["note"] = [("; ".join(x for x in (note, "within_gap: its cost interval overlaps point "
+                                                     + ", ".join(map(str, partner[pt])) + "'s") if x))
+                            if pt in unresolved else note for pt, note in zip(frontier["point"], frontier["note"])]
+    if len(frontier) > 1:
+        knee = knee_point(frontier, unresolved)
+    else:
+        knee = int(frontier.iloc[0]["point"]) if frontier["expected_cost"].notna().any() else None
+    if knee is not None:
+        text = describe_plan(knee, joined, frontier, case.settings.currency)
+    elif frontier["expected_cost"].notna().any():
+        text = ("no knee recommended: the efficient points between the ends cannot be told apart within the "
+                "solver's gap (see the within_gap notes)")
+    else:
+        text = "no solution"
+    warnings = frontier_warnings(result, frontier, pairs, case.settings.currency)
     return Report(case_name=case.settings.case_name, risk_measure=result.risk_measure,
                   currency=case.settings.currency, frontier=frontier, tables=joined, knee_point=knee,
                   knee_text=text, summary={}, origin_groups=tuple(case.groups), run_info={"input_file": input_path, "input_sha256": input_hash,
                                                         **(versions or {}), **result.timings, **(timings or {}),
-                                                        **{f"model_{k}": v for k, v in result.model_size.items()}})
+                                                        **{f"model_{k}": v for k, v in result.model_size.items()}},
+                  warnings=warnings)

@@ -14,6 +14,8 @@ import os
 import time
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from ..case.case import Case
 from ..executor import WorkerCache, executor_for
 from ..results.tables import Plan
@@ -22,6 +24,13 @@ from .staged import SolveOptions, StagedModel
 
 SLACK_REWARD = 1e-5  # AUGMECON2's delta: reward per unit of (slack / risk range), in cost-range units
 PARALLEL_MIN_COLUMNS = 20_000  # below this, a worker process costs more than it saves
+# mip_gap auto (DESIGN §4 "Frontier"): an interior point's absolute gap is this share of the cost step
+# between neighbouring limits, within [AUTO_MIN_GAP, AUTO_MAX_GAP] relative; the min-cost end's risk
+# tie-break stops at this share of the risk step
+AUTO_STEP_SHARE = 0.25
+AUTO_TIE_BREAK_SHARE = 0.1
+AUTO_MIN_GAP = 1e-6
+AUTO_MAX_GAP = 0.005
 
 
 @dataclass
@@ -34,6 +43,11 @@ class Point:
     seconds: float
     note: str = ""
     world: str = ""  # the rule set a stress run solved this point under ("" = the case as given)
+    cost_bound: float | None = None  # the solver's lower bound on min expected cost at this limit
+
+    def __post_init__(self):
+        if self.cost_bound is None and self.plan is not None:
+            self.cost_bound = self.plan.extras.get("cost_bound")
 
     @property
     def risk(self) -> float | None:
@@ -59,23 +73,31 @@ def _worker_model(case: Case, measure: str, options: SolveOptions, token: str) -
 
 
 def _min_risk_worker(case: Case, measure: str, options: SolveOptions, token: str):
+    return _min_risk_end(_worker_model(case, measure, options, token))
+
+
+def _min_risk_end(fm: StagedModel):
+    """(outcome, plan or None, min risk or None, seconds) of the min-risk end; never raises."""
     t0 = time.perf_counter()
-    fm = _worker_model(case, measure, options, token)
-    outcome, plan, best = fm.min_risk()
+    try:
+        outcome, plan, best = fm.min_risk()
+    except NoSolution as exc:
+        outcome, plan, best = SolveOutcome.none(exc.status, time.perf_counter() - t0), None, None
     return outcome, plan, best, time.perf_counter() - t0
 
 
-def _interior_worker(case: Case, measure: str, options: SolveOptions, jobs: list[tuple[int, float]],
+def _interior_worker(case: Case, measure: str, options: SolveOptions, jobs: list[tuple[int, float, float | None]],
                      reward: float, token: str) -> list[tuple[int, float, SolveOutcome, Plan | None, float]]:
     fm = _worker_model(case, measure, options, token)
-    return [(number, limit, *_solve_limit(fm, limit, reward)) for number, limit in jobs]
+    return [(number, limit, *_solve_limit(fm, limit, reward, gap)) for number, limit, gap in jobs]
 
 
-def _solve_limit(fm: StagedModel, limit: float, reward: float) -> tuple[SolveOutcome, Plan | None, float]:
+def _solve_limit(fm: StagedModel, limit: float, reward: float,
+                 gap: float | None = None) -> tuple[SolveOutcome, Plan | None, float]:
     """One epsilon point; a limit with no solution is reported, not raised."""
     t0 = time.perf_counter()
     try:
-        outcome, plan = fm.epsilon_point(limit, reward)
+        outcome, plan = fm.epsilon_point(limit, reward, gap)
     except NoSolution as exc:
         outcome, plan = SolveOutcome.none(exc.status, time.perf_counter() - t0), None
     return outcome, plan, time.perf_counter() - t0
@@ -95,7 +117,10 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
 
     With several workers (and a model big enough to pay for a process), or a Dask scheduler, the
     min-risk end runs on a worker while this process runs the min-cost end; then the interior
-    limits are shared out, each worker re-solving its own persistent model."""
+    limits are shared out, each worker re-solving its own persistent model. With mip_gap auto, the
+    risk tie-break at the min-cost end stops at a tenth of the risk step between limits, interior
+    points are solved to a quarter of the cost step between the ends, and neighbouring points whose
+    cost intervals still overlap are solved once more, to a third of the distance between them."""
     measure = measure or case.settings.risk_measure
     points = points or case.settings.frontier_points
     options = options or SolveOptions(case.settings.time_limit_s, case.settings.mip_gap)
@@ -103,64 +128,131 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
     fm = StagedModel(case, measure, options)
     timings["build_s"] = fm.build_seconds
     size = fm.size
-    result_points: list[Point] = []
+    result_points: dict[int, Point] = {}
 
     def done(p: Point):
-        result_points.append(p)
+        result_points[p.point] = p
         if progress:
             progress(len(result_points), points, p)
 
     workers = max(1, min(options.workers, points - 1))
     parallel = points > 2 and (bool(options.scheduler) or (
         workers > 1 and size["columns"] >= PARALLEL_MIN_COLUMNS))
+    auto = fm.auto_gap and not fm.exact
     token = f"{id(case)}-{time.time()}"
     with executor_for(max(1, workers - 1) if parallel else 1, options.scheduler if parallel else None) as pool:
         if parallel:
             risk_future = pool.submit(_min_risk_worker, case, measure, options, token)
         t0 = time.perf_counter()
-        outcome, plan = fm.min_cost()
-        done(Point(1, "min_cost", None, outcome, plan, time.perf_counter() - t0))
+        first = fm.min_cost_stage_one()
+        stage_one_s = time.perf_counter() - t0
         if points == 1:
-            return FrontierResult(case, measure, result_points, options, timings, size)
+            outcome, plan = fm.risk_tie_break(first)
+            done(Point(1, "min_cost", None, outcome, plan, time.perf_counter() - t0))
+            return FrontierResult(case, measure, list(result_points.values()), options, timings, size)
+        risk_high_first = fm.risk_now()
         if parallel:
             outcome_r, plan_r, best_risk, secs = risk_future.result()
-        else:
-            t0 = time.perf_counter()
-            outcome_r, plan_r, best_risk = fm.min_risk()
-            secs = time.perf_counter() - t0
+        else:  # the min-risk end on this model, then the min-cost plan back for its tie-break
+            snapshot = fm.snapshot()
+            outcome_r, plan_r, best_risk, secs = _min_risk_end(fm)
+            fm.restore(snapshot)
+        t2 = time.perf_counter()
+        if plan_r is None:  # no risk range to share out: the min-cost end and the failed min-risk end
+            outcome, plan = fm.risk_tie_break(first)
+            done(Point(1, "min_cost", None, outcome, plan, stage_one_s + time.perf_counter() - t2))
+            for k in range(2, points):
+                done(Point(k, "interior", None, SolveOutcome.none("not solved: the min-risk end has no solution"),
+                           None, 0.0))
+            done(Point(points, "min_risk", None, outcome_r, None, secs))
+            return FrontierResult(case, measure, sorted(result_points.values(), key=lambda p: p.point),
+                                  options, timings, size)
+        risk_step = max(0.0, risk_high_first - plan_r.extras["risk"]) / (points - 1)
+        tie_gap = max(AUTO_TIE_BREAK_SHARE * risk_step, 1e-9 * max(1.0, abs(risk_high_first))) if auto else None
+        outcome, plan = fm.risk_tie_break(first, None, tie_gap)
+        done(Point(1, "min_cost", None, outcome, plan, stage_one_s + time.perf_counter() - t2))
         end_risk = Point(points, "min_risk", None, outcome_r, plan_r, secs)
         risk_high = plan.extras["risk"]
         risk_low = min(plan_r.extras["risk"], risk_high)
         limits = frontier_limits(risk_high, risk_low, points)
-        result_points[0].risk_limit = limits[0]
+        result_points[1].risk_limit = limits[0]
         end_risk.risk_limit = limits[-1]
         cost_range = max(plan_r.expected_cost - plan.expected_cost, 1e-9 * max(1.0, abs(plan.expected_cost)))
         risk_range = max(risk_high - risk_low, 1e-12)
         reward = SLACK_REWARD * cost_range / fm.risk.slack_units(fm.model) / risk_range
-        jobs = [(k + 1, limits[k]) for k in range(1, points - 1)]
-        if parallel and jobs:
-            # every workers-th limit stays in this process; the rest go one by one to the pool, whose
-            # workers each keep one persistent model, so progress is reported point by point
-            local = jobs[::workers]
-            remote = [j for j in jobs if j not in local]
-            pending = [pool.submit(_interior_worker, case, measure, options, [job], reward, token)
-                       for job in remote]
-            for number, limit in local:
-                _run_local(fm, number, limit, reward, done)
-                while pending and pending[0].done():
-                    for number_i, limit_i, outcome_i, plan_i, secs_i in pending.pop(0).result():
-                        done(_point(number_i, limit_i, outcome_i, plan_i, secs_i))
-            for fut in pending:
-                for number_i, limit_i, outcome_i, plan_i, secs_i in fut.result():
-                    done(_point(number_i, limit_i, outcome_i, plan_i, secs_i))
-        else:
-            for number, limit in jobs:
-                _run_local(fm, number, limit, reward, done)
+        gap = None
+        if auto:
+            step = max(0.0, plan_r.expected_cost - plan.expected_cost) / (points - 1)
+            scale = max(1.0, abs(plan_r.expected_cost))
+            gap = min(AUTO_MAX_GAP, max(AUTO_MIN_GAP, AUTO_STEP_SHARE * step / scale))
+        jobs = [(k + 1, limits[k], gap) for k in range(1, points - 1)]
+        _solve_jobs(fm, pool if parallel else None, workers, case, measure, options, jobs, reward, token, done)
         done(end_risk)
-    ordered = sorted(result_points, key=lambda p: p.point)
+        if auto:
+            again = _refinement_jobs(list(result_points.values()), limits)
+            if again:
+                solved: dict[int, Point] = {}
+                _solve_jobs(fm, pool if parallel else None, workers, case, measure, options, again, reward, token,
+                            lambda p: solved.__setitem__(p.point, p))
+                for number, p in solved.items():
+                    old = result_points[number]
+                    p.seconds += old.seconds
+                    if p.plan is None:  # a tighter re-solve that found nothing keeps the first answer
+                        old.seconds = p.seconds
+                        continue
+                    result_points[number] = p
+    ordered = sorted(result_points.values(), key=lambda p: p.point)
     adopt_cheaper_plans(ordered)
     timings["solve_s"] = sum(p.seconds for p in ordered)
     return FrontierResult(case, measure, ordered, options, timings, size)
+
+
+def _solve_jobs(fm: StagedModel, pool, workers: int, case: Case, measure: str, options: SolveOptions,
+                jobs: list[tuple[int, float, float | None]], reward: float, token: str, done) -> None:
+    """Interior points: with a pool, every workers-th job stays in this process and the rest go one
+    by one to the pool, whose workers each keep one persistent model, so progress is reported
+    point by point; without one, all here."""
+    if pool is None or not jobs:
+        for number, limit, gap in jobs:
+            done(_point(number, limit, *_solve_limit(fm, limit, reward, gap)))
+        return
+    local = jobs[::workers]
+    remote = [j for j in jobs if j not in local]
+    pending = [pool.submit(_interior_worker, case, measure, options, [job], reward, token) for job in remote]
+    for number, limit, gap in local:
+        done(_point(number, limit, *_solve_limit(fm, limit, reward, gap)))
+        while pending and pending[0].done():
+            for result in pending.pop(0).result():
+                done(_point(*result))
+    for fut in pending:
+        for result in fut.result():
+            done(_point(*result))
+
+
+def _refinement_jobs(points: list[Point], limits: list[float]) -> list[tuple[int, float, float]]:
+    """Interior points whose cost interval overlaps a neighbour's, each with the relative gap that
+    would tell the two apart (a third of the distance between their costs); none for points that
+    stopped at their time limit (a tighter gap would not finish either) or cost the same."""
+    from ..results.report import mark_efficiency
+    from ..results.resolution import overlapping_pairs
+    frame = pd.DataFrame([{"point": p.point, "expected_cost": p.plan.expected_cost if p.plan else None,
+                           "risk": p.risk, "cost_bound": p.cost_bound}
+                          for p in points])
+    frame = mark_efficiency(frame.dropna(subset=["expected_cost"]))
+    cost = frame.set_index("point")["expected_cost"]
+    by_number = {p.point: p for p in points}
+    wanted: dict[int, float] = {}
+    for a, b in overlapping_pairs(frame):
+        distance = abs(cost[b] - cost[a])
+        scale = max(1.0, abs(cost[b]))
+        if distance <= 10 * AUTO_MIN_GAP * scale:
+            continue  # practically the same cost: no gap tells them apart
+        gap = max(AUTO_MIN_GAP, distance / 3 / scale)
+        for number in (a, b):
+            p = by_number[number]
+            if p.kind == "interior" and "time_limit" not in p.outcome.status and (p.outcome.gap or 0) > gap:
+                wanted[number] = min(gap, wanted.get(number, gap))
+    return [(number, limits[number - 1], gap) for number, gap in sorted(wanted.items())]
 
 
 def adopt_cheaper_plans(points: list[Point]) -> None:
@@ -168,7 +260,8 @@ def adopt_cheaper_plans(points: list[Point]) -> None:
 
     Points are solved to a MIP gap, so a tighter limit can come back with a plan cheaper than a
     looser one's; that plan meets the looser limit too and is the better answer there. Adopting it
-    makes expected cost non-increasing in the risk limit, as it is for exact optima."""
+    makes expected cost non-increasing in the risk limit, as it is for exact optima. The point keeps
+    its own cost bound: the adopted plan's bound belongs to a tighter limit."""
     solved = [p for p in points if p.plan is not None]
     for p in solved:
         if p.kind == "min_cost" or p.risk_limit is None:
@@ -184,10 +277,6 @@ def adopt_cheaper_plans(points: list[Point]) -> None:
 
 def _point(number, limit, outcome, plan, seconds) -> Point:
     return Point(number, "interior", limit, outcome, plan, seconds)
-
-
-def _run_local(fm: StagedModel, number: int, limit: float, reward: float, done) -> None:
-    done(_point(number, limit, *_solve_limit(fm, limit, reward)))
 
 
 def solve_single(case: Case, max_risk: float | None = None, measure: str | None = None,

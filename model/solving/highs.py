@@ -110,8 +110,11 @@ class PersistentHighs:
             return False
 
     def solve(self, time_limit_s: float | None = None, mip_gap: float | None = None,
-              options: dict | None = None, warm_start: bool = False) -> SolveOutcome:
-        solver_options = {"mip_abs_gap": 1e-9, "mip_feasibility_tolerance": 1e-7}
+              options: dict | None = None, warm_start: bool = False,
+              abs_gap: float | None = None) -> SolveOutcome:
+        """Solve within the time limit; HiGHS stops at the relative gap ``mip_gap`` or the absolute
+        gap ``abs_gap`` (objective units), whichever comes first."""
+        solver_options = {"mip_abs_gap": 1e-9 if abs_gap is None else abs_gap, "mip_feasibility_tolerance": 1e-7}
         if self.log_path:
             solver_options.update({"log_file": self.log_path, "output_flag": True, "log_to_console": False})
         solver_options.update(options or {})

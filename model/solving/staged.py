@@ -13,7 +13,7 @@ Every stage changes only mutable parameters and variable bounds, then re-solves 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyomo.environ as pyo
 
@@ -24,13 +24,14 @@ from ..results.tables import Plan, extract_plan
 from .highs import NoSolution, PersistentHighs, SolveOutcome, weakest
 
 EXACT_BELOW_COLUMNS = 5_000  # models this small are solved with a zero MIP gap
-TIE_BREAK_SHARE = 0.1  # of the time limit, for the risk tie-break at the min-cost end
+AUTO_END_GAP = 1e-4  # mip_gap auto: the frontier's ends (and a single solve) to this relative gap
+MIN_TIE_BREAK_S = 5.0  # the exact risk tie-break gets at least this, else as long as stage one took
 
 
 @dataclass
 class SolveOptions:
     time_limit_s: float
-    mip_gap: float
+    mip_gap: float | None  # None: auto (DESIGN §4 "Frontier"), the gap chosen per stage
     threads: int | None = None
     workers: int = 1
     solver_log: str | None = None
@@ -50,12 +51,20 @@ class StagedModel:
         self.model = build_model(case, measure, index=self.index)
         self.build_seconds = time.perf_counter() - t0
         log = options.solver_log + log_suffix if options.solver_log else None
-        gap = options.mip_gap
         self.size = model_size(self.model)
         self.label_weight_per_unit = pyo.value(self.model.label_weight)  # as built: the case's tie-break weight
-        if self.size["columns"] <= EXACT_BELOW_COLUMNS:
-            gap = 0.0  # small models solve to optimality at no cost: still within any gap asked for
-        self.solver = PersistentHighs(self.model, options.time_limit_s, gap, options.threads, log)
+        # small models solve to optimality at no cost: still within any gap asked for
+        self.exact = self.size["columns"] <= EXACT_BELOW_COLUMNS
+        self.auto_gap = options.mip_gap is None
+        self.end_gap = 0.0 if self.exact else (AUTO_END_GAP if self.auto_gap else options.mip_gap)
+        self.solver = PersistentHighs(self.model, options.time_limit_s, self.end_gap, options.threads, log)
+
+    def point_gap(self, gap: float | None) -> float:
+        """The relative gap an epsilon point is solved to: 0 for a small model, the given gap
+        (mip_gap auto picks one per point), else the stages' gap."""
+        if self.exact:
+            return 0.0
+        return gap if gap is not None else self.end_gap
 
     # ------------------------------------------------------------------ parameters and solves
     def configure(self, cost_weight=1.0, risk_weight=0.0, slack_reward=0.0, risk_limit=None,
@@ -73,13 +82,15 @@ class StagedModel:
         if cost_limit is not None:
             m.cost_limit_con = pyo.Constraint(expr=m.expected_cost <= cost_limit)
 
-    def solve(self, time_limit_s: float | None = None, warm_start: bool = False) -> SolveOutcome:
+    def solve(self, time_limit_s: float | None = None, warm_start: bool = False, mip_gap: float | None = None,
+              abs_gap: float | None = None) -> SolveOutcome:
         """Solve as configured; the outcome says whether there is a solution (never raises)."""
-        return self.solver.solve(time_limit_s=time_limit_s, warm_start=warm_start)
+        return self.solver.solve(time_limit_s=time_limit_s, warm_start=warm_start, mip_gap=mip_gap,
+                                 abs_gap=abs_gap)
 
-    def solve_required(self, what: str, warm_start: bool = False) -> SolveOutcome:
+    def solve_required(self, what: str, warm_start: bool = False, mip_gap: float | None = None) -> SolveOutcome:
         """Solve as configured; NoSolution when there is none."""
-        outcome = self.solve(warm_start=warm_start)
+        outcome = self.solve(warm_start=warm_start, mip_gap=mip_gap)
         if not outcome.has_solution:
             raise NoSolution(f"{what}: no solution ({outcome.status})", outcome.status)
         return outcome
@@ -110,36 +121,70 @@ class StagedModel:
         for v, value in snapshot:
             v.set_value(value, skip_validation=True)
 
-    def tie_break_limit(self) -> float:
-        """A lexicographic second stage only breaks ties among (near-)cheapest plans: it runs from the
-        first stage's plan and gets a tenth of the time limit (at least 5 s)."""
-        return max(5.0, TIE_BREAK_SHARE * self.options.time_limit_s)
-
     # ------------------------------------------------------------------ stages
-    def min_cost(self, risk_limit: float | None = None) -> tuple[SolveOutcome, Plan]:
+    def min_cost(self, risk_limit: float | None = None,
+                 tie_break_abs_gap: float | None = None) -> tuple[SolveOutcome, Plan]:
         """Min expected cost (within an optional risk limit), then min risk at that cost."""
+        first = self.min_cost_stage_one(risk_limit)
+        return self.risk_tie_break(first, risk_limit, tie_break_abs_gap)
+
+    def min_cost_stage_one(self, risk_limit: float | None = None) -> SolveOutcome:
+        """Min expected cost within an optional risk limit (the plan stays loaded)."""
         self.configure(risk_limit=risk_limit)
-        first = self.solve_required("min cost")
-        cost = pyo.value(self.model.expected_cost)
+        return self.solve_required("min cost")
+
+    def _cost_bound(self, outcome: SolveOutcome) -> float | None:
+        """A lower bound on the stage's min expected cost: the loaded plan's cost less the solver's
+        absolute gap (the objective is cost, less the slack reward, plus the label tie-break)."""
+        if outcome.objective is None or outcome.bound is None:
+            return None
+        return pyo.value(self.model.expected_cost) - max(0.0, outcome.objective - outcome.bound)
+
+    def risk_tie_break(self, first: SolveOutcome, risk_limit: float | None = None,
+                       abs_gap: float | None = None) -> tuple[SolveOutcome, Plan]:
+        """Min risk with expected cost held at the loaded min-cost plan's (lexicographic stage two).
+
+        The exact stage is a MIP started from the min-cost plan (its risk auxiliaries fitted), to an
+        absolute risk gap ``abs_gap`` (default: the solver's relative gap), within as long as stage
+        one took (at least MIN_TIE_BREAK_S): a budget that does not grow with the time limit. If it
+        stops short, the same stage is solved with the min-cost plan's contracts, qualifications and
+        builds held: an LP, which always finishes. The plan's ``extras["tie_break"]`` says which
+        (exact, network, or none)."""
+        m = self.model
+        cost = pyo.value(m.expected_cost)
+        cost_bound = self._cost_bound(first)
         first_risk = self.risk_now()
         snapshot = self.snapshot()
         cost_limit = cost + LEX_REL_TOL * max(1.0, abs(cost))
-        exposure = self.measure == "exposure"
-        second, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit,
-                                       time_limit_s=None if exposure else self.tie_break_limit(),
-                                       warm_start=not exposure)
-        if not second.has_solution:  # the tie-break found nothing in time: keep stage one
-            self.restore(snapshot)
-        if exposure:
-            tie = second if second.has_solution else SolveOutcome.none(f"{second.status} (risk tie-break)")
+        how = "exact"
+        if self.measure == "exposure":  # Dinkelbach steps on a ratio: each as hard as stage one
+            second, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit)
+            if not second.has_solution:
+                self.restore(snapshot)
+                second, how = SolveOutcome.none(f"{second.status} (risk tie-break)"), "none"
         else:
-            tie = second if second.status == "optimal" else SolveOutcome.none(
-                f"risk tie-break {second.status}", second.seconds)
+            once = self.once_decisions()
+            self.risk.fit_auxiliaries(m, self.case)
+            budget = min(self.options.time_limit_s, max(MIN_TIE_BREAK_S, first.seconds))
+            second, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit, time_limit_s=budget,
+                                           warm_start=True, abs_gap=abs_gap)
+            if second.status != "optimal":
+                self.restore(snapshot)
+                self.fix_once_decisions(once)
+                lp, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit)
+                self.free_once_decisions()
+                spent = second.seconds + lp.seconds
+                if lp.status == "optimal":
+                    second, how = replace(lp, seconds=spent), "network"
+                else:
+                    self.restore(snapshot)
+                    second, how = SolveOutcome.none(f"risk tie-break {lp.status}", spent), "none"
         if self.risk_now() >= first_risk - 1e-9 * max(1.0, abs(first_risk)):
             self.restore(snapshot)  # no risk gained: keep the exact min-cost solution
         plan = self.plan()
+        plan.extras.update(tie_break=how, cost_bound=cost_bound)
         self.configure()
-        return weakest([first, tie]), plan
+        return weakest([first, second]), plan
 
     def min_risk(self) -> tuple[SolveOutcome, Plan, float]:
         """Min risk, then min expected cost at that risk. Returns the minimal risk too."""
@@ -149,14 +194,17 @@ class StagedModel:
         self.configure(risk_limit=self.risk.holding_limit(best))
         second = self.solve_required("min cost at min risk", warm_start=True)
         plan = self.plan()
+        plan.extras["cost_bound"] = self._cost_bound(second)
         self.configure()
         return weakest([first, second]), plan, best
 
-    def epsilon_point(self, limit: float, reward: float) -> tuple[SolveOutcome, Plan]:
-        """Min cost - reward x slack subject to risk + slack = limit (AUGMECON2)."""
+    def epsilon_point(self, limit: float, reward: float, gap: float | None = None) -> tuple[SolveOutcome, Plan]:
+        """Min cost - reward x slack subject to risk + slack = limit (AUGMECON2), to the relative gap
+        ``gap`` (default: the stages' gap)."""
         self.configure(risk_limit=limit, slack_reward=reward)
-        outcome = self.solve_required(f"risk limit {limit:.6g}")
+        outcome = self.solve_required(f"risk limit {limit:.6g}", mip_gap=self.point_gap(gap))
         plan = self.plan()
+        plan.extras["cost_bound"] = self._cost_bound(outcome)
         self.configure()
         return outcome, plan
 
