@@ -758,3 +758,21 @@ def active_names(schema_sheets=None) -> list[str]:
 def build_corpus(directory: Path, names=None) -> list[Defect]:
     """Write every defect (or those named) into ``directory``; one file (or path) each."""
     return [GENERATORS[n](Path(directory)) for n in (names or GENERATORS)]
+
+
+def corpus_grid(rows: dict | None = None) -> dict[str, list[list]]:
+    """The base case as cell values, sheet by sheet (header first), laid out as the writer lays it out.
+
+    For ``test_reader.write_plain_xlsx`` (a bare .xlsx in milliseconds): the property tests and the
+    fuzzer write hundreds of variants.
+    """
+    from model.case.workbook import _cell_value
+    rows = copy.deepcopy(rows if rows is not None else corpus_rows())
+    grid = {}
+    for spec in SHEETS:
+        data = rows.get(spec.name, [])
+        if spec.name == "settings" and isinstance(data, dict):
+            data = [{"key": k, "value": ", ".join(v) if isinstance(v, (list, tuple)) else v} for k, v in data.items()]
+        grid[spec.name] = [list(spec.column_names)] + [[_cell_value(c, r.get(c.name)) for c in spec.columns]
+                                                        for r in data]
+    return grid
