@@ -123,3 +123,19 @@ def test_a_repeated_id_is_an_error_at_the_repeat(target, shout, tmp_path):
     assert case is None
     at = _ref(sheet, len(grid[sheet]), spec.key[0])
     assert any(s == sheet and c == at and "repeats row" in m for s, c, m in errors), (target, errors)
+
+
+ALL_CELLS = _cells(lambda sheet, col, value: True)
+
+
+def test_an_uncalculated_formula_in_any_cell_is_an_error_at_that_cell(tmp_path):
+    """Every column of every sheet (found by the fuzzer: a formula in a list column raised TypeError)."""
+    missed = []
+    for sheet, row, column in ALL_CELLS:
+        grid = copy.deepcopy(BASE)
+        _set(grid, sheet, row, column, "=A1")
+        case, errors = _errors_at(grid, tmp_path)
+        at = _ref(sheet, row, column)
+        if case is not None or not any(s == sheet and c == at and "formula =A1" in m for s, c, m in errors):
+            missed.append((sheet, at, column, errors))
+    assert missed == [] and len(ALL_CELLS) > 80, missed

@@ -827,6 +827,8 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         v = row.values
         a = site_refs.get(row, "from_site")
         b = site_refs.get(row, "to_site")
+        if not _ok(v["materials"]):  # a list cell reported as wrong (a formula without value, merged)
+            continue
         mats = _expand_materials(v["materials"] or ("*",), row, "materials", materials, report, invalid_materials)
         if not (_ok(a, b, mats, *v.values()) and a and b):
             continue
@@ -887,6 +889,8 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
     for row in p["controls"]:
         v = row.values
         issuer = country_refs.get(row, "issuer")
+        if not _ok(v["technologies"], v["materials"], v["to_countries"], v["to_owners"]):
+            continue  # a list cell reported as wrong (a formula without value, merged)
         techs = tuple(v["technologies"] or ())
         mats = () if techs else _expand_materials(v["materials"] or ("*",), row, "materials", materials, report, invalid_materials)
         to_c = tuple(v["to_countries"] or ())
