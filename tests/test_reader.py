@@ -703,19 +703,25 @@ def test_de_minimis_share_column_is_ignored_with_a_warning(tpl, template_case):
 
 
 @pytest.mark.parametrize("content", [b"this is not a workbook\n", b"", b"PK\x03\x04 truncated zip"])
-def test_not_an_xlsx_is_a_case_error(tmp_path, content):
+def test_not_an_xlsx_is_reported_and_read_case_raises(tmp_path, content):
+    """check_workbook never raises for a bad file: the file itself is the report's one error."""
     path = tmp_path / "case.xlsx"
     path.write_bytes(content)
+    case, report = check_workbook(path)
+    assert case is None
+    assert len(report.errors) == 1
+    text = str(report.errors[0])
+    assert str(path) in text and "cannot be read as an .xlsx workbook" in text and "expected" in text
     with pytest.raises(CaseError) as info:
-        check_workbook(path)
-    text = str(info.value)
-    assert str(path) in text and "cannot be read as an .xlsx workbook" in text
-    assert "Traceback" not in text
+        read_case(path)
+    assert "Traceback" not in str(info.value)
 
 
-def test_missing_file_is_a_case_error(tmp_path):
+def test_missing_file_is_reported(tmp_path):
+    case, report = check_workbook(tmp_path / "nope.xlsx")
+    assert case is None and "no such file" in str(report.errors[0])
     with pytest.raises(CaseError, match="no such file"):
-        check_workbook(tmp_path / "nope.xlsx")
+        read_case(tmp_path / "nope.xlsx")
 
 
 def test_all_problems_are_reported_at_once(tpl):

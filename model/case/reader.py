@@ -7,12 +7,19 @@ Every problem is reported as ``sheet!cell: what is wrong, what was expected``.
 
 from __future__ import annotations
 
+import difflib
+import io
 import math
-from dataclasses import dataclass
+import re
+import stat
+import warnings
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from .case import (Case, Country, Demand, Event, Inventory, Lane, Material, Offer, Policy, Process,
                    Rule, Scenario, Settings, Site)
@@ -43,12 +50,22 @@ def _norm_header(value) -> str:
 
 
 def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "") or (
-        isinstance(value, float) and math.isnan(value))
+    # a NaN cell (some programs write NaN in a number cell) is a value, and a wrong one: not blank,
+    # or an optional capacity would silently read as 'unlimited'
+    return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def _describe(value) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    text = repr(str(value)) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _as_float(number) -> float:
+    """A cell's int or float as a float; an int too large for a float is infinite (then reported)."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.copysign(math.inf, number)
 
 
 def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
@@ -75,7 +92,7 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
             return raw
         text = str(raw).strip().lower()
         if isinstance(raw, (int, float)):
-            text = str(int(raw)) if float(raw).is_integer() else text
+            text = str(int(raw)) if _as_float(raw).is_integer() else text
         if text in _YES:
             return True
         if text in _NO:
@@ -91,18 +108,22 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
         report.error(sheet, cell, f"{col.name} is {raw}, expected a number")
         return None
     if isinstance(raw, (int, float)):
-        number = float(raw)
+        number = _as_float(raw)
     else:
         text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
         try:
             number = float(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             expected = {"period": "a period number or *", "gap": "auto or a number"}.get(kind, "a number")
-            report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected {expected}")
+            hint = ""
+            if isinstance(raw, str) and raw.strip().upper() in ERROR_CODES:
+                hint = f" (the cell holds the spreadsheet error {raw.strip().upper()}: fix the formula or type the value)"
+            report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected {expected}{hint}")
             return None
-        report.warn(sheet, cell, f"{col.name} is the text {_describe(raw)}; read as the number {text}")
+        if not (math.isnan(number) or math.isinf(number)):
+            report.warn(sheet, cell, f"{col.name} is the text {_describe(raw)}; read as the number {text}")
     if math.isnan(number) or math.isinf(number):
-        report.error(sheet, cell, f"{col.name} is {raw}, expected a finite number")
+        report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected a finite number")
         return None
     if kind in ("int", "period"):
         if not number.is_integer():
@@ -131,57 +152,301 @@ def _fmt(x) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Pass 1: sheets and rows
+# The file itself: what it is, before openpyxl is asked to read it
 # --------------------------------------------------------------------------------------------------
 
-def _read_raw(path: Path, report: Report) -> dict[str, list[tuple[int, list]]]:
-    """Each sheet as (row number, values) rows, header first; trailing blank rows dropped."""
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File (CFB/OLE2): .xls, .doc, encrypted OOXML
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_SAVE_AS_XLSX = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)"
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _what_file(data: bytes, zip_names: list[str] | None = None) -> str:
+    """What a file that openpyxl cannot read is, in a user's words, and what to do about it."""
+    if data.startswith(_OLE_MAGIC):
+        # a compound file's directory holds its stream names in UTF-16: an encrypted .xlsx (Excel's
+        # "Encrypt with Password") is an EncryptionInfo stream and an EncryptedPackage stream
+        if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+            return ("it is password-protected (encrypted); expected an unencrypted .xlsx (in Excel: File > Info > "
+                    "Protect Workbook > Encrypt with Password, delete the password, save)")
+        if _utf16("Workbook") in data or _utf16("Book") in data:
+            return f"it is an old Excel 97-2003 (.xls) workbook; expected an .xlsx ({_SAVE_AS_XLSX})"
+        return f"it is an OLE compound file (Word, Excel 97-2003 or similar), not an .xlsx; expected an .xlsx ({_SAVE_AS_XLSX})"
+    if data.startswith(_ZIP_MAGICS):
+        if zip_names is None:
+            return "it is a damaged or incomplete zip file; expected an .xlsx workbook saved by a spreadsheet program"
+        names = set(zip_names)
+        if "xl/workbook.bin" in names:
+            return f"it is a binary Excel workbook (.xlsb); expected an .xlsx ({_SAVE_AS_XLSX})"
+        if "mimetype" in names or "content.xml" in names:
+            return f"it is an OpenDocument file (.ods); expected an .xlsx ({_SAVE_AS_XLSX})"
+        if any(n.startswith("word/") for n in names):
+            return "it is a Word document; expected an .xlsx case workbook"
+        if any(n.startswith("ppt/") for n in names):
+            return "it is a PowerPoint file; expected an .xlsx case workbook"
+        return "it is a zip file without an Excel workbook inside; expected an .xlsx case workbook"
+    if data.startswith(b"%PDF"):
+        return "it is a PDF document; expected an .xlsx case workbook"
+    head = data[:65536]
+    text = None
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            text = head[len(bom):].decode(codec, errors="replace")
+            break
+    if text is None and b"\x00" not in head:
+        text = head.decode("utf-8", errors="replace")
+    if text is not None:
+        start = text.lstrip()[:2000].lower()
+        if start.startswith("<"):
+            if "urn:schemas-microsoft-com:office:spreadsheet" in start:
+                kind = "an XML Spreadsheet 2003 file"
+            elif "<html" in start or "<table" in start or "<!doctype html" in start:
+                kind = "an HTML page (what many 'Export to Excel' buttons write)"
+            else:
+                kind = "an XML or HTML text file"
+            return f"it is {kind}; expected an .xlsx ({_SAVE_AS_XLSX})"
+        first = text.splitlines()[0] if text.splitlines() else ""
+        if any(sep in first for sep in (",", ";", "\t")):
+            return f"it is a text (CSV) file; expected an .xlsx ({_SAVE_AS_XLSX})"
+        return "it is a text file; expected an .xlsx case workbook"
+    return f"it is not a spreadsheet (it starts with the bytes {data[:8].hex(' ')}); expected an .xlsx case workbook"
+
+
+def _read_file(path: Path, report: Report) -> bytes | None:
+    """The file's bytes (read once, never written), or None with the reason reported."""
+    def bad(message: str) -> None:
+        report.error("", "", f"{path}: {message}")
+        return None
+
     try:
-        wb = load_workbook(path, data_only=True, read_only=True)
+        info = path.stat()
     except FileNotFoundError:
-        raise CaseError(f"{path}: no such file, expected an .xlsx case workbook")
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise CaseError(f"{path}: cannot be read as an .xlsx workbook ({exc.__class__.__name__}: {exc})")
+        return bad("no such file, expected an .xlsx case workbook")
+    except OSError as exc:
+        return bad(f"cannot be opened ({exc.strerror or exc}), expected a readable .xlsx case workbook")
+    if stat.S_ISDIR(info.st_mode):
+        return bad("is a directory, expected an .xlsx case workbook file")
+    if not stat.S_ISREG(info.st_mode):
+        return bad("is not a regular file (a device, pipe or socket), expected an .xlsx case workbook file")
+    if info.st_size == 0:
+        return bad("cannot be read as an .xlsx workbook: the file is empty (0 bytes); expected an .xlsx case "
+                   "workbook (was it copied or saved completely?)")
     try:
-        formulas = load_workbook(path, data_only=False, read_only=True)
-    except Exception:  # pragma: no cover - the first load worked, so this one does too
-        formulas = None
-    sheets = {}
+        return path.read_bytes()
+    except OSError as exc:
+        return bad(f"cannot be opened ({exc.strerror or exc}), expected a readable .xlsx case workbook")
+
+
+def _tolerant_cast_number(original):
+    """openpyxl's number cast, tolerant of what other programs write in a number cell.
+
+    openpyxl 3.1 reads a number cell's text with ``int()`` or ``float()`` and raises from inside the
+    row iterator on ``NaN``, ``INF`` or ``1,5`` (some writers put these in number cells): the whole
+    sheet would be lost and the cell unknown. Here ``NaN`` and ``INF`` read as the floats they name
+    (the reader then says 'expected a finite number' at the cell) and other text reads as text
+    ('expected a number' at the cell). A cell openpyxl reads is read exactly as before.
+    """
+    def cast(value):
+        try:
+            return original(value)
+        except (ValueError, OverflowError):
+            try:
+                return float(value)
+            except (ValueError, OverflowError):
+                return str(value)
+    cast._sourcing_tolerant = True
+    return cast
+
+
+def _install_tolerant_number_cast() -> None:
     try:
-        for ws in wb.worksheets:
-            rows = []
-            f_rows = formulas[ws.title].iter_rows(values_only=True) if formulas is not None else None
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                f_values = next(f_rows, None) if f_rows is not None else None
-                values = list(values)
-                if f_values is not None:
-                    for j, (v, f) in enumerate(zip(values, f_values)):
-                        if v is None and isinstance(f, str) and f.startswith("="):
-                            values[j] = Uncalculated(f)
-                if all(_is_blank(v) for v in values):
-                    continue
-                rows.append((number, values))
-            sheets[ws.title] = rows
-    finally:
-        wb.close()
-        if formulas is not None:
-            formulas.close()
+        from openpyxl.worksheet import _reader
+    except ImportError:  # pragma: no cover - another openpyxl layout: the per-sheet guard still holds
+        return
+    original = getattr(_reader, "_cast_number", None)
+    if callable(original) and not getattr(original, "_sourcing_tolerant", False):
+        _reader._cast_number = _tolerant_cast_number(original)
+
+
+_install_tolerant_number_cast()
+
+_MERGE_RE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([^"]*)"')
+
+
+@dataclass
+class RawSheet:
+    """A worksheet's non-blank rows as (Excel row number, values), header first, and how it is kept."""
+    title: str
+    rows: list[tuple[int, list]]
+    state: str = "visible"  # visible, hidden or veryHidden
+    merged: list[str] = field(default_factory=list)  # merged ranges, e.g. "B2:B3"
+
+
+class Merged:
+    """A cell covered by a merged range: the range's value is in its top-left cell only."""
+
+    def __init__(self, ref: str, top_left: str):
+        self.ref, self.top_left = ref, top_left
+
+    def __str__(self) -> str:  # a merged header cell reads as no header
+        return ""
+
+    def __repr__(self) -> str:
+        return f"<merged {self.ref}>"
+
+
+def _merged_ranges(archive: zipfile.ZipFile | None, ws) -> list[str]:
+    part = getattr(ws, "_worksheet_path", None)
+    if archive is None or not part:
+        return []
+    try:
+        xml = archive.read(part)
+    except Exception:  # a part that cannot be read is reported when its rows are read
+        return []
+    return [m.group(1).decode("ascii", "replace") for m in _MERGE_RE.finditer(xml)]
+
+
+def _read_raw(path: Path, report: Report) -> dict[str, RawSheet] | None:
+    """Each worksheet's rows (trailing blank rows dropped); None, with the reason reported, when the
+    file is not an .xlsx workbook that can be read. Never raises for a bad file."""
+    data = _read_file(path, report)
+    if data is None:
+        return None
+    with warnings.catch_warnings():
+        # openpyxl warns about features it drops (data validation extensions, default styles, ...);
+        # they change nothing here, and a warning with openpyxl's own file and line is noise to a user
+        warnings.simplefilter("ignore")
+        try:
+            wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+            try:
+                names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            except Exception:
+                names = None
+            if data.startswith(_ZIP_MAGICS) and names is not None and any(
+                    n.startswith("xl/") and n.endswith(".xml") for n in names):
+                report.error("", "", f"{path}: cannot be read as an .xlsx workbook ({exc.__class__.__name__}: {exc}); "
+                             f"expected an .xlsx saved by a spreadsheet program ({_SAVE_AS_XLSX} again)")
+            else:
+                report.error("", "", f"{path}: cannot be read as an .xlsx workbook: {_what_file(data, names)}")
+            return None
+        try:
+            formulas = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+        except Exception:  # pragma: no cover - the first load worked, so this one does too
+            formulas = None
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except Exception:  # pragma: no cover - openpyxl has just read it as a zip
+            archive = None
+        suffix = path.suffix.lower()
+        if suffix not in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+            report.warn("", "", f"{path}: named '{path.suffix or '(no extension)'}' but it is an .xlsx workbook; "
+                        "read as .xlsx")
+        sheets: dict[str, RawSheet] = {}
+        try:
+            for index, ws in enumerate(wb.worksheets):
+                raw = RawSheet(ws.title, [], getattr(ws, "sheet_state", "visible") or "visible",
+                               _merged_ranges(archive, ws))
+                sheets[ws.title] = raw
+                number = 0
+                try:
+                    f_ws = formulas.worksheets[index] if formulas is not None else None
+                    f_rows = f_ws.iter_rows(values_only=True) if f_ws is not None else None
+                    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                        f_values = next(f_rows, None) if f_rows is not None else None
+                        values = list(values)
+                        if f_values is not None:
+                            for j, (v, f) in enumerate(zip(values, f_values)):
+                                if v is None and isinstance(f, str) and f.startswith("="):
+                                    values[j] = Uncalculated(f)
+                        if all(_is_blank(v) for v in values):
+                            continue
+                        raw.rows.append((number, values))
+                except Exception as exc:  # malformed sheet XML: openpyxl stops inside the row iterator
+                    report.error(ws.title, f"A{number + 1}",
+                                 f"the sheet cannot be read from row {number + 1} on ({exc.__class__.__name__}: "
+                                 f"{exc}); expected a worksheet saved by a spreadsheet program ({_SAVE_AS_XLSX} again)")
+        finally:
+            wb.close()
+            if formulas is not None:
+                formulas.close()
+            if archive is not None:
+                archive.close()
     return sheets
 
+
+# --------------------------------------------------------------------------------------------------
+# Pass 1: sheets and rows
+# --------------------------------------------------------------------------------------------------
 
 class Uncalculated(str):
     """A formula cell with no cached value (the file was never opened in a spreadsheet program)."""
 
 
-def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
-    by_norm = {}
-    for title in raw:
+def _mark_merged(spec, sheet: RawSheet, report: Report) -> list[tuple[int, list]]:
+    """Report each merged range that holds a value, and mark the cells it covers.
+
+    A merged range keeps its value in its top-left cell only; the cells it covers read as blank,
+    which would turn a capacity into 'unlimited' or repeat no id at all. The covered cells are marked
+    (read as wrong, already reported) so that they cause no second message.
+    """
+    rows = [(n, list(v)) for n, v in sheet.rows]
+    if spec.free_form or not sheet.merged:
+        return rows
+    by_number = {n: v for n, v in rows}
+    header = rows[0][1] if rows else []
+    for ref in sheet.merged:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        if min_col is None or min_row is None or max_col is None or max_row is None:
+            continue
+        if (max_col - min_col + 1) * (max_row - min_row + 1) <= 1:
+            continue
+        top = by_number.get(min_row)
+        value = top[min_col - 1] if top is not None and min_col - 1 < len(top) else None
+        if _is_blank(value):
+            continue  # an empty merged range hides no value
+        top_left = f"{get_column_letter(min_col)}{min_row}"
+        column = _norm_header(header[min_col - 1]) if min_col - 1 < len(header) else ""
+        what = f"{column} cells" if column in spec.column_names and min_row != rows[0][0] else "cells"
+        report.error(spec.name, top_left, f"{what} {ref} are merged, expected one value in each cell (unmerge them: "
+                     f"a merged range's value is in {top_left} only, the cells it covers read as blank)")
+        for n in range(min_row, max_row + 1):
+            line = by_number.get(n)
+            if line is None:
+                continue
+            for j in range(min_col - 1, min(max_col, len(line))):
+                if (n, j) != (min_row, min_col - 1):
+                    line[j] = Merged(ref, top_left)
+    return rows
+
+
+def _parse_sheets(raw: dict[str, RawSheet], report: Report) -> dict[str, list[Row]]:
+    by_norm: dict[str, str] = {}
+    for title, sheet in raw.items():
         norm = _norm_header(title)
-        if norm in SHEETS_BY_NAME:
-            by_norm[norm] = title
-        else:
+        if norm not in SHEETS_BY_NAME:
             report.warn(title, "", f"unknown sheet '{title}' ignored; expected one of "
                         + ", ".join(SHEETS_BY_NAME))
+            continue
+        if sheet.state != "visible":
+            how = "very hidden (only a macro can show it)" if sheet.state == "veryHidden" else "hidden"
+            report.warn(title, "", f"sheet '{title}' is {how}; it is read all the same (unhide it to see what is read)")
+        if norm in by_norm:
+            first = by_norm[norm]
+            hidden = [t for t in (first, title) if raw[t].state != "visible"]
+            note = f" (sheet '{hidden[0]}' is hidden)" if len(hidden) == 1 else ""
+            report.error(title, "", f"sheets '{first}' and '{title}' both read as sheet {norm}{note}, expected one "
+                         f"sheet {norm}: delete or rename the other")
+            if raw[first].state != "visible" and sheet.state == "visible":
+                by_norm[norm] = title  # go on with the visible one, to report what else is wrong
+            continue
+        by_norm[norm] = title
     parsed: dict[str, list[Row]] = {}
     for spec in SHEETS:
         title = by_norm.get(spec.name)
@@ -191,7 +456,7 @@ def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
                              + ", ".join(spec.column_names))
             parsed[spec.name] = []
             continue
-        rows = raw[title]
+        rows = _mark_merged(spec, raw[title], report)
         if not rows:
             if spec.required:
                 report.error(spec.name, "A1", "sheet is empty, expected a header row with "
@@ -200,6 +465,7 @@ def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
             continue
         header_number, header = rows[0]
         positions = {}
+        unknown: dict[str, str] = {}  # unknown header -> its cell
         for idx, value in enumerate(header):
             name = _norm_header(value)
             if not name:
@@ -213,8 +479,8 @@ def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
                 report.warn(spec.name, f"{get_column_letter(idx + 1)}{header_number}",
                             f"column '{name}' ignored: {IGNORED_COLUMNS[name]}")
             elif name not in spec.column_names and not spec.free_form:
-                report.warn(spec.name, f"{get_column_letter(idx + 1)}{header_number}",
-                            f"unknown column '{name}' ignored")
+                unknown[name] = f"{get_column_letter(idx + 1)}{header_number}"
+                report.warn(spec.name, unknown[name], f"unknown column '{name}' ignored")
         if spec.free_form:
             parsed[spec.name] = [
                 Row(spec.name, n, {k: v[i] for k, i in positions.items() if i < len(v)}, {})
@@ -223,8 +489,13 @@ def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
         next_free = len(header) + 1
         for col in spec.columns:
             if col.required and col.name not in positions:
+                close = difflib.get_close_matches(col.name, list(unknown), n=1, cutoff=0.6)
+                hint = f"; is '{close[0]}' ({unknown[close[0]]}) meant to be {col.name}?" if close else ""
                 report.error(spec.name, f"{get_column_letter(next_free)}{header_number}",
-                             f"missing column '{col.name}', expected it in the header row ({col.note})")
+                             f"missing column '{col.name}', expected it in the header row ({col.note}){hint}")
+        if spec.required and len(rows) == 1:
+            report.error(spec.name, f"A{header_number + 1}", "sheet has only its header row, expected at least "
+                         f"one row of data below it ({spec.name} is required)")
         letters = {name: get_column_letter(i + 1) for name, i in positions.items()}
         out = []
         for number, values in rows[1:]:
@@ -233,8 +504,16 @@ def _parse_sheets(raw: dict, report: Report) -> dict[str, list[Row]]:
                 idx = positions.get(col.name)
                 raw_value = values[idx] if idx is not None and idx < len(values) else None
                 where = (spec.name, f"{letters.get(col.name, get_column_letter(next_free))}{number}")
+                if isinstance(raw_value, Merged):
+                    row_values[col.name] = _INVALID  # reported at the merged range
+                    continue
                 if spec.name == "settings":
-                    value = raw_value.strip() if isinstance(raw_value, str) else raw_value
+                    if isinstance(raw_value, Uncalculated) and col.name == "value":
+                        value = raw_value  # reported in _settings, which knows the setting's name
+                    elif isinstance(raw_value, Uncalculated):
+                        value = parse_value(col, raw_value, where, report)
+                    else:
+                        value = raw_value.strip() if isinstance(raw_value, str) else raw_value
                 else:
                     value = parse_value(col, raw_value, where, report)
                 if value is None:
@@ -306,6 +585,9 @@ def _settings(rows: list[Row], report: Report) -> Settings | None:
                         + ", ".join(SETTINGS_KEYS))
             continue
         value_cell[key_norm] = row.cell("value")
+        if row["value"] is _INVALID:  # reported where it was read
+            values[key_norm] = _INVALID
+            continue
         value = parse_value(col, row["value"], ("settings", row.cell("value")), report)
         if value is None and not _is_blank(row["value"]):
             values[key_norm] = _INVALID
@@ -348,11 +630,13 @@ def _settings(rows: list[Row], report: Report) -> Settings | None:
 class _Refs:
     """Case-insensitive id lookup that reports a missing reference where it is made."""
 
-    def __init__(self, kind: str, ids, report: Report, invalid_ids=()):
+    def __init__(self, kind: str, ids, report: Report, invalid_ids=(), sheet_reported: bool = False):
         self.kind = kind
         self.ids = {str(i).lower(): i for i in ids}
         # ids whose defining row has another bad cell: already reported there, so a use is not an error
         self.invalid_ids = {str(i).lower() for i in invalid_ids}
+        # the defining sheet is missing or empty, which is reported: every use would repeat it
+        self.sheet_reported = sheet_reported and not self.ids
         self.report = report
 
     def __contains__(self, item) -> bool:
@@ -365,7 +649,7 @@ class _Refs:
         if value is _INVALID:
             return _INVALID
         found = self.ids.get(str(value).lower())
-        if found is None and str(value).lower() in self.invalid_ids:
+        if found is None and (self.sheet_reported or str(value).lower() in self.invalid_ids):
             return _INVALID
         if found is None:
             hint = ", ".join(list(self.ids.values())[:12]) + (", ..." if len(self.ids) > 12 else "")
@@ -400,7 +684,8 @@ def _expand_materials(items, row: Row, column: str, materials: dict, report: Rep
             out.extend(members)
         else:
             report.error(row.sheet, row.cell(column),
-                         f"{column} names '{item}', which is neither a material nor a material group")
+                         f"{column} names '{item}', which is neither a material nor a material group, expected "
+                         "a material id or a group tag of the materials sheet")
             return _INVALID
     return tuple(dict.fromkeys(out))
 
@@ -420,6 +705,11 @@ def _event_target(target: str, pools) -> list[tuple[str, str]]:
     return found
 
 
+def _unbuilt(rows: list[Row], column: str, built) -> set:
+    """Ids written in ``rows`` whose row was not built (it has a bad cell, reported there)."""
+    return {r[column] for r in rows if isinstance(r[column], str)} - set(built)
+
+
 def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
     settings = _settings(p["settings"], report)
     T = settings.periods if settings else None
@@ -430,8 +720,10 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         value = row[column] if value is None else value
         if value is None or value is _INVALID:
             return value
+        if settings is None:  # the settings are wrong (reported): the groups cannot be checked
+            return value
         g = group_lookup.get(str(value).lower())
-        if g is None and settings:
+        if g is None:
             report.error(row.sheet, row.cell(column),
                          f"{column} '{value}' is not a declared origin group, expected one of: " + ", ".join(groups))
             return _INVALID
@@ -454,7 +746,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             countries[row["country"]] = Country(row["country"], row["name"] or row["country"], g)
         else:
             invalid_countries.add(row["country"])
-    country_refs = _Refs("country", countries, report, invalid_countries)
+    country_refs = _Refs("country", countries, report, invalid_countries, sheet_reported=not p["countries"])
 
     materials, invalid_materials = {}, set()
     for row in p["materials"]:
@@ -462,12 +754,14 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             continue
         if not _ok(*row.values.values()):
             invalid_materials.add(row["material"])
+            if isinstance(row["groups"], tuple):  # a rule naming its group is no second problem
+                invalid_materials.update(row["groups"])
             continue
         materials[row["material"]] = Material(row["material"], row["name"] or row["material"],
                                               row["stage"], row["unit"] or "t", tuple(row["groups"] or ()))
-    material_refs = _Refs("material", materials, report, invalid_materials)
+    material_refs = _Refs("material", materials, report, invalid_materials, sheet_reported=not p["materials"])
 
-    sites, invalid_sites = {}, set()
+    sites, invalid_sites, invalid_owners = {}, set(), set()
     for row in p["sites"]:
         if row["site"] is None or not _ok(row["site"]):
             continue
@@ -477,7 +771,9 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
                                       row["owner"] or row["site"], row["role"])
         else:
             invalid_sites.add(row["site"])
-    site_refs = _Refs("site", sites, report, invalid_sites)
+            if row["owner"] is not _INVALID:
+                invalid_owners.add(str(row["owner"] or row["site"]).lower())
+    site_refs = _Refs("site", sites, report, invalid_sites, sheet_reported=not p["sites"])
     owners = {s.owner for s in sites.values()}
 
     offers = {}
@@ -567,6 +863,8 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         v = row.values
         a = site_refs.get(row, "from_site")
         b = site_refs.get(row, "to_site")
+        if not _ok(v["materials"]):  # a list cell reported as wrong (a formula without value, merged)
+            continue
         mats = _expand_materials(v["materials"] or ("*",), row, "materials", materials, report, invalid_materials)
         if not (_ok(a, b, mats, *v.values()) and a and b):
             continue
@@ -619,7 +917,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         if not bad and max_s is not None and init > max_s + 1e-9:
             report.warn("inventory", row.cell("initial_stock"), f"initial_stock is {_fmt(init)}, above max_stock "
                         f"({_fmt(max_s)}): the stock must come down to max_stock by the end of period 1")
-        if clean is not None:
+        if clean is not None and settings is not None:
             rank = {grp: i for i, grp in enumerate(groups)}
             if g is None and init > 0:
                 report.error("inventory", row.cell("initial_origin_group"), "initial_origin_group is blank (read "
@@ -641,6 +939,8 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
     for row in p["controls"]:
         v = row.values
         issuer = country_refs.get(row, "issuer")
+        if not _ok(v["technologies"], v["materials"], v["to_countries"], v["to_owners"]):
+            continue  # a list cell reported as wrong (a formula without value, merged)
         techs = tuple(v["technologies"] or ())
         mats = () if techs else _expand_materials(v["materials"] or ("*",), row, "materials", materials, report, invalid_materials)
         to_c = tuple(v["to_countries"] or ())
@@ -654,7 +954,9 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             owner_lookup = {o.lower(): o for o in owners}
             resolved = []
             for o in to_o:
-                if o.lower() not in owner_lookup:
+                if o.lower() not in owner_lookup and o.lower() in invalid_owners:
+                    resolved.append(_INVALID)  # its site's row has a bad cell, reported there
+                elif o.lower() not in owner_lookup:
                     report.error("controls", row.cell("to_owners"), f"to_owners names '{o}', which owns no site, "
                                  "expected an owner from the sites sheet")
                     resolved.append(_INVALID)
@@ -684,7 +986,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             kind=v["kind"] or "ban", licence_lead_time=v["licence_lead_time"] or 0,
             quota_per_period=v["quota_per_period"], status=v["status"] or "in_force", start_period=start,
             end_period=end)
-    rule_refs = _Refs("rule", rules, report)
+    rule_refs = _Refs("rule", rules, report, _unbuilt(p["controls"], "rule", rules))
 
     scenarios = {}
     for row in p["scenarios"]:
@@ -700,7 +1002,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
                      "expected the scenarios they name, with probabilities")
     if not scenarios:
         scenarios = {"nominal": Scenario("nominal", 1.0, "the case as given")}
-    scenario_refs = _Refs("scenario", scenarios, report)
+    scenario_refs = _Refs("scenario", scenarios, report, _unbuilt(p["scenarios"], "scenario", scenarios))
 
     lane_ids = [f"{ln.from_site}>{ln.to_site}" for ln in lanes]
     material_groups = list(dict.fromkeys(g for m in materials.values() for g in m.groups))
@@ -708,6 +1010,14 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
                         ("material", materials), ("material group", material_groups)],
              "price": [("offer", offers), ("country", countries), ("material", materials),
                        ("material group", material_groups)]}
+    # targets whose own row has a bad cell (reported there): naming them is no second problem
+    unbuilt_lanes = {f"{r['from_site']}>{r['to_site']}".lower() for r in p["lanes"]
+                     if isinstance(r["from_site"], str) and isinstance(r["to_site"], str)} - {
+        lane.lower() for lane in lane_ids}
+    unbuilt = {"outage": {i.lower() for i in invalid_sites | _unbuilt(p["processes"], "process", processes)
+                          | _unbuilt(p["offers"], "offer", offers) | invalid_materials} | unbuilt_lanes,
+               "price": {i.lower() for i in _unbuilt(p["offers"], "offer", offers) | invalid_countries
+                         | invalid_materials}}
     events = []
     for row in p["scenario_events"]:
         v = row.values
@@ -729,10 +1039,14 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
                             "this event changes nothing")
         else:
             found = _event_target(target, pools[kind])
+            low = target.lower()
+            if not found and (low in unbuilt[kind] or low.replace(" ", "") in unbuilt[kind]):
+                continue
             if not found:
                 expected = ("a known site, process, offer or lane (written from_site>to_site), nor a material or "
-                            "material group" if kind == "outage"
-                            else "a known offer or country, nor a material or material group")
+                            "material group; expected one of those ids" if kind == "outage"
+                            else "a known offer or country, nor a material or material group; expected an offer "
+                            "id, a country code, a material or a group tag")
                 report.error("scenario_events", row.cell("target"), f"{kind} target '{target}' is not {expected}")
                 continue
             if len(found) > 1:
@@ -787,9 +1101,16 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
 
 
 def check_workbook(path: str | Path) -> tuple[Case | None, Report]:
-    """Read and check a workbook; the case is None when there is any error."""
+    """Read and check a workbook; the case is None when there is any error.
+
+    Never raises for a bad input: a path that is not a readable .xlsx workbook (no such file, a
+    directory, an empty, encrypted, .xls or CSV file, ...) is an error in the report, like a bad cell.
+    The file is only read, never written.
+    """
     report = Report()
     raw = _read_raw(Path(path), report)
+    if raw is None:
+        return None, report
     parsed = _parse_sheets(raw, report)
     case = _build_case(parsed, report)
     return (case if report.ok else None), report
