@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import interrupt
 from .app import runs
 from .app.common import Reporter, RunOptions, case_path
 from .app.jsonout import dumps
@@ -26,7 +27,7 @@ from .solving.highs import NoSolution
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Resilient sourcing of critical materials: cost-versus-risk frontiers from an Excel case.")
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 # click exits 2 on a usage error (unknown option, a value of the wrong type); here 2 means "no
 # solution", and a bad option is bad input (DESIGN §2)
 for _module in ("typer._click.exceptions", "click.exceptions"):  # typer >= 0.20 vendors its own click
@@ -74,10 +75,10 @@ def _guard(fn):
     puts one JSON document on standard output: ok false, the exit code, what went wrong, and an
     empty frontier, so a script reading standard output always gets JSON."""
     def run(*args, **kwargs):
-        def fail(code: int, headline: str, lines: list[str], text: str) -> None:
+        def fail(code: int, headline: str, lines: list[str], text: str, warnings=()) -> None:
             if kwargs.get("json_out"):
                 emit_json({"ok": False, "exit_code": code, "error": headline, "errors": lines, "frontier": [],
-                           "warnings": []})
+                           "warnings": list(warnings)})
             _fail(code, text)
 
         try:
@@ -89,10 +90,13 @@ def _guard(fn):
             fail(EXIT_BAD_INPUT, "bad input", lines,
                  "error: bad input\n" + "\n".join(f"  {line}" for line in lines))
         except NoSolution as exc:
-            text = f"no solution: {exc} (the case is infeasible or the time limit is too short)"
-            fail(EXIT_NO_SOLUTION, "no solution", [text], text)
+            if interrupt.requested():
+                fail(EXIT_INTERRUPTED, "interrupted", [], "interrupted before any result was found")
+            text = f"no solution: {exc}" + ("" if exc.warnings else
+                                            " (the case is infeasible or the time limit is too short)")
+            fail(EXIT_NO_SOLUTION, "no solution", [text], text, exc.warnings)
         except KeyboardInterrupt:
-            fail(EXIT_INTERNAL, "interrupted", [], "interrupted")
+            fail(EXIT_INTERRUPTED, "interrupted", [], "interrupted")
         except Exception as exc:  # a bug of ours: say so, with the traceback for the report
             traceback.print_exc(file=sys.stderr)
             text = f"internal error: {exc.__class__.__name__}: {exc}"
@@ -251,6 +255,7 @@ def _stdout_kept_for_json():
 
 
 def main() -> None:  # console script entry
+    interrupt.install()
     if "--json" in sys.argv[1:]:
         with _stdout_kept_for_json():
             app()

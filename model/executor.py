@@ -13,6 +13,7 @@ import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
+from . import interrupt
 from .case.issues import CaseError
 
 
@@ -51,10 +52,33 @@ def executor_for(workers: int, scheduler: str | None = None):
         finally:
             client.close()
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
-            yield ex
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=interrupt.install_in_worker)
+        pids = lambda: list(getattr(pool, "_processes", None) or {})  # noqa: E731 - the live workers' pids
+        interrupt.watch_children(pids)
+        try:
+            yield pool
+        except BaseException:
+            _abandon(pool)
+            raise
+        else:
+            if interrupt.requested():
+                _abandon(pool)
+            else:
+                pool.shutdown(wait=True)
+        finally:
+            interrupt.unwatch_children(pids)
     else:
         yield InlineExecutor()
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: queued jobs are dropped and the workers terminated (Ctrl-C, an error)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
 
 
 class WorkerCache:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import tempfile
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from ..results.report import Report
 from ..solving.staged import SolveOptions
 
 DEFAULT_CASE_NAME = "rare_earth_magnets.xlsx"
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def default_case_path() -> Path:
@@ -125,6 +127,10 @@ def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> S
     gap = case.settings.mip_gap if opts.mip_gap is None else parse_gap(opts.mip_gap)
     if opts.workers is not None and opts.workers < 1:
         raise CaseError(f"--workers {opts.workers}: expected at least 1")
+    if opts.threads is not None and opts.threads < 1:
+        raise CaseError(f"--threads {opts.threads}: expected at least 1")
+    if opts.solver_log is not None:
+        writable_file(Path(opts.solver_log), "--solver-log")
     return SolveOptions(time_limit_s=opts.time_limit or case.settings.time_limit_s,
                         mip_gap=gap,
                         threads=opts.threads,
@@ -146,11 +152,33 @@ def parse_gap(value) -> float | None:
     return gap
 
 
+def writable_file(path: Path, option: str) -> None:
+    """Bad input, before anything is solved, unless a file can be written at ``path``: not a
+    directory, its folder existing or creatable, and a file creatable in it."""
+    if path.is_dir():
+        raise CaseError(f"{option} {path}: that is a folder; expected a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    for up in (folder, *folder.parents):
+        if up.exists():
+            if not up.is_dir():
+                raise CaseError(f"{option} {path}: {up} is a file, so no folder can be made inside it; expected a "
+                                "path in a folder")
+            break
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".sourcing-write-check-"):
+            pass
+    except OSError as exc:
+        raise CaseError(f"{option} {path}: cannot write there ({exc.strerror or exc}); expected a path in a folder "
+                        "you can write to")
+
+
 def out_path(out: Path | None, case_file: Path, verb: str, force: bool) -> Path:
     from ..results.excel import is_results_workbook
     path = out or outputs_dir() / f"{case_file.stem}_{verb}.xlsx"
     if path.suffix.lower() != ".xlsx":
         raise CaseError(f"--out {path}: expected a file name ending in .xlsx")
+    writable_file(path, "--out")
     if path.exists() and not force and not is_results_workbook(path):
         raise CaseError(f"--out {path}: the file exists and is not a results workbook of this tool; "
                         "expected a new file name (or --force to overwrite it)")

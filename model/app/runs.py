@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import interrupt
 from ..case.issues import CaseError
 from ..results.report import Report, build_report
-from .common import (Loaded, Reporter, RunOptions, RunOutcome, load, outputs_dir, overall_status, provenance,
+from .common import (EXIT_INTERRUPTED, Loaded, Reporter, RunOptions, RunOutcome, load, outputs_dir, overall_status, provenance,
                      versions, write)
 from .jsonout import json_rows
 
@@ -30,9 +31,17 @@ def _report_for(result, loaded: Loaded, verb: str, timings: dict, case=None) -> 
     return report
 
 
-def _outcome(document: dict, report: Report, written: Path) -> RunOutcome:
-    """The verb's result; every JSON document carries the run's warnings (DESIGN.md §5)."""
-    return RunOutcome({**document, "warnings": list(report.warnings)}, report, written)
+def _outcome(document: dict, report: Report, written: Path, reporter: Reporter | None = None) -> RunOutcome:
+    """The verb's result; every JSON document carries the run's warnings (DESIGN.md §5). After a
+    Ctrl-C the run says what it kept and exits 130."""
+    code = 0
+    if interrupt.requested():
+        code = EXIT_INTERRUPTED
+        if reporter is not None:
+            finished = int(report.frontier["expected_cost"].notna().sum()) if len(report.frontier) else 0
+            reporter.say(f"interrupted: {finished} of {len(report.frontier)} points finished; they are in "
+                         f"{written}, the rest marked interrupted")
+    return RunOutcome({**document, "warnings": list(report.warnings)}, report, written, code)
 
 
 def _frontier_with_progress(case, points, measure, solve, reporter: Reporter, label: str):
@@ -53,10 +62,11 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
     report = _report_for(result, loaded, "solve", {})
     write(report, loaded.target, reporter, opts.plot)
     p = report.frontier.iloc[0]
-    reporter.say(f"expected cost {p['expected_cost']:,.2f} {c.settings.currency}, {report.risk_measure} "
-                 f"{p['risk']:.6g}, status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
+    if p["expected_cost"] is not None and p["expected_cost"] == p["expected_cost"]:
+        reporter.say(f"expected cost {p['expected_cost']:,.2f} {c.settings.currency}, {report.risk_measure} "
+                     f"{p['risk']:.6g}, status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
     return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
-                     "output": str(loaded.target), "frontier": json_rows(report.frontier)}, report, loaded.target)
+                     "output": str(loaded.target), "frontier": json_rows(report.frontier)}, report, loaded.target, reporter)
 
 
 def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
@@ -72,7 +82,7 @@ def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
     reporter.say(f"knee point: {report.knee_text}")
     return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
                      "output": str(loaded.target), "knee_point": report.knee_point,
-                     "frontier": json_rows(report.frontier)}, report, loaded.target)
+                     "frontier": json_rows(report.frontier)}, report, loaded.target, reporter)
 
 
 def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int | None,
@@ -96,13 +106,14 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
     tog.extra_sheets = {"baseline_frontier": base.frontier.copy(), "cost_of_keeping": kept,
                         "plan_changes": plan_changes(base, tog)}
     tog.overlay = {"baseline": base.frontier, "toggled": tog.frontier}
+    tog.warnings = list(dict.fromkeys([f"baseline: {w}" if not w.startswith("input:") else w for w in base.warnings]
+                                      + tog.warnings))
     write(tog, loaded.target, reporter, opts.plot)
     reporter.say("toggles: " + "; ".join(toggled.toggles))
-    tog.warnings = list(dict.fromkeys(base.warnings + tog.warnings))
     return _outcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
                      "baseline": {"frontier": json_rows(base.frontier)},
                      "toggled": {"frontier": json_rows(tog.frontier), "toggles": list(toggled.toggles)},
-                     "cost_of_keeping": json_rows(kept)}, tog, loaded.target)
+                     "cost_of_keeping": json_rows(kept)}, tog, loaded.target, reporter)
 
 
 def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
@@ -123,7 +134,7 @@ def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
     reporter.say(f"most damaging: {top['rules']} (added expected cost {top['added_expected_cost'] or 0:,.0f} "
                  f"{c.settings.currency})")
     return _outcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
-                     "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)}, report, loaded.target)
+                     "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)}, report, loaded.target, reporter)
 
 
 def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,
@@ -178,4 +189,4 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
     reporter.say(f"wrote {target}")
     if plot:
         write_plot(overlay, target.with_suffix(".png"))
-    return _outcome({"output": str(target), "files": summaries, "frontier": json_rows(table)}, report, target)
+    return _outcome({"output": str(target), "files": summaries, "frontier": json_rows(table)}, report, target, reporter)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import interrupt
 from ..case.case import Case
 from ..executor import WorkerCache, executor_for
 from ..results.tables import Plan
@@ -144,7 +145,16 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         if parallel:
             risk_future = pool.submit(_min_risk_worker, case, measure, options, token)
         t0 = time.perf_counter()
-        first = fm.min_cost_stage_one()
+        try:
+            first = fm.min_cost_stage_one()
+        except NoSolution:
+            if not interrupt.requested():
+                raise
+            for k in range(1, points + 1):  # stopped before any point finished
+                done(Point(k, "min_cost" if k == 1 else ("min_risk" if k == points else "interior"), None,
+                           SolveOutcome.none("interrupted"), None, 0.0))
+            return FrontierResult(case, measure, sorted(result_points.values(), key=lambda p: p.point),
+                                  options, timings, size)
         stage_one_s = time.perf_counter() - t0
         if points == 1:
             outcome, plan = fm.risk_tie_break(first)
@@ -161,9 +171,9 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         if plan_r is None:  # no risk range to share out: the min-cost end and the failed min-risk end
             outcome, plan = fm.risk_tie_break(first)
             done(Point(1, "min_cost", None, outcome, plan, stage_one_s + time.perf_counter() - t2))
+            why = "interrupted" if interrupt.requested() else "not solved: the min-risk end has no solution"
             for k in range(2, points):
-                done(Point(k, "interior", None, SolveOutcome.none("not solved: the min-risk end has no solution"),
-                           None, 0.0))
+                done(Point(k, "interior", None, SolveOutcome.none(why), None, 0.0))
             done(Point(points, "min_risk", None, outcome_r, None, secs))
             return FrontierResult(case, measure, sorted(result_points.values(), key=lambda p: p.point),
                                   options, timings, size)
@@ -171,7 +181,7 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         tie_gap = max(AUTO_TIE_BREAK_SHARE * risk_step, 1e-9 * max(1.0, abs(risk_high_first))) if auto else None
         outcome, plan = fm.risk_tie_break(first, None, tie_gap)
         done(Point(1, "min_cost", None, outcome, plan, stage_one_s + time.perf_counter() - t2))
-        end_risk = Point(points, "min_risk", None, outcome_r, plan_r, secs)
+        end_risk = Point(points, "min_risk", None, outcome_r, _finished(outcome_r, plan_r), secs)
         risk_high = plan.extras["risk"]
         risk_low = min(plan_r.extras["risk"], risk_high)
         limits = frontier_limits(risk_high, risk_low, points)
@@ -188,7 +198,7 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         jobs = [(k + 1, limits[k], gap) for k in range(1, points - 1)]
         _solve_jobs(fm, pool if parallel else None, workers, case, measure, options, jobs, reward, token, done)
         done(end_risk)
-        if auto:
+        if auto and not interrupt.requested():
             again = _refinement_jobs(list(result_points.values()), limits)
             if again:
                 solved: dict[int, Point] = {}
@@ -276,7 +286,12 @@ def adopt_cheaper_plans(points: list[Point]) -> None:
 
 
 def _point(number, limit, outcome, plan, seconds) -> Point:
-    return Point(number, "interior", limit, outcome, plan, seconds)
+    return Point(number, "interior", limit, outcome, _finished(outcome, plan), seconds)
+
+
+def _finished(outcome: SolveOutcome, plan: Plan | None) -> Plan | None:
+    """A solve cut short by Ctrl-C reports no plan: only finished points are reported as plans."""
+    return None if outcome.status == "interrupted" else plan
 
 
 def solve_single(case: Case, max_risk: float | None = None, measure: str | None = None,
@@ -286,7 +301,17 @@ def solve_single(case: Case, max_risk: float | None = None, measure: str | None 
     options = options or SolveOptions(case.settings.time_limit_s, case.settings.mip_gap)
     fm = StagedModel(case, measure, options)
     t0 = time.perf_counter()
-    outcome, plan = fm.min_cost(max_risk)
+    try:
+        outcome, plan = fm.min_cost(max_risk)
+    except NoSolution as exc:
+        if max_risk is None or interrupt.requested() or exc.status not in ("infeasible", "infeasible_or_unbounded"):
+            raise
+        lowest = fm.min_risk_value()
+        if lowest is None or lowest <= max_risk:
+            raise
+        text = (f"--max-risk {max_risk:.6g} is below the lowest reachable {measure}, {lowest:.6g}: no plan "
+                "meets it")
+        raise NoSolution(text, exc.status, [text]) from None
     point = Point(1, "single", max_risk, outcome, plan, time.perf_counter() - t0)
     return FrontierResult(case, measure, [point], options, {"build_s": fm.build_seconds,
                                                              "solve_s": point.seconds}, fm.size)

@@ -14,13 +14,17 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from .. import interrupt
+
 
 class NoSolution(Exception):
-    """The model is infeasible, or no solution was found in time."""
+    """The model is infeasible, or no solution was found in time. ``warnings``: what the user
+    should know about why (e.g. the lowest risk a limit could have asked for)."""
 
-    def __init__(self, message: str, status: str):
+    def __init__(self, message: str, status: str, warnings: list[str] | None = None):
         super().__init__(message)
         self.status = status
+        self.warnings = list(warnings or [])
 
 
 @dataclass
@@ -125,10 +129,17 @@ class PersistentHighs:
         if self.threads:
             kwargs["threads"] = self.threads
             _use_thread_count(self.threads)
-        if warm_start and self.solver._solver_model is not None:
-            self._start_from_current_values()
+        if interrupt.requested():  # Ctrl-C: no new solve starts
+            return SolveOutcome.none("interrupted")
         start = time.perf_counter()
-        res = self.solver.solve(self.model, **kwargs)
+        loaded = self.solver._model is self.model
+        if not loaded:  # load it first, so that Ctrl-C can cancel the first run too
+            self.solver._active_config = self.solver.config(value=kwargs, preserve_implicit=True)
+            self.solver.set_instance(self.model)
+        if warm_start and loaded:
+            self._start_from_current_values()
+        with interrupt.Solving(self.solver._solver_model):
+            res = self.solver.solve(self.model, **kwargs)
         seconds = time.perf_counter() - start
         has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
         if has_solution:

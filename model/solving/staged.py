@@ -198,6 +198,12 @@ class StagedModel:
         self.configure()
         return weakest([first, second]), plan, best
 
+    def min_risk_value(self) -> float | None:
+        """The lowest reachable risk (one min-risk solve, no tie-break); None without a solution."""
+        outcome, best = self.risk.minimise(self)
+        self.configure()
+        return best if outcome.has_solution else None
+
     def epsilon_point(self, limit: float, reward: float, gap: float | None = None) -> tuple[SolveOutcome, Plan]:
         """Min cost - reward x slack subject to risk + slack = limit (AUGMECON2), to the relative gap
         ``gap`` (default: the stages' gap)."""
