@@ -94,7 +94,8 @@ def _guard(fn):
                 fail(EXIT_INTERRUPTED, "interrupted", [], "interrupted before any result was found")
             text = f"no solution: {exc}" + ("" if exc.warnings else
                                             " (the case is infeasible or the time limit is too short)")
-            fail(EXIT_NO_SOLUTION, "no solution", [text], text, exc.warnings)
+            fail(EXIT_NO_SOLUTION, "no solution", [text, *exc.warnings],
+                 "\n  ".join([text, *(w for w in exc.warnings if w not in text)]), exc.warnings)
         except KeyboardInterrupt:
             fail(EXIT_INTERRUPTED, "interrupted", [], "interrupted")
         except Exception as exc:  # a bug of ours: say so, with the traceback for the report

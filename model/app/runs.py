@@ -44,6 +44,22 @@ def _outcome(document: dict, report: Report, written: Path, reporter: Reporter |
     return RunOutcome({**document, "warnings": list(report.warnings)}, report, written, code)
 
 
+def _explained(run, loaded: Loaded, case=None):
+    """Run a solving step; an infeasible case is explained (the hard rows that cannot all hold,
+    from an elastic re-solve) instead of reported as a bare "infeasible"."""
+    from ..solving.explain import explain_infeasibility
+    from ..solving.highs import NoSolution
+    try:
+        return run()
+    except NoSolution as exc:
+        if interrupt.requested() or exc.warnings or exc.status not in ("infeasible", "infeasible_or_unbounded"):
+            raise
+        lines = explain_infeasibility(case or loaded.case, loaded.measure, loaded.solve)
+        if not lines:
+            raise
+        raise NoSolution(f"{exc}: the case's hard rules cannot all hold", exc.status, lines) from None
+
+
 def _frontier_with_progress(case, points, measure, solve, reporter: Reporter, label: str):
     from ..solving.frontier import run_frontier
     with reporter.progress(points, label) as update:
@@ -58,7 +74,7 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
     loaded = load(opts, "solve", reporter, workers=1)
     c = loaded.case
     reporter.say(f"solving {c.settings.case_name} ...")
-    result = solve_single(c, max_risk, loaded.measure, loaded.solve)
+    result = _explained(lambda: solve_single(c, max_risk, loaded.measure, loaded.solve), loaded)
     report = _report_for(result, loaded, "solve", {})
     write(report, loaded.target, reporter, opts.plot)
     p = report.frontier.iloc[0]
@@ -75,7 +91,8 @@ def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
     c = loaded.case
     n = opts.points or c.settings.frontier_points
     t0 = time.perf_counter()
-    result = _frontier_with_progress(c, n, loaded.measure, loaded.solve, reporter, "frontier")
+    result = _explained(lambda: _frontier_with_progress(c, n, loaded.measure, loaded.solve, reporter, "frontier"),
+                        loaded)
     report = _report_for(result, loaded, "frontier",
                          {"frontier_wall_s": time.perf_counter() - t0, "workers": loaded.solve.workers})
     write(report, loaded.target, reporter, opts.plot)
@@ -99,7 +116,7 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
     toggled = apply_toggles(c, list(bans), list(lifts), from_period)
     n = opts.points or c.settings.frontier_points
     with reporter.progress(n, "what-if") as update:
-        run = run_whatif(c, toggled, n, loaded.measure, loaded.solve, update)
+        run = _explained(lambda: run_whatif(c, toggled, n, loaded.measure, loaded.solve, update), loaded)
     base = _report_for(run.baseline, loaded, "whatif", {})
     tog = _report_for(run.toggled, loaded, "whatif", {}, case=toggled)
     kept = cost_of_keeping(base, run.kept)
@@ -124,7 +141,7 @@ def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
     c = loaded.case
     total = len(stress_rule_sets(c, pairs)) + 1
     with reporter.progress(total, "stress") as update:
-        run = run_stress(c, loaded.measure, loaded.solve, pairs, update)
+        run = _explained(lambda: run_stress(c, loaded.measure, loaded.solve, pairs, update), loaded)
     ranking = stress_ranking(c, loaded.measure, run.rule_sets, run.plans)
     report = _report_for(run.result, loaded, "stress", {})
     report.knee_text = "stress test: see the stress_ranking sheet"

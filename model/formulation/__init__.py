@@ -19,6 +19,8 @@ def build_model(case: Case, risk_measure: str | None = None, skip: tuple[str, ..
     ``index``: the case's :class:`CaseIndex` when the caller keeps it (built here otherwise)."""
     ix = index or CaseIndex(case, non_anticipative="non_anticipativity" not in skip)
     m = pyo.ConcreteModel(name=case.settings.case_name)
+    if ix.elastic:
+        m.elastic_slack = pyo.Var(pyo.Any, dense=False, domain=pyo.NonNegativeReals)
     variables.add_first_stage_decisions(m, ix)
     variables.add_purchase_variables(m, ix)
     variables.add_flow_variables(m, ix)

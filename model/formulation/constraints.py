@@ -15,6 +15,12 @@ from .index import CaseIndex
 _SKIP = pyo.Constraint.Skip
 
 
+def _slack(m: pyo.ConcreteModel, ix: CaseIndex, *key):
+    """0, or in an elastic model (explaining an infeasible case) a penalised slack on the row
+    ``key`` names, so that the rows that cannot hold come out with a positive slack."""
+    return m.elastic_slack[key] if ix.elastic else 0.0
+
+
 def _cap(value: float | None, factor: float, big_m: float) -> float:
     """Capacity after an outage factor; a blank capacity is unlimited (big-M) unless factor is 0."""
     if factor == 0:
@@ -269,10 +275,11 @@ def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         if key[2] == T and inv.end_stock_min > 0:
             end.append(key)
     m.stock_min = pyo.Constraint(low, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])
-                                 >= case.inventories[(s, mt)].min_stock)
+                                 + _slack(m, ix, "min_stock", s, mt, t, n) >= case.inventories[(s, mt)].min_stock)
     m.stock_max = pyo.Constraint(high, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
                                  <= case.inventories[(s, mt)].max_stock)
     m.stock_end_min = pyo.Constraint(end, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])
+                                     + _slack(m, ix, "end_stock_min", s, mt, t, n)
                                      >= case.inventories[(s, mt)].end_stock_min)
 
 
@@ -344,16 +351,16 @@ def sourcing_policies(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
             if pol.policy == "max_share_origin":
                 dirty = sum(v for o in offers if ix.rank[case.offer_group(o.offer)] >= ix.rank[pol.target]
                             for v in bought[o.offer])
-                share_rows.append((dirty, pol.value * total))
+                share_rows.append((dirty, pol.value * total, (i, mat, "")))
             elif pol.policy == "max_share_supplier":
                 for owner, ids in owners_of[mat].items():
-                    share_rows.append((sum(v for o in ids for v in bought[o]), pol.value * total))
+                    share_rows.append((sum(v for o in ids for v in bought[o]), pol.value * total, (i, mat, owner)))
             else:
                 count_rows.append((i, mat, pol))
     m.policy_share = pyo.ConstraintList()
-    for lhs, rhs in share_rows:
+    for lhs, rhs, key in share_rows:
         if not (isinstance(lhs, (int, float)) and isinstance(rhs, (int, float))):
-            m.policy_share.add(lhs <= rhs)
+            m.policy_share.add(lhs <= rhs + _slack(m, ix, "policy", *key))
     used_index = sorted({(mat, owner) for _, mat, _ in count_rows for owner in owners_of[mat]})
     m.supplier_used = pyo.Var(used_index, domain=pyo.Binary)
     m.policy_supplier_count = pyo.ConstraintList()
@@ -362,12 +369,12 @@ def sourcing_policies(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         m.policy_supplier_count.add(m.supplier_used[mat, owner] <= sum(contracted))
         for var in contracted:
             m.policy_supplier_count.add(m.supplier_used[mat, owner] >= var)
-    for _, mat, pol in count_rows:
+    for i, mat, pol in count_rows:
         count = sum(m.supplier_used[mat, owner] for owner in owners_of[mat])
         if pol.policy == "min_suppliers":
-            m.policy_supplier_count.add(count >= pol.value)
+            m.policy_supplier_count.add(count + _slack(m, ix, "policy", i, mat, "") >= pol.value)
         else:
-            m.policy_supplier_count.add(count <= pol.value)
+            m.policy_supplier_count.add(count - _slack(m, ix, "policy", i, mat, "") <= pol.value)
 
 
 CONSTRAINT_FAMILIES = (

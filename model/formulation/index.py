@@ -32,9 +32,10 @@ class RuleLimit:
 class CaseIndex:
     """Derived, read-only facts about a case that the model builder needs."""
 
-    def __init__(self, case: Case, non_anticipative: bool = True):
+    def __init__(self, case: Case, non_anticipative: bool = True, elastic: bool = False):
         self.case = case
         self.non_anticipative = non_anticipative
+        self.elastic = elastic  # hard stock floors and policies get penalised slacks (explaining infeasibility)
         self.T = case.settings.periods
         self.rank = {g: i for i, g in enumerate(case.groups)}
 

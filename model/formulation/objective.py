@@ -114,6 +114,9 @@ def add_objective(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     m.risk_weight = pyo.Param(initialize=0.0, mutable=True)
     m.slack_reward = pyo.Param(initialize=0.0, mutable=True)
     m.label_weight = pyo.Param(initialize=origin_label_penalty_per_unit(ix.case), mutable=True)
-    m.objective = pyo.Objective(expr=m.cost_weight * m.expected_cost + m.risk_weight * m.risk
-                                - m.slack_reward * m.risk_slack + m.label_weight * m.label_rank,
-                                sense=pyo.minimize)
+    expr = (m.cost_weight * m.expected_cost + m.risk_weight * m.risk - m.slack_reward * m.risk_slack
+            + m.label_weight * m.label_rank)
+    if ix.elastic:  # explaining infeasibility: the rows that cannot hold, as little as they must
+        m.elastic_weight = pyo.Param(initialize=1.0, mutable=True)
+        expr = expr + m.elastic_weight * sum(m.elastic_slack.values())
+    m.objective = pyo.Objective(expr=expr, sense=pyo.minimize)

@@ -206,7 +206,8 @@ def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tup
     if len(costs) > 1 and not any(p.world for p in result.points):
         span, top = float(costs.max() - costs.min()), float(costs.abs().max())
         if top > 0 and span < 1e-3 * top:
-            out.append(f"the frontier's cost span is {span:,.0f} {currency}, {span / top:.3%} of its cost (under "
+            shown = f"{span:,.0f}" if span >= 100 else f"{span:.3g}"
+            out.append(f"the frontier's cost span is {shown} {currency}, {span / top:.3%} of its cost (under "
                        "0.1 %): its plans cost practically the same")
     return out
 

@@ -1,0 +1,280 @@
+"""Reliability (issue: Ctrl-C, output paths, time limits, infeasibility explained, determinism) and
+the frontier's honesty (resolution, warnings)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from model.app.common import default_case_path
+from model.cli import app
+from model.results.report import build_report, knee_point
+from model.results.resolution import overlapping_pairs
+from model.solving.frontier import FrontierResult, Point
+from model.solving.highs import SolveOutcome
+from model.solving.staged import SolveOptions
+from smallcases import base_rows, case_from, write_rows
+from test_frontier import two_scenario_rows
+from test_model_cases import solve
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def no_solution_doc(res) -> dict:
+    assert res.exit_code == 2, res.output
+    doc = json.loads(res.stdout)
+    assert doc["ok"] is False and doc["exit_code"] == 2
+    return doc
+
+
+# --------------------------------------------------------------------------------------------------
+# infeasible cases explained
+# --------------------------------------------------------------------------------------------------
+
+def test_a_stock_floor_no_supply_reaches_is_named(tmp_path):
+    """Every offer has a lead time of 1: nothing arrives in period 1, so min_stock 5 at the end of
+    period 1 cannot hold (the plant starts empty)."""
+    rows = base_rows()
+    for o in rows["offers"]:
+        o["lead_time"] = 1
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "min_stock": 5, "end_stock_min": 0}]
+    res = run("solve", write_rows(rows, tmp_path / "c.xlsx"), "--out", tmp_path / "o.xlsx", "--json", "--quiet")
+    doc = no_solution_doc(res)
+    text = " ".join(doc["errors"] + doc["warnings"])
+    assert "inventory PLANT/X: min_stock 5 cannot be held in period(s) 1 of every scenario, short by up to 5" in text
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_clean_floor_with_no_clean_source_is_named(tmp_path):
+    rows = base_rows()
+    rows["offers"] = [o for o in rows["offers"] if o["offer"] == "O_CN"]
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "min_stock": 5, "end_stock_min": 0,
+                          "max_origin_group": "free"}]
+    res = run("solve", write_rows(rows, tmp_path / "c.xlsx"), "--out", tmp_path / "o.xlsx", "--json", "--quiet")
+    text = " ".join(no_solution_doc(res)["warnings"])
+    assert "min_stock 5 of stock of origin group free or cleaner" in text
+    assert "period(s) 1-2" in text
+
+
+def test_contradicting_policies_are_named(tmp_path):
+    """Two owners sell X, and the policy wants three."""
+    rows = base_rows()
+    rows["policies"] = [{"policy": "min_suppliers", "material": "X", "value": 3}]
+    res = run("frontier", write_rows(rows, tmp_path / "c.xlsx"), "--out", tmp_path / "o.xlsx", "--json", "--quiet")
+    text = " ".join(no_solution_doc(res)["warnings"])
+    assert "policies row 2: min_suppliers 3 for X cannot hold" in text and "off by 1" in text
+
+
+def test_max_risk_below_the_lowest_reachable_risk_names_it(tmp_path):
+    """Scenario B (p = 0.5) loses both suppliers from period 1: half the expected demand is lost
+    whatever the plan, so the lowest expected shortfall is 0.5 and a limit of 0.2 is unreachable."""
+    rows = base_rows()
+    rows["settings"]["risk_measure"] = "expected_shortfall"
+    rows["scenarios"] = [{"scenario": "A", "probability": 0.5}, {"scenario": "B", "probability": 0.5}]
+    rows["scenario_events"] = [{"scenario": "B", "event": "outage", "target": site, "start_period": 1}
+                               for site in ("SUP_CN", "SUP_AU")]
+    res = run("solve", write_rows(rows, tmp_path / "c.xlsx"), "--max-risk", 0.2, "--out", tmp_path / "o.xlsx",
+              "--json", "--quiet")
+    doc = no_solution_doc(res)
+    assert any("--max-risk 0.2 is below the lowest reachable expected_shortfall, 0.5" in w
+               for w in doc["warnings"]), doc
+
+
+# --------------------------------------------------------------------------------------------------
+# options checked before any solve
+# --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["proc", "inside_a_file", "a_folder"])
+def test_an_output_that_cannot_be_written_is_bad_input_at_once(where, tmp_path):
+    case = write_rows(base_rows(), tmp_path / "c.xlsx")
+    (tmp_path / "file.txt").write_text("x")
+    out = {"proc": Path("/proc/nowhere/x.xlsx"), "inside_a_file": tmp_path / "file.txt" / "x.xlsx",
+           "a_folder": tmp_path / "folder.xlsx"}[where]
+    if where == "a_folder":
+        out.mkdir()
+    t0 = time.perf_counter()
+    res = run("frontier", case, "--out", out, "--quiet")
+    assert res.exit_code == 1, res.output
+    assert "--out" in res.output and "expected" in res.output and "Traceback" not in res.output
+    assert time.perf_counter() - t0 < 10  # refused before solving
+
+
+@pytest.mark.parametrize("option, value", [("--threads", 0), ("--workers", 0), ("--time-limit", -1),
+                                           ("--mip-gap", "fast"), ("--mip-gap", 2), ("--points", 1)])
+def test_numeric_options_out_of_range_are_bad_input(option, value, tmp_path):
+    case = write_rows(base_rows(), tmp_path / "c.xlsx")
+    res = run("frontier", case, option, value, "--out", tmp_path / "o.xlsx", "--quiet")
+    assert res.exit_code == 1 and option in res.output, res.output
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# the frontier's resolution and its warnings
+# --------------------------------------------------------------------------------------------------
+
+def _frame(rows):
+    return pd.DataFrame([{"point": p, "expected_cost": c, "cost_bound": b, "risk": r, "efficient": e}
+                         for p, c, b, r, e in rows])
+
+
+def test_overlapping_neighbours_are_unresolved_and_never_the_knee():
+    """Points 2 and 3 overlap (3's bound 104 is below 2's cost 105); point 4 is clear of 3."""
+    fr = _frame([(1, 100.0, 99.0, 1.0, "yes"), (2, 105.0, 104.5, 0.5, "yes"), (3, 106.0, 104.0, 0.45, "yes"),
+                 (4, 120.0, 119.0, 0.4, "yes"), (5, 200.0, 199.0, 0.0, "yes")])
+    assert overlapping_pairs(fr) == [(2, 3)]
+    assert knee_point(fr) == 3  # farthest below the chord (x + y = 0.51): 3 ...
+    assert knee_point(fr, {2, 3}) == 4  # ... but unresolved: the knee is the best resolved point
+    assert knee_point(fr, {2, 3, 4}) is None  # only the ends left: no knee
+
+
+def _point(number, kind, cost, risk, status="optimal", bound=None, gap=0.0):
+    from model.results.tables import Plan
+    empty = pd.DataFrame(columns=["offer", "owner", "material", "origin_group", "volume", "contracted",
+                                  "qualification_started", "share", "price", "expected_volume", "spot", "qualified"])
+    procs = pd.DataFrame(columns=["process", "built"])
+    routes = pd.DataFrame(columns=["scenario", "kind", "route", "quantity"])
+    plan = Plan(cost, {m: risk for m in ("cvar_shortfall", "cvar_cost", "expected_shortfall", "worst_shortfall",
+                                         "exposure")}, pd.DataFrame(columns=["scenario"]), empty, procs, routes,
+                pd.DataFrame(columns=["period"]), pd.DataFrame(columns=["scenario", "period"]),
+                extras={"risk": risk, "stockpile_value": 0.0, "cost_bound": bound})
+    return Point(number, kind, risk, SolveOutcome(status, True, cost, bound, gap, 1.0), plan, 1.0)
+
+
+def test_warnings_name_time_limits_overlaps_and_a_flat_frontier(tmp_path):
+    case = case_from(base_rows(), tmp_path)
+    pts = [_point(1, "min_cost", 1000.0, 0.3, bound=999.0),
+           _point(2, "interior", 1000.2, 0.2, "time_limit", bound=998.0, gap=0.002),
+           _point(3, "min_risk", 1000.4, 0.1, bound=1000.1)]
+    report = build_report(FrontierResult(case, "cvar_shortfall", pts, SolveOptions(10, None)))
+    text = "\n".join(report.warnings)
+    assert "point 2 stopped at its time limit" in text and "gap 0.20%" in text
+    assert "points 1 and 2, 2 and 3" in text and "no knee" in text
+    assert "under 0.1 %" in text
+    assert report.knee_point is None and report.knee_text.startswith("no knee recommended")
+    notes = dict(zip(report.frontier["point"], report.frontier["note"]))
+    assert notes[2].startswith("within_gap")
+
+
+def test_a_small_frontier_is_resolved_with_a_knee_and_no_warnings(tmp_path):
+    res = run("frontier", write_rows(two_scenario_rows(), tmp_path / "c.xlsx"), "--out", tmp_path / "f.xlsx",
+              "--json", "--quiet")
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 0 and doc["warnings"] == []
+    assert doc["knee_point"] is not None
+    assert not any("within_gap" in (r["note"] or "") for r in doc["frontier"])
+    assert all(r["cost_bound"] == pytest.approx(r["expected_cost"], abs=1e-6) for r in doc["frontier"])
+
+
+def test_an_input_warning_reaches_the_result(tmp_path):
+    """An unknown column is ignored (a capacity typed under a wrong header becomes unlimited): the
+    run's warnings say so, in the JSON and the summary."""
+    rows = base_rows()
+    rows["offers"][0]["capacty_per_period"] = 5
+    res = run("solve", write_rows(rows, tmp_path / "c.xlsx"), "--out", tmp_path / "o.xlsx", "--json", "--quiet")
+    doc = json.loads(res.stdout)
+    assert any(w.startswith("input: offers") and "capacty_per_period" in w for w in doc["warnings"]), doc["warnings"]
+    summary = {r[0]: r[1] for r in load_workbook(tmp_path / "o.xlsx")["summary"].iter_rows(values_only=True)}
+    assert "capacty_per_period" in summary["warnings"]
+
+
+def test_the_risk_tie_break_finishes_at_the_min_cost_end(tmp_path):
+    """The lexicographic second stage finishes (exactly, on a small model), whatever the limit."""
+    plan = solve(two_scenario_rows(), tmp_path)
+    assert plan.extras["tie_break"] == "exact"
+
+
+# --------------------------------------------------------------------------------------------------
+# determinism
+# --------------------------------------------------------------------------------------------------
+
+VOLATILE = {"date", "solve_seconds", "frontier_wall_s", "build_s", "solve_s", "read_s", "write_s"}
+
+
+def _content(path: Path) -> dict:
+    wb = load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        if ws.title in ("summary", "run_info"):
+            rows = [r for r in rows if r and r[0] not in VOLATILE]
+        elif rows and "solve_seconds" in rows[0]:
+            j = rows[0].index("solve_seconds")
+            rows = [r[:j] + r[j + 1:] for r in rows]
+        out[ws.title] = rows
+    return out
+
+
+def test_three_runs_give_identical_workbooks(tmp_path):
+    case = write_rows(two_scenario_rows(), tmp_path / "c.xlsx")
+    contents = []
+    for k in range(3):
+        out = tmp_path / f"run{k}.xlsx"
+        assert run("frontier", case, "--out", out, "--quiet").exit_code == 0
+        contents.append(_content(out))
+    assert contents[0] == contents[1] == contents[2]
+
+
+# --------------------------------------------------------------------------------------------------
+# Ctrl-C
+# --------------------------------------------------------------------------------------------------
+
+def _start(out: Path, *extra) -> subprocess.Popen:
+    """The default case's frontier in a subprocess of its own session (so that a signal to its group
+    reaches its workers as a terminal's Ctrl-C does)."""
+    return subprocess.Popen([sys.executable, "-m", "model", "frontier", str(default_case_path()), "--out", str(out),
+                             "--quiet", "--json", *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def _wait_busy(proc: subprocess.Popen, seconds: float) -> None:
+    time.sleep(seconds)
+    assert proc.poll() is None, "the frontier finished before it could be interrupted"
+
+
+@pytest.mark.parametrize("to_group", [False, True])
+def test_ctrl_c_keeps_finished_points_and_exits_130(to_group, tmp_path):
+    out = tmp_path / "f.xlsx"
+    proc = _start(out)
+    _wait_busy(proc, 8.0)
+    t0 = time.perf_counter()
+    if to_group:
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGINT)  # the main process only: it tells its workers
+    stdout, stderr = proc.communicate(timeout=60)
+    stopped_in = time.perf_counter() - t0
+    assert proc.returncode == 130, stderr
+    assert stopped_in < 20, stopped_in
+    assert "Traceback" not in stderr
+    doc = json.loads(stdout)
+    statuses = [r["status"] for r in doc["frontier"]]
+    assert "interrupted" in " ".join(statuses) and not any("error" in s for s in statuses), statuses
+    assert out.exists() and load_workbook(out)["frontier"].max_row == len(statuses) + 1
+    assert [p.name for p in tmp_path.iterdir()] == ["f.xlsx"]  # no temporary files left
+
+
+def test_a_second_ctrl_c_stops_at_once(tmp_path):
+    out = tmp_path / "f.xlsx"
+    proc = _start(out)
+    _wait_busy(proc, 6.0)
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert not [p for p in tmp_path.iterdir() if p.name != "f.xlsx"]  # no temporary files left
