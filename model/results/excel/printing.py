@@ -2,9 +2,10 @@
 and the frontier on one page each (and the recommended plan's charts and the changes sheet on one
 page each); the large tables do not print by default.
 
-A sheet that should not print gets a print area of one empty cell beyond its table: Excel and
-LibreOffice print nothing for it (LibreOffice leaves out empty pages), and a planner who wants it
-on paper clears the print area (Page Layout > Print Area > Clear).
+A sheet that should not print gets a print area of one empty cell, the sheet's very last (XFD1048576,
+far from the table and from the header notes' boxes, which LibreOffice counts as content): Excel
+and LibreOffice print nothing for it (LibreOffice leaves out empty pages), and a planner who wants
+it on paper clears the print area (Page Layout > Print Area > Clear).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 def _footer(ws, title: str) -> None:
     ws.oddFooter.left.text = title
     ws.oddFooter.left.size = 8
-    ws.oddFooter.right.text = "&A, page &P of &N"
+    ws.oddFooter.right.text = "&A, page &P"
     ws.oddFooter.right.size = 8
 
 
@@ -35,6 +36,9 @@ def one_page(ws, last_col: int, last_row: int, landscape: bool, title: str = "")
     _footer(ws, title)
 
 
-def not_printed(ws, last_col: int) -> None:
-    """No page for this sheet by default: a print area of one empty cell right of the table."""
-    ws.print_area = f"{get_column_letter(last_col + 2)}1"
+NO_PRINT_CELL = "XFD1048576"  # the last cell of a sheet
+
+
+def not_printed(ws, last_col: int | None = None) -> None:
+    """No page for this sheet by default: a print area of one empty cell, the sheet's last."""
+    ws.print_area = NO_PRINT_CELL
