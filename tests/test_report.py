@@ -466,3 +466,18 @@ def test_readme_options_agree_with_the_cli():
     for name, cmd in commands.items():
         options = {o for p in cmd.params for o in p.opts if o.startswith("--")}
         assert table[name] == options, name
+
+
+def test_whatif_sheets_have_notes_too(tmp_path):
+    """The what-if workbook's own sheets (baseline frontier, cost of keeping, plan changes) and the
+    overlay table: a note on every header cell."""
+    case = write_rows(two_scenario_rows(), tmp_path / "two.xlsx")
+    out = tmp_path / "w.xlsx"
+    res = run("whatif", case, "--ban", "BAN", "--points", 3, "--out", out, "--quiet", "--workers", 1)
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(out)
+    assert {"baseline_frontier", "cost_of_keeping", "plan_changes", "frontiers"} <= set(wb.sheetnames)
+    for name in ("frontier", "frontiers", "baseline_frontier", "cost_of_keeping", "plan_changes"):
+        for cell in wb[name][1]:
+            if cell.value is not None:
+                assert cell.comment is not None and "Unit:" in cell.comment.text, (name, cell.value)

@@ -44,7 +44,9 @@ def pct_pair(a, b) -> tuple[str, str]:
 def money(x, currency: str = "") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
-    return f"{float(x):,.0f}" + (f" {currency}" if currency else "")
+    v = float(x)
+    text = f"{v:,.2f}" if abs(v) < 1000 and abs(v - round(v)) > 1e-9 else f"{v:,.0f}"
+    return text + (f" {currency}" if currency else "")
 
 
 def tail_share(alpha: float | None) -> str:
@@ -230,8 +232,10 @@ def answer_items(report: "Report") -> list[tuple[str, object]]:
     single = len(fr) == 1
     is_cheapest = cheap is not None and int(cheap["point"]) == int(knee)
     if single:
-        rows.append(("answer", f"the plan of least expected cost{' within the risk limit' if _num(k.get('risk_limit')) is not None else ''} "
-                               f"(point {knee}): expected cost {money(k['expected_cost'], currency)}"))
+        limit = _num(k.get("risk_limit"))
+        within = f" within the risk limit {measure} <= {limit:.6g}" if limit is not None else ""
+        rows.append(("answer", f"the plan of least expected cost{within} (point {knee}): expected cost "
+                               f"{money(k['expected_cost'], currency)}"))
     else:
         n_eff = int((fr["efficient"] == "yes").sum()) if "efficient" in fr.columns else len(fr)
         rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the knee of the "

@@ -89,6 +89,8 @@ def number_format(column: str, risk_measure: str = "") -> str | None:
         return "0"
     if c.endswith("_per_cost"):  # a risk per unit of money: tiny numbers
         return "0.00E+00"
+    if c == "risk_reduction":  # a difference of risks: small
+        return "#,##0" if risk_measure == "cvar_cost" else "0.000000"
     if "risk" in c:
         return "#,##0" if risk_measure == "cvar_cost" else "0.0000"
     if any(h in c for h in ("cost", "price", "value", "spend", "penalty")):

@@ -44,10 +44,7 @@ def write_plan_charts(ws, charts: dict, colours: dict[str, str], ctx: dict, risk
     stock = charts.get("stock")
     nominal = charts.get("supply_nominal")
     worst = charts.get("supply_worst")
-    worst_text = f" and the worst scenario ({charts['worst']}: {charts.get('worst_why')})" if worst is not None else ""
-    head = ws.cell(row=1, column=1, value=f"The recommended plan (point {point}): its stock over time, and its supply "
-                                          f"by origin group in the nominal scenario ({charts.get('nominal')}){worst_text}. "
-                                          "Chart data below.")
+    head = ws.cell(row=1, column=1, value=f"The recommended plan, point {point} (chart data below the charts)")
     head.font = Font(name="Calibri", size=12, bold=True)
     ws.freeze_panes = "A2"
 
@@ -107,7 +104,8 @@ def write_plan_charts(ws, charts: dict, colours: dict[str, str], ctx: dict, risk
         supply_top = CHART_ROW
     left = 1
     for key, label in (("nominal", f"nominal scenario: {charts.get('nominal')}"),
-                       ("worst", f"worst scenario: {charts.get('worst')}")):
+                       ("worst", f"worst scenario: {charts.get('worst')} "
+                                 f"({'the largest unmet share' if 'largest' in str(charts.get('worst_why')) else 'the costliest'})")):
         if key not in by_key:
             continue
         c, t = by_key[key]

@@ -183,9 +183,9 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
         ws_ch = new_sheet("changes")
         ch_last_row, ch_last_col = _write_table(ws_ch, changes, rm)
         annotate_headers(ws_ch, list(changes.columns), "changes", ctx)
-        _wrap(ws_ch, changes, {"risk_bought": 40, "contracts_added": 28, "contracts_dropped": 28,
-                               "qualifications_added": 28, "qualifications_dropped": 28, "builds_added": 28,
-                               "builds_dropped": 28, "stockpile_change": 45, "origin_mix_change": 30}, ch_last_row)
+        _wrap(ws_ch, changes, {"risk_bought": 34, "contracts_added": 24, "contracts_dropped": 24,
+                               "qualifications_added": 24, "qualifications_dropped": 24, "builds_added": 24,
+                               "builds_dropped": 24, "stockpile_change": 36, "origin_mix_change": 26}, ch_last_row)
         one_page(ws_ch, ch_last_col, ch_last_row, landscape=True, title=title)
 
     # the recommended plan's charts
