@@ -127,7 +127,8 @@ def cheapest_point(frontier: pd.DataFrame) -> dict | None:
     eff = eff.assign(_c=pd.to_numeric(eff["expected_cost"], errors="coerce")).dropna(subset=["_c"])
     if eff.empty:
         return None
-    return eff.sort_values(["_c", "risk"]).iloc[0].drop(labels="_c").to_dict()
+    keys = ["_c", "risk"] if "risk" in eff.columns else ["_c"]
+    return eff.sort_values(keys).iloc[0].drop(labels="_c").to_dict()
 
 
 def worst_scenario_of(report: "Report", point) -> str | None:
@@ -199,7 +200,8 @@ def answer_items(report: "Report") -> list[tuple[str, object]]:
     """The summary's first rows. Empty for a table of several frontiers (compare) or of several
     rule sets (stress): their runs say their own answer."""
     fr = report.frontier
-    if fr is None or fr.empty or "expected_cost" not in fr.columns or "label" in fr.columns:
+    if (fr is None or fr.empty or not {"point", "expected_cost", "risk"} <= set(fr.columns)
+            or "label" in fr.columns):
         return []
     kinds = fr["kind"].astype(str) if "kind" in fr.columns else pd.Series([], dtype=str)
     if kinds.str.contains(":").any():  # several worlds (stress)
@@ -213,7 +215,8 @@ def answer_items(report: "Report") -> list[tuple[str, object]]:
     knee = report.knee_point
     rows: list[tuple[str, object]] = []
     if knee is None:
-        unresolved = [int(p) for p, n in zip(fr["point"], fr["note"].fillna("").astype(str)) if "within_gap" in n]
+        notes = fr["note"].fillna("").astype(str) if "note" in fr.columns else pd.Series([""] * len(fr))
+        unresolved = [int(p) for p, n in zip(fr["point"], notes) if "within_gap" in n]
         why = (f"points {', '.join(map(str, unresolved))} cannot be told apart within the solver's gap (their cost "
                "intervals [cost_bound, expected_cost] overlap), so a knee among them would sit inside the solver's "
                "tolerance; re-run with a longer --time-limit or a smaller --mip-gap" if unresolved else

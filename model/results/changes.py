@@ -41,36 +41,37 @@ def risk_bought_words(measure: str, reduction: float, extra_cost: float, currenc
     return f"{rate * 100:.3g} percentage points less {measure} per {per_text}{cur} more expected cost"
 
 
-def _offers(sup: pd.DataFrame, point, column: str) -> set[str]:
-    if sup is None or sup.empty:
-        return set()
-    return set(sup[(sup["point"] == point) & (sup[column] == "yes")]["offer"])
-
-
-def _built(procs: pd.DataFrame, point) -> set[str]:
-    if procs is None or procs.empty:
-        return set()
-    return set(procs[(procs["point"] == point) & (procs["built"] == "yes")]["process"])
+def _yes_sets(df: pd.DataFrame | None, flag: str, key: str) -> dict:
+    """point -> the set of ``key`` values whose ``flag`` column is yes."""
+    if df is None or df.empty or flag not in df.columns:
+        return {}
+    sel = df[df[flag] == "yes"]
+    return {point: set(group[key]) for point, group in sel.groupby("point")}
 
 
 def _join(items) -> str:
     return ", ".join(sorted(items))
 
 
-def _stock_change(held: pd.DataFrame | None, a, b) -> str:
+def _stock_levels(held: pd.DataFrame | None) -> dict:
+    """point -> (site, material) -> (level, unit) of the strategic stockpile."""
+    out: dict = {}
     if held is None or held.empty:
-        return ""
-    key = ["site", "material"]
-    ha = held[held["point"] == a].set_index(key)
-    hb = held[held["point"] == b].set_index(key)
-    pairs = sorted(set(ha.index) | set(hb.index))
-    units = {**ha["unit"].to_dict(), **hb["unit"].to_dict()}
+        return out
+    for point, site, mat, level, unit in zip(held["point"], held["site"], held["material"], held["level"],
+                                             held["unit"]):
+        out.setdefault(point, {})[(site, mat)] = (float(level), unit)
+    return out
+
+
+def _stock_change(levels: dict, a, b) -> str:
+    la_all, lb_all = levels.get(a, {}), levels.get(b, {})
     parts = []
-    for pair in pairs:
-        la = float(ha["level"].get(pair, 0.0))
-        lb = float(hb["level"].get(pair, 0.0))
+    for pair in sorted(set(la_all) | set(lb_all)):
+        la, ua = la_all.get(pair, (0.0, ""))
+        lb, ub = lb_all.get(pair, (0.0, ""))
         if abs(lb - la) > 1e-6 * max(1.0, abs(la)):
-            unit = f" {units.get(pair)}" if units.get(pair) else ""
+            unit = f" {ua or ub}" if (ua or ub) else ""
             parts.append((abs(lb - la), f"{pair[1]} at {pair[0]} {lb - la:+,.1f}{unit}"))
     return "; ".join(text for _, text in sorted(parts, key=lambda x: -x[0]))
 
@@ -120,7 +121,11 @@ def changes_table(report: Report) -> pd.DataFrame:
         return pd.DataFrame(columns=CHANGES_COLUMNS)
     tables = report.tables or {}
     sup, procs = tables.get("suppliers"), tables.get("processes")
+    contracted = _yes_sets(sup, "contracted", "offer")
+    qualifying = _yes_sets(sup, "qualification_started", "offer")
+    built = _yes_sets(procs, "built", "process")
     mix = origin_mix(report)
+    levels = _stock_levels(report.held)
     currency = report.currency or ""
     rows = []
     recs = eff.to_dict("records")
@@ -128,9 +133,9 @@ def changes_table(report: Report) -> pd.DataFrame:
         pa, pb = a["point"], b["point"]
         extra = b["_c"] - a["_c"]
         reduction = a["_r"] - b["_r"]
-        ca, cb = _offers(sup, pa, "contracted"), _offers(sup, pb, "contracted")
-        qa, qb = _offers(sup, pa, "qualification_started"), _offers(sup, pb, "qualification_started")
-        ba, bb = _built(procs, pa), _built(procs, pb)
+        ca, cb = contracted.get(pa, set()), contracted.get(pb, set())
+        qa, qb = qualifying.get(pa, set()), qualifying.get(pb, set())
+        ba, bb = built.get(pa, set()), built.get(pb, set())
         sva, svb = _num(a.get("stockpile_value")), _num(b.get("stockpile_value"))
         rows.append({
             "from_point": int(pa), "to_point": int(pb), "extra_expected_cost": extra, "risk_reduction": reduction,
@@ -142,7 +147,7 @@ def changes_table(report: Report) -> pd.DataFrame:
             "qualifications_added": _join(qb - qa), "qualifications_dropped": _join(qa - qb),
             "builds_added": _join(bb - ba), "builds_dropped": _join(ba - bb),
             "stockpile_value_change": (svb - sva) if sva is not None and svb is not None else None,
-            "stockpile_change": _stock_change(report.held, pa, pb),
+            "stockpile_change": _stock_change(levels, pa, pb),
             "origin_mix_change": _mix_change(mix, pa, pb),
         })
     return pd.DataFrame(rows, columns=CHANGES_COLUMNS)
