@@ -89,7 +89,8 @@ def summary_items(report: Report, summary: dict | None = None,
     if report.cvar_alpha is not None:
         derived["cvar_alpha"] = report.cvar_alpha
     derived["warnings"] = "\n".join(report.warnings) if report.warnings else "no warnings"
-    derived["knee_point"] = report.knee_point
+    if report.knee_point is not None or "label" not in fr.columns:  # a compare table has no knee of its own
+        derived["knee_point"] = report.knee_point
     derived["knee_plan"] = report.knee_text or None
     answer = dict(answer_items(report)) if "label" not in fr.columns else {}
     merged = {**derived, **answer, **(report.summary or {}), **(summary or {})}
