@@ -481,3 +481,13 @@ def test_whatif_sheets_have_notes_too(tmp_path):
         for cell in wb[name][1]:
             if cell.value is not None:
                 assert cell.comment is not None and "Unit:" in cell.comment.text, (name, cell.value)
+
+
+def test_a_step_inside_the_solvers_gap_says_its_cost_is_not_proven():
+    """Points 1 and 2 overlap ([999,000, 1,000,000] and a bound of 990,000 under point 2's cost):
+    the step between them is within the gap; 2 -> 3 is resolved."""
+    fr = _report().frontier.assign(cost_bound=[999_000.0, 990_000.0, 1_399_000.0])
+    ch = changes_table(_report(frontier=fr))
+    assert ch["risk_bought"].str.endswith("within the solver's gap: the extra cost is not proven").tolist() == [True,
+                                                                                                               False]
+    assert ch.loc[0, "contracts_dropped"] == "" and ch.loc[1, "contracts_dropped"] == "AU_OX, CN_OX, US_OX"

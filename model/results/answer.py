@@ -219,7 +219,7 @@ def answer_items(report: "Report") -> list[tuple[str, object]]:
         unresolved = [int(p) for p, n in zip(fr["point"], notes) if "within_gap" in n]
         why = (f"points {', '.join(map(str, unresolved))} cannot be told apart within the solver's gap (their cost "
                "intervals [cost_bound, expected_cost] overlap), so a knee among them would sit inside the solver's "
-               "tolerance; re-run with a longer --time-limit or a smaller --mip-gap" if unresolved else
+               "tolerance (and no plan is charted); re-run with a longer --time-limit or a smaller --mip-gap" if unresolved else
                report.knee_text or "no efficient point")
         rows.append(("answer", f"no point is recommended: {why}"))
         safest = solved.assign(_r=pd.to_numeric(solved["risk"], errors="coerce")).sort_values(["_r", "expected_cost"])

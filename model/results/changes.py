@@ -11,6 +11,7 @@ import pandas as pd
 from .answer import pct_pair
 from .mix import origin_mix
 from .report import Report
+from .resolution import overlapping_pairs
 
 EPS = 1e-7
 CHANGES_COLUMNS = ["from_point", "to_point", "extra_expected_cost", "risk_reduction", "risk_reduction_per_cost",
@@ -105,7 +106,8 @@ def changes_table(report: Report) -> pd.DataFrame:
     """One row per step between consecutive efficient points, by falling risk (then rising cost):
     the extra expected cost, the risk reduction (in the measure's unit) and that per unit of cost,
     the contracts, qualifications and builds added or dropped, the change in the strategic stockpile
-    (value and quantities) and in the origin mix of nominal purchases (percentage points). Empty
+    (value and quantities) and in the origin mix of nominal purchases (percentage points); a step
+    between points whose cost intervals overlap says its extra cost is not proven. Empty
     (no rows) when fewer than two points are efficient, and for a table of several frontiers
     (compare) or rule sets (stress)."""
     fr = report.frontier
@@ -126,6 +128,7 @@ def changes_table(report: Report) -> pd.DataFrame:
     built = _yes_sets(procs, "built", "process")
     mix = origin_mix(report)
     levels = _stock_levels(report.held)
+    unresolved = {frozenset(pair) for pair in overlapping_pairs(fr)}
     currency = report.currency or ""
     rows = []
     recs = eff.to_dict("records")
@@ -142,7 +145,9 @@ def changes_table(report: Report) -> pd.DataFrame:
             "risk_reduction_per_cost": reduction / extra if extra > EPS * max(1.0, abs(a["_c"])) else None,
             "risk_bought": risk_bought_words(report.risk_measure, reduction, extra, currency)
             + (" ({} {} -> {})".format(report.risk_measure, *pct_pair(a["_r"], b["_r"]))
-               if report.risk_measure != "cvar_cost" else ""),
+               if report.risk_measure != "cvar_cost" else "")
+            + ("; within the solver's gap: the extra cost is not proven" if frozenset((pa, pb)) in unresolved
+               else ""),
             "contracts_added": _join(cb - ca), "contracts_dropped": _join(ca - cb),
             "qualifications_added": _join(qb - qa), "qualifications_dropped": _join(qa - qb),
             "builds_added": _join(bb - ba), "builds_dropped": _join(ba - bb),
