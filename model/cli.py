@@ -48,7 +48,7 @@ MeasureOpt = Annotated[Optional[str], typer.Option("--risk-measure", help="cvar_
 PointsOpt = Annotated[Optional[int], typer.Option("--points", help="Frontier points, both ends included (default: the case's frontier_points).")]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for independent solves (default: the cores).")]
 PlotOpt = Annotated[bool, typer.Option("--plot", help="Also save a PNG of the frontier beside the workbook.")]
-BanOpt = Annotated[Optional[list[str]], typer.Option("--ban", help='Put a rule in force (RULE), or an ad-hoc ban "ISSUER:MATERIALS[>COUNTRIES][@OWNER][!]".')]
+BanOpt = Annotated[Optional[list[str]], typer.Option("--ban", help='Put a rule in force (RULE), or an ad-hoc ban "ISSUER:MATERIALS[>COUNTRIES][@OWNER[,OWNER]][!]": issuer country, materials or groups (* = all), optional destination countries, optional owners (an entity ban), ! for extraterritorial reach; e.g. "CN:heavy_REE>US,JP" or "CN:*@MP Materials,USA Rare Earth!". Repeat for several.')]
 LiftOpt = Annotated[Optional[list[str]], typer.Option("--lift", help="Switch a rule off (RULE).")]
 FromOpt = Annotated[Optional[int], typer.Option("--from", help="Period from which --ban applies (default: the rule's start_period, 1 for ad-hoc bans).")]
 SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run the solves on a cluster.")]
@@ -166,6 +166,8 @@ def template(path: Annotated[Path, typer.Argument(help="Where to write the templ
              force: ForceOpt = False, quiet: QuietOpt = False) -> None:
     """Write an input workbook with every sheet, column notes, dropdowns and a worked example."""
     from .case.template import write_template
+    if path.suffix.lower() != ".xlsx":
+        raise CaseError(f"{path}: expected a file name ending in .xlsx (the template is an Excel workbook)")
     if path.exists() and not force:
         raise CaseError(f"{path}: the file exists; expected a new file name (or --force to overwrite it)")
     write_template(path)
@@ -230,12 +232,15 @@ def frontier(case: CaseArg = None, out: OutOpt = None, points: PointsOpt = None,
 
 
 @contextmanager
-def _stdout_kept_for_json():
-    """With --json, standard output carries the JSON document and nothing else (DESIGN §5).
+def _stdout_kept_for_json(quiet: bool = False):
+    """With --json, standard output carries the JSON document and nothing else (DESIGN §5); with
+    --quiet, HiGHS's own warnings appear on neither stream.
 
-    HiGHS writes some warnings straight to file descriptor 1, past Python's sys.stdout: while the
-    command runs, descriptor 1 (inherited by worker processes too) points at standard error, and
-    Python's sys.stdout writes to a duplicate of the real standard output."""
+    HiGHS writes some warnings (changeCoeff, when an exposure limit's coefficient changes) straight
+    to file descriptor 1, past Python's sys.stdout: while the command runs, descriptor 1 points at
+    standard error (with --json) or at the null device (with --quiet), and Python's sys.stdout
+    writes to a duplicate of the real standard output. Worker processes are spawned while this
+    holds and inherit descriptor 1 as it is, so their HiGHS warnings go the same way."""
     try:
         real_fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # stdout is not a file: nothing to protect
@@ -243,7 +248,8 @@ def _stdout_kept_for_json():
         return
     sys.stdout.flush()
     saved = os.dup(real_fd)
-    os.dup2(sys.stderr.fileno(), real_fd)
+    sink = os.open(os.devnull, os.O_WRONLY) if quiet else None
+    os.dup2(sink if sink is not None else sys.stderr.fileno(), real_fd)
     original = sys.stdout
     sys.stdout = os.fdopen(saved, "w", encoding=original.encoding or "utf-8", closefd=False)
     try:
@@ -253,12 +259,16 @@ def _stdout_kept_for_json():
         sys.stdout = original
         os.dup2(saved, real_fd)
         os.close(saved)
+        if sink is not None:
+            os.close(sink)
 
 
 def main() -> None:  # console script entry
     interrupt.install()
-    if "--json" in sys.argv[1:]:
-        with _stdout_kept_for_json():
+    args = sys.argv[1:]
+    quiet = "--quiet" in args or "-q" in args
+    if "--json" in args or quiet:
+        with _stdout_kept_for_json(quiet):
             app()
     else:
         app()

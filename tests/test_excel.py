@@ -39,17 +39,18 @@ def written(report, tmp_path_factory):
 
 def test_sheets_in_order_with_frozen_headers(written):
     wb = load_workbook(written)
-    assert wb.sheetnames == ["summary", "frontier", "mix", "suppliers", "processes", "routes", "stockpile",
-                             "shortfall", "scenarios", "extra_ stuff_more", "run_info"]
+    assert wb.sheetnames == ["summary", "frontier", "changes", "plan_charts", "mix", "suppliers", "processes",
+                             "routes", "stockpile", "shortfall", "scenarios", "extra_ stuff_more", "run_info"]
     for ws in wb.worksheets:
         assert ws.freeze_panes in ("A2", "B2")
-    assert isinstance(wb["summary"]["B3"].value, datetime)
+    items = {r[0].value: r[1].value for r in wb["summary"].iter_rows(min_row=2)}
+    assert isinstance(items["date"], datetime)
 
 
 def test_frontier_chart_references_the_frontier_cells(written):
     with zipfile.ZipFile(written) as z:
         charts = sorted(n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n))
-        assert len(charts) == 2
+        assert len(charts) == 4  # frontier, origin mix, supply in the nominal and the worst scenario
         xml = re.sub(r"<(/?)c:", r"<\1", z.read(charts[0]).decode())  # with or without the c: prefix
     assert "<scatterChart>" in xml
     assert "frontier!$E$2:$E$6" in xml.replace("'", "")  # risk column, 5 points

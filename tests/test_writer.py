@@ -138,8 +138,8 @@ def _charts(path) -> list[str]:
 
 def test_sheets_in_order(written):
     wb = load_workbook(written)
-    assert wb.sheetnames == ["summary", "frontier", "mix", *TABLES, "stress_ ranking_top", "plan_changes",
-                             "run_info"]
+    assert wb.sheetnames == ["summary", "frontier", "changes", "mix", *TABLES, "stress_ ranking_top",
+                             "plan_changes", "run_info"]
 
 
 def test_headers_bold_and_frozen_on_every_sheet(written):
@@ -163,7 +163,9 @@ def test_summary_rows(written):
     assert items["min_risk"] == pytest.approx(0.1 / 3)
     assert items["knee_point"] == 2 and items["knee_plan"].startswith("Point 2:")
     keys = [r[0] for r in wb["summary"].iter_rows(min_row=2, values_only=True)]
-    assert keys[:3] == ["case", "verb", "date"] and keys[-2:] == ["knee_point", "knee_plan"]
+    # the answer first, the warnings, then provenance; the plan in words last
+    assert keys[:2] == ["answer", "knee_point"] and keys[-1] == "knee_plan"
+    assert keys.index("warnings") < keys.index("case") < keys.index("verb") < keys.index("date")
 
 
 def test_run_info_marks_the_tool_first(written):
@@ -287,8 +289,8 @@ def test_compare_round_trip_of_read_frontiers(written, tmp_path):
     report = make_report(frontier=table[["label", *a.columns]], tables={}, knee_point=None, knee_text="")
     path = write_results(report, tmp_path / "compare.xlsx", overlay={"A": a, "B": b},
                          extra_sheets={"compared_files": pd.DataFrame({"label": ["A", "B"]})})
-    assert load_workbook(path).sheetnames == ["summary", "frontier", "frontiers", *TABLES, "compared_files",
-                                              "run_info"]
+    # no decision tables of its own: no empty sheets
+    assert load_workbook(path).sheetnames == ["summary", "frontier", "frontiers", "compared_files", "run_info"]
     _, back = read_frontier(path)
     assert back["expected_cost"].tolist() == pytest.approx(table["expected_cost"].tolist(), abs=1e-9)
     assert len(re.findall(r"<ser>", _charts(path)[0])) == 2
@@ -338,7 +340,7 @@ def test_read_frontier_refuses_other_files(tmp_path):
 
 def test_overlay_one_series_per_label_on_its_own_cells(overlaid):
     wb = load_workbook(overlaid)
-    assert wb.sheetnames[:4] == ["summary", "frontier", "frontiers", "mix"]
+    assert wb.sheetnames[:5] == ["summary", "frontier", "frontiers", "changes", "mix"]
     assert wb.sheetnames[-2:] == ["baseline_frontier", "run_info"]
     rows = list(wb["frontiers"].iter_rows(values_only=True))
     head = list(rows[0])

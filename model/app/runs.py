@@ -15,7 +15,7 @@ import pandas as pd
 from .. import interrupt
 from ..case.issues import CaseError
 from ..results.report import Report, build_report
-from .common import (EXIT_INTERRUPTED, Loaded, Reporter, RunOptions, RunOutcome, load, outputs_dir, overall_status, provenance,
+from .common import (EXIT_INTERRUPTED, Loaded, writable_file, Reporter, RunOptions, RunOutcome, load, outputs_dir, overall_status, provenance,
                      versions, write)
 from .jsonout import json_rows
 
@@ -157,16 +157,21 @@ def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
 def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,
             reporter: Reporter) -> RunOutcome:
     """Overlay the frontiers of several results workbooks in one table and one chart."""
+    from ..results.compare import METHOD, cost_at_equal_risk
     from ..results.excel import is_results_workbook, read_frontier, write_plot, write_results
     labels = [part.strip() for value in (labels or []) for part in value.split(",") if part.strip()]
     if len(files) < 2:
         raise CaseError("compare needs at least two results workbooks")
     if labels and len(labels) != len(files):
         raise CaseError(f"--labels: {len(labels)} labels for {len(files)} files, expected one label per file")
+    _same_file_twice(files)
     labels = labels or [f.stem for f in files]
     if len(set(labels)) != len(labels):
         raise CaseError("--labels: expected distinct labels")
     target = out or outputs_dir() / "compare.xlsx"
+    if target.suffix.lower() != ".xlsx":
+        raise CaseError(f"--out {target}: expected a file name ending in .xlsx")
+    writable_file(target, "--out")
     overlay, tables, summaries = {}, [], []
     for label, f in zip(labels, files):
         if not f.exists():
@@ -181,23 +186,34 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
         t.insert(1, "file", str(f))
         tables.append(t)
         summaries.append({"label": label, "file": str(f), **{k: summary.get(k) for k in
-                          ("case", "verb", "risk_measure", "currency", "toggles_applied", "status", "knee_point")}})
+                          ("case", "verb", "risk_measure", "cvar_alpha", "currency", "toggles_applied", "status",
+                           "knee_point", "input_sha256")}})
     measures = {s["risk_measure"] for s in summaries}
-    if len(measures) > 1:
-        reporter.say(f"warning: the files use different risk measures ({', '.join(map(str, measures))}); "
-                     "their risk axes are not comparable")
+    _comparable(summaries)
+    warnings = _different_cases(summaries)
+    for w in warnings:
+        reporter.say(f"warning: {w}")
     table = pd.concat(tables, ignore_index=True)
     if target.exists() and not force and not is_results_workbook(target):
         raise CaseError(f"--out {target}: the file exists and is not a results workbook of this tool; "
                         "expected a new file name (or --force)")
     currencies = {s["currency"] for s in summaries if s.get("currency")}
+    currency = currencies.pop() if len(currencies) == 1 else ""
+    equal, lines, equal_warnings = cost_at_equal_risk(overlay, currency)
+    warnings += equal_warnings
+    extra = {"compared_files": pd.DataFrame(summaries)}
+    if len(equal):
+        extra["cost_at_equal_risk"] = equal
     report = Report(case_name=" vs ".join(labels), risk_measure=str(summaries[0]["risk_measure"]),
-                    currency=currencies.pop() if len(currencies) == 1 else "", frontier=table, tables={},
+                    currency=currency, frontier=table, tables={},
                     knee_point=None, knee_text="compare: see the frontier sheet, one series per label",
                     run_info={**versions(), "verb": "compare",
                               **{f"file_{i + 1}": f"{s['label']}: {s['file']}" for i, s in enumerate(summaries)}},
-                    extra_sheets={"compared_files": pd.DataFrame(summaries)}, overlay=overlay)
-    report.summary = {"case": report.case_name, "verb": "compare", "date": datetime.now().replace(microsecond=0),
+                    extra_sheets=extra, overlay=overlay, warnings=warnings)
+    report.summary = {"answer": ("; ".join(lines) if lines else
+                                 "no cost at equal risk: " + "; ".join(equal_warnings)),
+                      "cost_at_equal_risk_method": METHOD,
+                      "case": report.case_name, "verb": "compare", "date": datetime.now().replace(microsecond=0),
                       "files": "; ".join(f"{s['label']} = {s['file']}" for s in summaries),
                       "toggles_applied": "; ".join(f"{s['label']}: {s['toggles_applied']}" for s in summaries),
                       "status": "; ".join(f"{s['label']}: {s['status']}" for s in summaries),
@@ -206,4 +222,45 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
     reporter.say(f"wrote {target}")
     if plot:
         write_plot(overlay, target.with_suffix(".png"))
-    return _outcome({"output": str(target), "files": summaries, "frontier": json_rows(table)}, report, target, reporter)
+    return _outcome({"output": str(target), "files": summaries, "frontier": json_rows(table),
+                     "cost_at_equal_risk": json_rows(equal)}, report, target, reporter)
+
+
+def _same_file_twice(files: list[Path]) -> None:
+    """The same workbook given twice (by path, or two copies of one file) is bad input."""
+    from .common import file_hash
+    seen: dict = {}
+    for f in files:
+        if not f.is_file():
+            continue
+        for key in (("path", f.resolve()), ("content", file_hash(f))):
+            if key in seen:
+                other = seen[key]
+                how = "twice" if key[0] == "path" else f"twice: {other} and {f} are the same workbook (identical content)"
+                raise CaseError(f"compare: {f} is given {how}; expected different results workbooks "
+                                "(a frontier compared with itself differs by nothing)")
+            seen[key] = f
+
+
+def _comparable(summaries: list[dict]) -> None:
+    """Frontiers on different risk measures, CVaR levels or currencies share no axis: bad input."""
+    for key, what, fix in (("risk_measure", "measure risk differently", "re-run one with --risk-measure"),
+                           ("cvar_alpha", "use different cvar_alpha", "set one cvar_alpha in both cases"),
+                           ("currency", "count costs in different currencies", "convert one case")):
+        given = [s for s in summaries if s.get(key) not in (None, "")]
+        if key == "cvar_alpha" and not any(str(s.get("risk_measure")).startswith("cvar") for s in summaries):
+            continue
+        if len({str(s[key]) for s in given}) > 1:
+            which = ", ".join(f"{s['label']} ({s['file']}): {s[key]}" for s in given)
+            raise CaseError(f"compare: the files {what} ({which}), so their frontiers share no axis and cannot be "
+                            f"compared; expected results with one {key} ({fix})")
+
+
+def _different_cases(summaries: list[dict]) -> list[str]:
+    """A warning when the files are results of different cases (by case name), saying which."""
+    cases = {s["label"]: s.get("case") for s in summaries}
+    if len(set(map(str, cases.values()))) > 1:
+        which = "; ".join(f"{label} ({s['file']}): case '{c}'" for (label, c), s in zip(cases.items(), summaries))
+        return [f"the files are results of different cases ({which}): their costs and risks are compared as "
+                "they stand"]
+    return []

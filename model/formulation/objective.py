@@ -14,35 +14,54 @@ import pyomo.environ as pyo
 from .index import CaseIndex
 
 
+# the parts of expected cost, in the order a planner reads them (DESIGN §5): paid once, then per period
+FIXED_COST_COMPONENTS = ("contracts", "qualification", "builds")
+NODE_COST_COMPONENTS = ("purchases", "take_or_pay_excess", "processing", "transport", "holding",
+                        "shortfall_penalties")
+COST_COMPONENTS = FIXED_COST_COMPONENTS + NODE_COST_COMPONENTS
+
+
 def add_costs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """node_cost[node] = purchases (price x price factor x (bought + unpaid minimum)) + processing +
     transport + holding (end-of-period stock) + shortfall penalties; fixed_cost = contracting +
     qualification + building, paid once; scenario_cost[s] = fixed + its nodes' costs;
-    expected_cost = probability-weighted scenario cost."""
+    expected_cost = probability-weighted scenario cost.
+
+    expected_cost_part[c] is the same expected cost split by component c (COST_COMPONENTS:
+    contracts, qualification, builds, purchases (price x bought), take_or_pay_excess (price x the
+    minimum paid but not taken), processing, transport, holding, shortfall_penalties); the parts
+    share their terms with node_cost and sum to expected_cost. They are read for the report only:
+    neither the objective nor any constraint uses them."""
     case = ix.case
     terms = defaultdict(list)
+    parts = {c: defaultdict(list) for c in NODE_COST_COMPONENTS}
+
+    def add(component: str, node, term) -> None:
+        terms[node].append(term)
+        parts[component][node].append(term)
+
     for (o_id, t, n), var in m.buy.items():
         o = case.offers[o_id]
-        terms[(t, n)].append(o.price * ix.price_factor(o, t, n) * var)
+        add("purchases", (t, n), o.price * ix.price_factor(o, t, n) * var)
     for (o_id, t, n), var in m.unpaid_minimum.items():
         o = case.offers[o_id]
-        terms[(t, n)].append(o.price * ix.price_factor(o, t, n) * var)
+        add("take_or_pay_excess", (t, n), o.price * ix.price_factor(o, t, n) * var)
     for (p_id, g, t, n), var in m.make.items():
         c = case.processes[p_id].cost_per_unit
         if c:
-            terms[(t, n)].append(c * var)
+            add("processing", (t, n), c * var)
     lane_cost = {ln.lane: ln.cost_per_unit for ln in case.lanes}
     for (l_id, mat, g, t, n), var in m.ship.items():
         if lane_cost[l_id]:
-            terms[(t, n)].append(lane_cost[l_id] * var)
+            add("transport", (t, n), lane_cost[l_id] * var)
     for (site, mat, g, t, n), var in m.stock.items():
         inv = case.inventories.get((site, mat))
         if inv is not None and inv.holding_cost_per_period:
-            terms[(t, n)].append(inv.holding_cost_per_period * var)
+            add("holding", (t, n), inv.holding_cost_per_period * var)
     for (d_id, t, n), var in m.unmet.items():
         penalty = ix.demand[(d_id, t)].shortfall_penalty
         if penalty:
-            terms[(t, n)].append(penalty * var)
+            add("shortfall_penalties", (t, n), penalty * var)
     m.node_cost = pyo.Expression(ix.nodes, rule=lambda _, t, n: sum(terms[(t, n)]))
     m.fixed_cost = pyo.Expression(expr=(
         sum(case.offers[o].fixed_cost * m.contract[o] for o in m.contract)
@@ -52,6 +71,15 @@ def add_costs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         m.node_cost[ix.node(t, s)] for t in case.periods))
     m.expected_cost = pyo.Expression(expr=m.fixed_cost + sum(
         ix.node_probability[node] * m.node_cost[node] for node in ix.nodes))
+    fixed = {"contracts": sum(case.offers[o].fixed_cost * m.contract[o] for o in m.contract),
+             "qualification": sum(case.offers[o].qualification_cost * m.qualify[o] for o in m.qualify),
+             "builds": sum(case.processes[p].build_cost * m.build[p] for p in m.build)}
+
+    def part(_, component):
+        if component in fixed:
+            return fixed[component]
+        return sum(ix.node_probability[node] * sum(ts) for node, ts in parts[component].items())
+    m.expected_cost_part = pyo.Expression(list(COST_COMPONENTS), rule=part)
 
 
 def add_shortfall(m: pyo.ConcreteModel, ix: CaseIndex) -> None:

@@ -9,21 +9,31 @@ from datetime import datetime
 
 import pandas as pd
 
+from ..formulation.objective import COST_COMPONENTS
+from .answer import answer_items
 from .metrics import RISK_COLUMNS
 from .resolution import overlapping_pairs
+from .views import plan_charts, strategic_stock, supplier_roles, unit_values
 
 FRONTIER_COLUMNS = ["point", "kind", "risk_limit", "expected_cost", "risk", *RISK_COLUMNS, "mip_gap",
                     "solve_seconds", "status", "efficient", "note", "suppliers", "stockpile_value",
                     "contracted_offers", "built_processes", "cost_bound"]
+# each point's expected cost by component (DESIGN §5): they sum to expected_cost
+COST_COLUMNS = [f"cost_{c}" for c in COST_COMPONENTS]
 COST_TOL_REL = 1e-7
 RISK_TOL = 1e-7
 
 
-# summary rows: these first, in this order (when known); other keys follow; the knee point last
+# summary rows (DESIGN §5): the answer first, then the warnings, then provenance and headline
+# numbers in this order (when known); other keys follow; the plan in words last
+SUMMARY_ANSWER = ["answer", "knee_point", "cheapest_plan", "least_risk_plan", "expected_cost", "risk",
+                  "risk_measure_meaning", "buys", "backups", "qualifies", "builds", "holds", "cost_at_equal_risk",
+                  "cost_at_equal_risk_method", "warnings"]
 SUMMARY_HEAD = ["case", "verb", "date", "input_file", "input_sha256", "tool_version", "solver_version",
                 "highs_version", "pyomo_version", "python_version", "toggles_applied", "status",
-                "warnings", "risk_measure", "currency", "points", "efficient_points", "min_expected_cost", "min_risk"]
-SUMMARY_TAIL = ["knee_point", "knee_plan"]
+                "risk_measure", "cvar_alpha", "currency", "points", "efficient_points", "min_expected_cost",
+                "min_risk"]
+SUMMARY_TAIL = ["knee_plan"]
 
 
 @dataclass
@@ -42,6 +52,10 @@ class Report:
     extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # after the decision tables
     overlay: dict[str, pd.DataFrame] | None = None  # label -> frontier: one chart series each
     warnings: list[str] = field(default_factory=list)
+    cvar_alpha: float | None = None
+    period_unit: str = ""
+    held: pd.DataFrame | None = None  # the strategic stockpile per point (views.strategic_stock)
+    charts: dict = field(default_factory=dict)  # the recommended plan's chart data (views.plan_charts)
 
 
 def _efficient(df: pd.DataFrame) -> int:
@@ -50,9 +64,13 @@ def _efficient(df: pd.DataFrame) -> int:
 
 def summary_items(report: Report, summary: dict | None = None,
                   overlaid: bool | None = None) -> list[tuple[str, object]]:
-    """The summary rows: ``summary`` over report.summary over what the report gives (run_info's
-    input file, hash and versions; headline numbers of the frontier, except for an overlay, whose
-    frontier table may hold several labels' points)."""
+    """The summary rows, the answer first (DESIGN §5): the recommended point, its cost against the
+    cheapest plan's, its risk in words, what it buys, backs up, qualifies, builds and holds
+    (:func:`model.results.answer.answer_items`), then the warnings, then provenance (case, date,
+    input file and hash, versions, toggles, status, risk measure and alpha) and headline numbers,
+    the plan in words last. ``summary`` overrides report.summary, which overrides what the report
+    gives. A table of several labelled frontiers (compare) has no headline numbers or answer of its
+    own: its run gives them. ``overlaid`` is accepted for callers and no longer used."""
     fr = report.frontier if report.frontier is not None else pd.DataFrame()
     derived: dict[str, object] = {"case": report.case_name, "date": datetime.now().replace(microsecond=0),
                                   "risk_measure": report.risk_measure, "currency": report.currency or None}
@@ -60,8 +78,7 @@ def summary_items(report: Report, summary: dict | None = None,
                 "pyomo_version", "python_version", "toggles_applied", "status", "verb"):
         if report.run_info.get(key) not in (None, ""):
             derived[key] = report.run_info[key]
-    overlaid = bool(report.overlay) if overlaid is None else overlaid
-    if len(fr.columns) and "expected_cost" in fr.columns and not overlaid:
+    if len(fr.columns) and "expected_cost" in fr.columns and "label" not in fr.columns:
         costs = pd.to_numeric(fr["expected_cost"], errors="coerce").dropna()
         risks = pd.to_numeric(fr["risk"], errors="coerce").dropna() if "risk" in fr.columns else pd.Series([])
         derived["points"] = len(fr)
@@ -69,20 +86,25 @@ def summary_items(report: Report, summary: dict | None = None,
             derived["efficient_points"] = _efficient(fr)
         derived["min_expected_cost"] = float(costs.min()) if len(costs) else None
         derived["min_risk"] = float(risks.min()) if len(risks) else None
+    if report.cvar_alpha is not None:
+        derived["cvar_alpha"] = report.cvar_alpha
     derived["warnings"] = "\n".join(report.warnings) if report.warnings else "no warnings"
-    derived["knee_point"] = report.knee_point
+    if report.knee_point is not None or "label" not in fr.columns:  # a compare table has no knee of its own
+        derived["knee_point"] = report.knee_point
     derived["knee_plan"] = report.knee_text or None
-    merged = {**derived, **(report.summary or {}), **(summary or {})}
+    answer = dict(answer_items(report)) if "label" not in fr.columns else {}
+    merged = {**derived, **answer, **(report.summary or {}), **(summary or {})}
     date_value = merged.get("date")
     if isinstance(date_value, str):
         try:
             merged["date"] = datetime.fromisoformat(date_value)
         except ValueError:
             pass
-    head = [k for k in SUMMARY_HEAD if k in merged]
+    first = [k for k in SUMMARY_ANSWER if k in merged]
+    head = [k for k in SUMMARY_HEAD if k in merged and k not in first]
     tail = [k for k in SUMMARY_TAIL if k in merged]
-    rest = [k for k in merged if k not in head and k not in tail]
-    return [(k, merged[k]) for k in head + rest + tail]
+    rest = [k for k in merged if k not in first and k not in head and k not in tail]
+    return [(k, merged[k]) for k in first + head + rest + tail if k != "tool"]  # run_info marks the tool
 
 
 def mark_efficiency(frontier: pd.DataFrame, worlds: list[str] | None = None) -> pd.DataFrame:
@@ -155,25 +177,34 @@ def knee_point(frontier: pd.DataFrame, unresolved: set[int] = frozenset()) -> in
 
 
 def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.DataFrame, currency: str) -> str:
-    """The plan of one point in words: suppliers, builds, stockpile, routes."""
+    """The plan of one point in words: what it buys in the nominal scenario, its backups (offers
+    contracted or being qualified that the nominal scenario does not buy from, with the scenarios
+    that do), qualifications, builds, stockpile, main lanes."""
     row = frontier[frontier["point"] == point].iloc[0]
     sup = tables["suppliers"]
-    sup = sup[(sup["point"] == point) & ((sup["contracted"] == "yes") | (sup["volume"] > 0))]
+    sup = sup[sup["point"] == point] if len(sup) else sup
     parts = [f"Point {point}: expected cost {row['expected_cost']:,.0f} {currency}, risk {row['risk']:.4g}."]
-    if len(sup):
+    bought = sup[sup["volume"] > 0] if len(sup) else sup
+    if len(bought):
         items = [f"{r.offer} ({r.owner}, {r.material}, {r.origin_group}, {r.share:.0%} of {r.material})"
-                 for r in sup.itertuples()]
-        parts.append("Buys from " + "; ".join(items) + ".")
+                 for r in bought.itertuples()]
+        parts.append("Buys (nominal scenario) from " + "; ".join(items) + ".")
+    if len(sup) and "role" in sup.columns:
+        backups = sup[sup["role"].astype(str).str.startswith("backup")]
+        if len(backups):
+            parts.append("Backups: " + "; ".join(f"{r.offer} ({r.owner}, {r.material}, {r.origin_group}), "
+                                                 f"{r.role[len('backup: '):]}" for r in backups.itertuples()) + ".")
     quals = sup[sup["qualification_started"] == "yes"]["offer"].tolist() if len(sup) else []
     if quals:
         parts.append("Qualifies " + ", ".join(quals) + ".")
     procs = tables["processes"]
-    built = procs[(procs["point"] == point) & (procs["built"] == "yes")]["process"].tolist()
+    built = procs[(procs["point"] == point) & (procs["built"] == "yes")]["process"].tolist() if len(procs) else []
     if built:
         parts.append("Builds " + ", ".join(built) + ".")
     parts.append(f"Strategic stockpile worth {row['stockpile_value']:,.0f} {currency}.")
     routes = tables["routes"]
-    ships = routes[(routes["point"] == point) & (routes["kind"] == "shipment") & (routes["nominal"] == "yes")]
+    ships = (routes[(routes["point"] == point) & (routes["kind"] == "shipment") & (routes["nominal"] == "yes")]
+             if len(routes) else routes)
     if len(ships):
         top = ships.groupby("route")["quantity"].sum().sort_values(ascending=False).head(4)
         parts.append("Main lanes (nominal): " + ", ".join(f"{k} {v:,.0f}" for k, v in top.items()) + ".")
@@ -229,6 +260,8 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
             if plan.extras.get("tie_break") == "network" and p.kind in ("min_cost", "single"):
                 row["solve_note"] = "; ".join(x for x in (p.note, "risk tie-break with the min-cost plan's "
                                                           "contracts, qualifications and builds held (an LP)") if x)
+            breakdown = plan.extras.get("cost_breakdown") or {}
+            row.update({f"cost_{c}": breakdown.get(c) for c in COST_COMPONENTS})
             row.update({"expected_cost": plan.expected_cost, "risk": plan.metrics[result.risk_measure],
                         **plan.metrics, "suppliers": plan.n_suppliers,
                         "stockpile_value": plan.extras["stockpile_value"],
@@ -244,14 +277,20 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
             row.update({"expected_cost": None, "risk": None, **{c: None for c in RISK_COLUMNS}})
         rows.append(row)
     frontier = pd.DataFrame(rows)
-    for col in FRONTIER_COLUMNS:
+    for col in FRONTIER_COLUMNS + COST_COLUMNS:
         if col not in frontier.columns:
             frontier[col] = None
     solve_notes = frontier["solve_note"].fillna("") if "solve_note" in frontier else None
-    frontier = mark_efficiency(frontier[FRONTIER_COLUMNS], [p.world for p in result.points])
+    frontier = mark_efficiency(frontier[FRONTIER_COLUMNS + COST_COLUMNS], [p.world for p in result.points])
     if solve_notes is not None:
         frontier["note"] = [("; ".join(x for x in (a, b) if x)) for a, b in zip(frontier["note"], solve_notes)]
     joined = {k: (pd.concat(v, ignore_index=True) if v else pd.DataFrame()) for k, v in tables.items()}
+    if len(joined["suppliers"]):
+        joined["suppliers"]["role"] = supplier_roles(joined["suppliers"], joined["routes"], nominal,
+                                                       list(case.scenarios))
+    values = unit_values(case)
+    held = [strategic_stock(case, p.plan, p.point, values) for p in result.points if p.plan is not None]
+    held = pd.concat(held, ignore_index=True) if held else None
     worlds = {p.world for p in result.points}
     pairs = overlapping_pairs(frontier) if worlds == {""} else []
     unresolved = {q for pair in pairs for q in pair}
@@ -275,9 +314,15 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
     else:
         text = "no solution"
     warnings = frontier_warnings(result, frontier, pairs, case.settings.currency)
+    charts = {}
+    if knee is not None and worlds == {""}:
+        knee_plan = next((p.plan for p in result.points if p.point == knee and p.plan is not None), None)
+        if knee_plan is not None:
+            charts = plan_charts(case, knee_plan, knee)
     return Report(case_name=case.settings.case_name, risk_measure=result.risk_measure,
                   currency=case.settings.currency, frontier=frontier, tables=joined, knee_point=knee,
                   knee_text=text, summary={}, origin_groups=tuple(case.groups), run_info={"input_file": input_path, "input_sha256": input_hash,
                                                         **(versions or {}), **result.timings, **(timings or {}),
                                                         **{f"model_{k}": v for k, v in result.model_size.items()}},
-                  warnings=warnings)
+                  warnings=warnings, cvar_alpha=case.settings.cvar_alpha, period_unit=case.settings.period_unit,
+                  held=held, charts=charts)

@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from ..formulation.index import CaseIndex
 from .metrics import risk_metrics
+from .views import unit_values
 
 EPS = 1e-7
 DAYS_PER_PERIOD = {"day": 1.0, "week": 7.0, "month": 365.0 / 12, "quarter": 365.0 / 4, "year": 365.0}
@@ -51,18 +52,6 @@ def _scenarios_of_node(ix: CaseIndex) -> dict[tuple[int, str], list[str]]:
     for (t, s), n in ix.node_of.items():
         out[(t, n)].append(s)
     return out
-
-
-def _unit_values(case) -> dict[str, float]:
-    """Value of a unit of each material: its average offer price, else its demands' average penalty."""
-    prices = defaultdict(list)
-    for o in case.offers.values():
-        prices[o.material].append(o.price)
-    penalties = defaultdict(list)
-    for d in case.demands:
-        penalties[d.material].append(d.shortfall_penalty)
-    return {m: (sum(prices[m]) / len(prices[m]) if prices[m] else
-                (sum(penalties[m]) / len(penalties[m]) if penalties[m] else 0.0)) for m in case.materials}
 
 
 def strategic_period(case) -> int:
@@ -182,8 +171,9 @@ def extract_plan(m: pyo.ConcreteModel, ix: CaseIndex) -> Plan:
     plan = Plan(expected_cost=float(pyo.value(m.expected_cost)), metrics=metrics, scenarios=scenarios,
                 suppliers=suppliers, processes=processes, routes=routes, stockpile=stockpile,
                 shortfall=shortfall, detail=detail)
+    plan.extras["cost_breakdown"] = {c: float(pyo.value(m.expected_cost_part[c])) for c in m.expected_cost_part}
     sp = strategic_period(case)
-    values = _unit_values(case)
+    values = unit_values(case)
     at = stockpile[stockpile["period"] == sp - 1] if sp > 1 else None
     if at is not None:
         plan.extras["stockpile_value"] = float((at["level"] * at["material"].map(values)).sum())

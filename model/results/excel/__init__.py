@@ -1,6 +1,8 @@
 """The results workbook in Excel: cells and formats (``cells.py``), large tables streamed into the
-package and the atomic save (``stream.py``), native charts (``charts.py``), the workbook itself
-(``workbook.py``), reading one back (``readback.py``) and the PNG of the frontier (``png.py``)."""
+package and the atomic save (``stream.py``), native charts (``charts.py``), the recommended plan's
+chart sheet (``plan_sheet.py``), the one table of column notes (``notes.py``), page set-up for
+printing (``printing.py``), the workbook itself (``workbook.py``), reading one back
+(``readback.py``) and the PNG of the frontier (``png.py``)."""
 
 from .cells import number_format, sheet_name
 from .png import write_plot

@@ -87,6 +87,10 @@ def number_format(column: str, risk_measure: str = "") -> str | None:
             or c.endswith("_period") or c.endswith("_periods") or c.startswith("n_") or c.endswith("_count")
             or c == "periods_survived"):
         return "0"
+    if c.endswith("_per_cost"):  # a risk per unit of money: tiny numbers
+        return "0.00E+00"
+    if c == "risk_reduction":  # a difference of risks: small
+        return "#,##0" if risk_measure == "cvar_cost" else "0.000000"
     if "risk" in c:
         return "#,##0" if risk_measure == "cvar_cost" else "0.0000"
     if any(h in c for h in ("cost", "price", "value", "spend", "penalty")):
@@ -258,7 +262,8 @@ def _write_items(ws, items: list[tuple[str, object]], risk_measure: str) -> None
                 cell.number_format = fmt
         elif isinstance(v, str) and (len(v) > value_width - 2 or "\n" in v):
             cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-            lines = sum(max(1, math.ceil(len(part) / max(1, value_width - 4))) for part in v.split("\n"))
+            # a column of width w holds about 1.1 w characters of running text
+            lines = sum(max(1, math.ceil(len(part) / max(1, 1.1 * value_width - 4))) for part in v.split("\n"))
             ws.row_dimensions[i].height = min(409, 15 * lines)
     ws.column_dimensions["A"].width = min(MAX_WIDTH, key_width)
     ws.column_dimensions["B"].width = value_width

@@ -1,12 +1,16 @@
 """Native Excel charts of the results workbook: the frontier scatter (efficient points joined,
-others hollow, the knee point marked) and the origin-mix stacked columns."""
+others hollow, the knee point marked), the origin-mix stacked columns, and the recommended plan's
+charts (stock over time; supply to demand by origin group per period, with what goes unmet).
+
+Every origin group has one colour in every chart and legend (:func:`group_colour_map`: green for
+the least controlled to red for the most, in the case's order)."""
 
 from __future__ import annotations
 
 import math
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.marker import DataPoint, Marker
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
@@ -15,6 +19,7 @@ from openpyxl.utils import get_column_letter
 SERIES_COLOURS = ["1F77B4", "D62728", "2CA02C", "FF7F0E", "9467BD", "8C564B", "E377C2", "7F7F7F",
                   "BCBD22", "17BECF"]
 KNEE_COLOUR = "C00000"
+UNMET_COLOUR = "595959"  # demand not met: dark grey, apart from the green-to-red origin groups
 
 
 
@@ -178,7 +183,25 @@ def _group_colours(n: int, ordered: bool) -> list[str]:
     return [ramp[min(len(ramp) - 1, round(i * (len(ramp) - 1) / (n - 1)))] for i in range(n)]
 
 
-def _mix_chart(ws_mix, mix: pd.DataFrame, ordered: bool) -> BarChart:
+def group_colour_map(case_groups: list[str], shown: list[str]) -> dict[str, str]:
+    """Group -> colour: the case's groups (least to most controlled) on the green-to-red ramp, by
+    their place in the case's whole list (so a group has the same colour in every chart, whichever
+    groups a chart shows); groups the case does not order get neutral colours."""
+    ordered = [g for g in case_groups]
+    ramp = _group_colours(len(ordered), True) if ordered else []
+    out = {g: c for g, c in zip(ordered, ramp)}
+    others = [g for g in shown if g not in out]
+    for g, c in zip(others, _group_colours(len(others), False)):
+        out[g] = c
+    return out
+
+
+def _solid(series, colour: str) -> None:
+    series.graphicalProperties = GraphicalProperties(solidFill=colour)
+    series.graphicalProperties.line.solidFill = colour
+
+
+def _mix_chart(ws_mix, mix: pd.DataFrame, colours: dict[str, str]) -> BarChart:
     groups = [c for c in mix.columns if c not in ("point", "total_volume")]
     last = len(mix) + 1
     chart = BarChart()
@@ -201,9 +224,72 @@ def _mix_chart(ws_mix, mix: pd.DataFrame, ordered: bool) -> BarChart:
     cats = Reference(ws_mix, min_col=1, min_row=2, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
-    for s, colour in zip(chart.series, _group_colours(len(groups), ordered)):
-        s.graphicalProperties = GraphicalProperties(solidFill=colour)
+    for s, g in zip(chart.series, groups):
+        _solid(s, colours.get(g, "7F7F7F"))
+    return chart
+
+
+def stock_chart(ws, header_row: int, first_col: int, n_series: int, n_rows: int, title: str,
+                y_title: str, width_cm: float, height_cm: float) -> LineChart:
+    """Lines of stock over time: categories (periods) in first_col, one series per column after it,
+    titles in the header row."""
+    chart = LineChart()
+    chart.title = title
+    chart.style = 2
+    chart.height, chart.width = height_cm, width_cm
+    chart.x_axis.title = "period (0: initial stock)"
+    chart.y_axis.title = y_title
+    chart.y_axis.number_format = "#,##0"
+    chart.y_axis.scaling.min = 0.0
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.tickLblSkip = max(1, math.ceil(n_rows / 12))
+    chart.legend.position = "r"
+    data = Reference(ws, min_col=first_col + 1, max_col=first_col + n_series, min_row=header_row,
+                     max_row=header_row + n_rows)
+    cats = Reference(ws, min_col=first_col, min_row=header_row + 1, max_row=header_row + n_rows)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for k, s in enumerate(chart.series):
+        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        s.smooth = False
+        s.marker = Marker(symbol="none")
+        s.graphicalProperties = GraphicalProperties()
         s.graphicalProperties.line.solidFill = colour
+        s.graphicalProperties.line.width = 22225
+        if k >= len(SERIES_COLOURS):
+            s.graphicalProperties.line.dashStyle = "dash"
+    return chart
+
+
+def supply_chart(ws, header_row: int, first_col: int, series: list[str], n_rows: int, title: str, y_title: str,
+                 colours: dict[str, str], y_max: float | None, width_cm: float, height_cm: float) -> BarChart:
+    """Stacked columns per period: one series per origin group (its colour) and the unmet demand."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 40
+    chart.title = title
+    chart.style = 2
+    chart.height, chart.width = height_cm, width_cm
+    chart.x_axis.title = "period"
+    chart.y_axis.title = y_title
+    chart.y_axis.number_format = "#,##0"
+    chart.y_axis.scaling.min = 0.0
+    if y_max:
+        chart.y_axis.scaling.max = y_max
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.tickLblSkip = max(1, math.ceil(n_rows / 12))
+    chart.legend.position = "b"
+    data = Reference(ws, min_col=first_col + 1, max_col=first_col + len(series), min_row=header_row,
+                     max_row=header_row + n_rows)
+    cats = Reference(ws, min_col=first_col, min_row=header_row + 1, max_row=header_row + n_rows)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for s, name in zip(chart.series, series):
+        _solid(s, colours.get(name, UNMET_COLOUR))
     return chart
 
 

@@ -1,13 +1,21 @@
 """The results workbook (DESIGN.md §5): write a :class:`Report` to Excel.
 
-Sheets, in order: ``summary`` (item/value rows), ``frontier`` (one row per point, a native scatter
-chart of expected cost against risk and a stacked column chart of the origin mix per point),
-``frontiers`` (only with an overlay: every overlaid frontier with a ``label`` column), ``mix`` (the
-chart data of the origin mix: nominal purchase volume share by origin group per point), the six
-decision tables ``suppliers``, ``processes``, ``routes``, ``stockpile``, ``shortfall``,
-``scenarios``, any extra sheets in the order given, and ``run_info`` (item/value rows, ``tool`` =
-``sourcing`` first: that row is how :func:`model.results.excel.readback.is_results_workbook` knows
-the file). Whether an existing file may be replaced is the caller's decision.
+Sheets, in order: ``summary`` (item/value rows, the answer first), ``frontier`` (one row per point,
+a native scatter chart of expected cost against risk and a stacked column chart of the origin mix
+per point), ``frontiers`` (only with an overlay: every overlaid frontier with a ``label`` column),
+``changes`` (efficient point to efficient point: what changes and what it buys; when there are two
+efficient points or more), ``plan_charts`` (the recommended plan's stock over time and its supply
+by origin group in the nominal and the worst scenario, with their data; when there is one),
+``mix`` (the chart data of the origin mix: nominal purchase volume share by origin group per
+point), the decision tables ``suppliers``, ``processes``, ``routes``, ``stockpile``,
+``shortfall``, ``scenarios`` (those the report has: a compare workbook has none), any extra sheets
+in the order given, and ``run_info`` (item/value rows, ``tool`` = ``sourcing`` first: that row is
+how :func:`model.results.excel.readback.is_results_workbook` knows the file).
+
+Every header cell carries a note (its meaning and unit, :mod:`.notes`), and every summary item.
+Printed or exported to PDF, the summary, the frontier, the changes and the plan's charts take one
+page each and the large tables none (:mod:`.printing`). Whether an existing file may be replaced is
+the caller's decision.
 """
 
 from __future__ import annotations
@@ -21,11 +29,15 @@ from openpyxl.chart import Reference, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 
+from ..changes import changes_table
 from ..mix import given_groups, origin_mix
 from ..report import Report, summary_items
 from .cells import _clean, _style_header, _write_items, _write_table, sheet_name
 from .charts import (KNEE_COLOUR, SERIES_COLOURS, _anchor_right_of, _efficient_flags, _frontier_chart,
-                     _joinable, _marker, _mix_chart, _numbers, _scatter_series)
+                     _joinable, _marker, _mix_chart, _numbers, _scatter_series, group_colour_map)
+from .notes import add_note, annotate_headers, context, item_note
+from .plan_sheet import write_plan_charts
+from .printing import not_printed, one_page
 from .stream import StreamedTable, save_atomically
 
 TOOL_MARK = "sourcing"
@@ -60,8 +72,17 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
             return ws
         return wb.create_sheet(title)
 
+    ctx = context(rm, report.currency or "", report.period_unit)
+    title = report.case_name or ""
+
     # summary
-    _write_items(new_sheet("summary", first=True), summary_items(report, summary, bool(overlay)), rm)
+    ws_sum = new_sheet("summary", first=True)
+    items = summary_items(report, summary, bool(overlay))
+    _write_items(ws_sum, items, rm)
+    annotate_headers(ws_sum, ["item", "value"], "summary", ctx)
+    for i, (key, _) in enumerate(items, start=2):
+        add_note(ws_sum.cell(row=i, column=1), item_note(str(key), ctx))
+    one_page(ws_sum, 2, 1 + len(items), landscape=False, title=title)
 
     # frontier table
     ws_fr = new_sheet("frontier")
@@ -70,6 +91,8 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     if not len(frontier.columns):
         _style_header(ws_fr.cell(row=1, column=1, value="point"))
         ws_fr.freeze_panes = "A2"
+    annotate_headers(ws_fr, [str(c) for c in frontier.columns] or ["point"], "frontier", ctx)
+    _wrap(ws_fr, frontier, {"note": 45}, last_row)
 
     # overlay table
     series: list[Series] = []
@@ -85,7 +108,9 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
             frames.append(d)
         table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         ws_ov = new_sheet("frontiers")
-        _write_table(ws_ov, table, rm)
+        _, ov_last_col = _write_table(ws_ov, table, rm)
+        annotate_headers(ws_ov, [str(c) for c in table.columns], "frontiers", ctx)
+        not_printed(ws_ov, ov_last_col)
         cols = list(table.columns)
         if "risk" in cols and "expected_cost" in cols:
             row = 2
@@ -123,36 +148,119 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     if len(chart_title) > 60:
         chart_title = chart_title[:57] + "..."
     chart_row = last_row + 3
+    chart_cols = 1
+    cols = [str(c) for c in frontier.columns]
+    key_cols = cols.index("stockpile_value") + 1 if "stockpile_value" in cols else len(cols)
+    # two charts side by side as wide as the printed table (its key columns), 17 to 26 cm each
+    table_cm = sum(((ws_fr.column_dimensions[get_column_letter(j)].width or 8.43) * 7 + 5) / 96 * 2.54
+                   for j in range(1, key_cols + 1))
+    chart_w = max(17.0, min(26.0, table_cm / 2 - 0.6))
+    chart_h = round(chart_w * 0.56, 1)
     if series:
-        ws_fr.add_chart(_frontier_chart(series, xs_all, ys_all, rm, report.currency or "", chart_title),
-                        f"A{chart_row}")
+        chart = _frontier_chart(series, xs_all, ys_all, rm, report.currency or "", chart_title)
+        chart.width, chart.height = chart_w, chart_h
+        ws_fr.add_chart(chart, f"A{chart_row}")
+        chart_cols = _anchor_right_of(ws_fr, 1, chart_w)
 
     # origin mix: helper sheet and a stacked column chart beside the frontier chart
+    groups_given = given_groups(report, summary)
     mix = origin_mix(report, summary)
+    mix_sheet = None
     if not mix.empty:
         groups = [c for c in mix.columns if c not in ("point", "total_volume")]
-        ordered = set(groups) <= set(given_groups(report, summary))
+        ordered = set(groups) <= set(groups_given)
+        colours = group_colour_map(groups_given if ordered else [], groups)
+        mix_sheet = (mix, colours)
+        col = _anchor_right_of(ws_fr, 1, chart_w) if series else 1
+        chart_cols = _anchor_right_of(ws_fr, col, chart_w)
+    charts_bottom = chart_row + int(chart_h / 0.53) + 2 if (series or mix_sheet) else last_row
+    # the frontier on one page: the table's key columns (to stockpile_value) and the charts
+    one_page(ws_fr, max(key_cols, chart_cols - 1), charts_bottom, landscape=True, title=title)
+
+    # changes, efficient point to efficient point
+    changes = changes_table(report)
+    if len(changes):
+        ws_ch = new_sheet("changes")
+        ch_last_row, ch_last_col = _write_table(ws_ch, changes, rm)
+        annotate_headers(ws_ch, list(changes.columns), "changes", ctx)
+        _wrap(ws_ch, changes, {"risk_bought": 34, "contracts_added": 24, "contracts_dropped": 24,
+                               "qualifications_added": 24, "qualifications_dropped": 24, "builds_added": 24,
+                               "builds_dropped": 24, "stockpile_change": 36, "origin_mix_change": 26}, ch_last_row)
+        one_page(ws_ch, ch_last_col, ch_last_row, landscape=True, title=title)
+
+    # the recommended plan's charts
+    if report.charts:
+        ws_pc = new_sheet("plan_charts")
+        supply_groups = list(dict.fromkeys(list(groups_given)))
+        write_plan_charts(ws_pc, report.charts, group_colour_map(supply_groups, supply_groups), ctx, rm, title)
+
+    if mix_sheet is not None:
+        mix, colours = mix_sheet
         ws_mix = new_sheet("mix")
-        _write_table(ws_mix, mix, rm)
+        _, mix_last_col = _write_table(ws_mix, mix, rm)
+        dynamic = {g: (f"Share of the point's nominal-scenario purchase volume of origin group {g}",
+                       "share, 0..1") for g in mix.columns if g not in ("point", "total_volume")}
+        annotate_headers(ws_mix, list(mix.columns), "mix", ctx, dynamic=dynamic)
         for row in ws_mix.iter_rows(min_row=2, min_col=2, max_col=mix.shape[1] - 1):
             for cell in row:
                 if isinstance(cell.value, float):
                     cell.number_format = "0.0000"
-        col = _anchor_right_of(ws_fr, 1, 17) if series else 1
-        ws_fr.add_chart(_mix_chart(ws_mix, mix, ordered), f"{get_column_letter(col)}{chart_row}")
+        not_printed(ws_mix, mix_last_col)
+        col = _anchor_right_of(ws_fr, 1, chart_w) if series else 1
+        mix_chart = _mix_chart(ws_mix, mix, colours)
+        mix_chart.width, mix_chart.height = chart_w, chart_h
+        ws_fr.add_chart(mix_chart, f"{get_column_letter(col)}{chart_row}")
 
-    # decision tables and extra sheets: rows streamed into the package after saving
+    # decision tables and extra sheets: rows streamed into the package after saving; none printed
     streamed = []
     tables = report.tables or {}
-    for name in TABLE_SHEETS:
-        df = tables.get(name)
-        streamed.append(StreamedTable(wb, new_sheet(name), df if df is not None else pd.DataFrame(), rm))
-    for name, df in (extra_sheets or {}).items():
-        streamed.append(StreamedTable(wb, new_sheet(name), df if df is not None else pd.DataFrame(), rm))
+    sheets = [(name, tables[name]) for name in TABLE_SHEETS if name in tables]
+    sheets += list((extra_sheets or {}).items())
+    for name, df in sheets:
+        df = df if df is not None else pd.DataFrame()
+        ws = new_sheet(name)
+        streamed.append(StreamedTable(wb, ws, df, rm))
+        headers = [str(c) for c in df.columns] or ["point"]
+        annotate_headers(ws, headers, name if name in TABLE_SHEETS else _sheet_key(name), ctx)
+        not_printed(ws, len(headers))
 
     # run_info: the tool mark first
     info = [("tool", TOOL_MARK)] + [(str(k), v) for k, v in (report.run_info or {}).items() if str(k) != "tool"]
-    _write_items(new_sheet("run_info"), info, rm)
+    ws_info = new_sheet("run_info")
+    _write_items(ws_info, info, rm)
+    annotate_headers(ws_info, ["item", "value"], "run_info", ctx)
+    not_printed(ws_info, 2)
 
     save_atomically(wb, streamed, path)
     return path
+
+
+def _sheet_key(name: str) -> str:
+    """The notes' key of an extra sheet: its name (baseline_frontier reads like frontier)."""
+    return "frontier" if name == "baseline_frontier" else name
+
+
+def _wrap(ws, table: pd.DataFrame, widths: dict[str, float], last_row: int) -> None:
+    """Long text columns at most ``widths`` characters wide, their text wrapped, and each row as tall
+    as its longest wrapped text (spreadsheet programs do not grow rows on opening a file)."""
+    import math
+    from openpyxl.styles import Alignment
+    cols = [str(c) for c in table.columns]
+    lines = {i: 1 for i in range(2, last_row + 1)}
+    for name, width in widths.items():
+        if name not in cols:
+            continue
+        j = cols.index(name) + 1
+        letter = get_column_letter(j)
+        width = min(width, ws.column_dimensions[letter].width or width)
+        ws.column_dimensions[letter].width = width
+        for i in range(2, last_row + 1):
+            cell = ws.cell(row=i, column=j)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str):
+                lines[i] = max(lines[i], math.ceil(len(cell.value) / max(1.0, 1.2 * width - 2)))
+    for i, n in lines.items():
+        if n > 1:
+            ws.row_dimensions[i].height = 15 * n
+            for cell in ws[i]:
+                cell.alignment = Alignment(wrap_text=bool(cell.alignment.wrap_text), vertical="top")
