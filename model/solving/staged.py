@@ -25,6 +25,7 @@ from .highs import NoSolution, PersistentHighs, SolveOutcome, weakest
 
 EXACT_BELOW_COLUMNS = 5_000  # models this small are solved with a zero MIP gap
 TIE_BREAK_SHARE = 0.1  # of the time limit, for the risk tie-break at the min-cost end
+RISK_FLOOR = 1e-12  # a risk this small is the floor of every measure (all are >= 0)
 
 
 @dataclass
@@ -40,7 +41,8 @@ class SolveOptions:
 class StagedModel:
     """One built model with its solver, and the stages of a frontier on it."""
 
-    def __init__(self, case: Case, measure: str, options: SolveOptions, log_suffix: str = ""):
+    def __init__(self, case: Case, measure: str, options: SolveOptions, log_suffix: str = "",
+                 exact_below_columns: int = EXACT_BELOW_COLUMNS):
         self.case = case
         self.measure = measure
         self.risk = risk_measure_named(measure)
@@ -53,7 +55,7 @@ class StagedModel:
         gap = options.mip_gap
         self.size = model_size(self.model)
         self.label_weight_per_unit = pyo.value(self.model.label_weight)  # as built: the case's tie-break weight
-        if self.size["columns"] <= EXACT_BELOW_COLUMNS:
+        if self.size["columns"] <= exact_below_columns:
             gap = 0.0  # small models solve to optimality at no cost: still within any gap asked for
         self.solver = PersistentHighs(self.model, options.time_limit_s, gap, options.threads, log)
 
@@ -122,6 +124,10 @@ class StagedModel:
         first = self.solve_required("min cost")
         cost = pyo.value(self.model.expected_cost)
         first_risk = self.risk_now()
+        if first_risk <= RISK_FLOOR:  # every measure is >= 0: a risk tie-break has nothing to gain
+            plan = self.plan()
+            self.configure()
+            return first, plan
         snapshot = self.snapshot()
         cost_limit = cost + LEX_REL_TOL * max(1.0, abs(cost))
         exposure = self.measure == "exposure"

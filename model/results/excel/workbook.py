@@ -25,7 +25,8 @@ from ..mix import given_groups, origin_mix
 from ..report import Report, summary_items
 from .cells import _clean, _style_header, _write_items, _write_table, sheet_name
 from .charts import (KNEE_COLOUR, SERIES_COLOURS, _anchor_right_of, _efficient_flags, _frontier_chart,
-                     _joinable, _marker, _mix_chart, _numbers, _scatter_series)
+                     _joinable, _marker, _mix_chart, _numbers, _scatter_series, time_to_survive_chart,
+                     time_to_survive_chart_data)
 from .stream import StreamedTable, save_atomically
 
 TOOL_MARK = "sourcing"
@@ -147,8 +148,13 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     for name in TABLE_SHEETS:
         df = tables.get(name)
         streamed.append(StreamedTable(wb, new_sheet(name), df if df is not None else pd.DataFrame(), rm))
+    extra_ws = {}
     for name, df in (extra_sheets or {}).items():
-        streamed.append(StreamedTable(wb, new_sheet(name), df if df is not None else pd.DataFrame(), rm))
+        extra_ws[name] = new_sheet(name)
+        streamed.append(StreamedTable(wb, extra_ws[name], df if df is not None else pd.DataFrame(), rm))
+    for name, kind in (getattr(report, "sheet_charts", None) or {}).items():
+        if name in extra_ws and extra_sheets.get(name) is not None and len(extra_sheets[name]):
+            _sheet_chart(kind, extra_ws[name], extra_sheets[name], new_sheet, report, summary, rm)
 
     # run_info: the tool mark first
     info = [("tool", TOOL_MARK)] + [(str(k), v) for k, v in (report.run_info or {}).items() if str(k) != "tool"]
@@ -156,3 +162,23 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
 
     save_atomically(wb, streamed, path)
     return path
+
+
+def _sheet_chart(kind: str, ws, df: pd.DataFrame, new_sheet, report: Report, summary: dict | None,
+                 rm: str) -> None:
+    """An extra sheet's chart (``Report.sheet_charts``): its data on a helper sheet written cell by
+    cell, the chart below the sheet's table."""
+    if kind == "time_to_survive":
+        horizon = int((pd.to_numeric(df["start_period"]) + pd.to_numeric(df["rest_of_horizon_periods"])).max() - 1)
+        unit = str((summary or {}).get("period_unit") or report.summary.get("period_unit") or "period")
+        data = time_to_survive_chart_data(df, horizon)
+        ws_data = new_sheet("stress_chart")
+        _write_table(ws_data, data, rm)
+        chart = time_to_survive_chart(ws_data, len(data), horizon, unit)
+        ws.add_chart(chart, f"A{len(df) + 4}")
+        # printed or exported to PDF: the ranking and its chart one page wide, landscape
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    else:
+        raise ValueError(f"unknown sheet chart {kind!r}")
