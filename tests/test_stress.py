@@ -84,6 +84,9 @@ def test_a_network_that_sheds_demand_on_cost_still_survives_the_horizon(tmp_path
     assert plant["fails_first"] == "PLANT/X/r2"
     assert plant["min_risk"] == pytest.approx(1.0, abs=1e-9)  # the cost world keeps the stock at 15
     assert {r["rest_of_horizon_periods"] for r in doc["ranking"]} == {4}
+    # the baseline plan buys nothing from SUP_AU: with it out that plan stays optimal, and is kept
+    kept = {r["kind"]: r for r in doc["frontier"]}["outage SUP_AU:min_cost"]
+    assert "uses no site out" in kept["note"] and kept["expected_cost"] == pytest.approx(400, abs=1e-6)
     assert doc["warnings"] == []
     # the workbook: the ranking, a bar chart under it, and the chart's data adding up to the horizon
     wb = load_workbook(out)
@@ -94,6 +97,8 @@ def test_a_network_that_sheds_demand_on_cost_still_survives_the_horizon(tmp_path
     assert [r[0] for r in data] == [r["disruption"] for r in doc["ranking"]]
     assert all(sum(r[1:]) == 4 for r in data)
     assert data[0][1:] == (0, 1, 0, 3)  # PLANT: served 1 period, 3 cannot be
+    assert [c.value for c in wb["stress_chart"][1]] == ["disruption", "periods_before_start", "periods_served",
+                                                       "periods_served_only_if_redesigned", "periods_not_served"]
 
 
 # ------------------------------------------------------------------------------- (b) a known failure
@@ -253,3 +258,44 @@ def test_time_to_survive_matches_the_public_method_node_by_node(tmp_path):
         assert row.time_to_survive_redesigned == expected, site  # nothing to redesign: all spot, all built
     assert list(ranking["time_to_survive"]) == sorted(ranking["time_to_survive"])
     assert run_.survival[NO_DISRUPTION][0].periods == DEFAULT_PERIODS  # undisrupted it serves the 14 periods
+
+
+# ------------------------------------------------------------------------------- technology bans
+def plant_rows():
+    """Three periods, demand 10 a period for magnets M at PLANT (penalty 100), 10 M in stock there
+    (end_stock_min 0). The only other source: build MAKE at PLANT (cost 10, build_periods 1, so it
+    makes from period 2; Chinese technology "sinter"), turning ore R (spot, 1 a unit) into M.
+    The baseline builds it (10 + 20 against 2,000 of shortfall). A Chinese technology ban from
+    period a strands a plant with build_periods >= a (DESIGN §4):
+    TECH_LATE (a = 2 > 1): the built plant runs, every period is served: survives (2 of 2);
+    TECH_EARLY (a = 1 <= 1): the plant never makes anything; the stock serves period 1 only: 1 of 3.
+    (Put in force instead, a technology ban forbids the build: the held network would have no plan.)"""
+    rows = base_rows(periods=3)
+    rows["materials"] = [{"material": "R", "stage": "ore"}, {"material": "M", "stage": "magnet"}]
+    rows["sites"] = [{"site": "MINE", "country": "AU", "owner": "AusCo", "role": "supplier"},
+                     {"site": "PLANT", "country": "JP", "owner": "Us", "role": "own"}]
+    rows["offers"] = [{"offer": "ORE", "site": "MINE", "material": "R", "price": 1, "capacity_per_period": 100,
+                       "spot": True}]
+    rows["processes"] = [{"process": "MAKE", "site": "PLANT", "output": "M", "capacity_per_period": 100,
+                          "exists": False, "build_cost": 10, "build_periods": 1, "technology": "sinter",
+                          "technology_origin": "CN"}]
+    rows["process_inputs"] = [{"process": "MAKE", "input": "R", "per_unit_output": 1}]
+    rows["lanes"] = [{"from_site": "MINE", "to_site": "PLANT", "materials": "R"}]
+    rows["demand"] = [{"site": "PLANT", "material": "M", "period": "*", "quantity": 10, "shortfall_penalty": 100}]
+    rows["inventory"] = [{"site": "PLANT", "material": "M", "initial_stock": 10, "end_stock_min": 0},
+                         {"site": "PLANT", "material": "R", "max_stock": 0}]
+    rows["controls"] = [{"rule": f"TECH_{name}", "issuer": "CN", "technologies": "sinter", "kind": "ban",
+                         "status": "scenario", "start_period": start} for name, start in (("EARLY", 1), ("LATE", 2))]
+    return rows
+
+
+def test_a_technology_ban_strands_a_held_plant_only_if_it_comes_first(tmp_path):
+    doc, by, _ = stress_json(plant_rows(), tmp_path)
+    network = next(r for r in doc["frontier"] if r["kind"] == "network:min_cost")
+    assert network["built_processes"] == "MAKE" and network["expected_cost"] == pytest.approx(30, abs=1e-6)
+    late, early = by["TECH_LATE"], by["TECH_EARLY"]
+    assert (late["start_period"], late["time_to_survive"], late["survives_horizon"]) == (2, 2, "yes")
+    assert (early["time_to_survive"], early["survives_horizon"], early["time_to_survive_redesigned"]) == (1, "no", 1)
+    assert early["fails_first"] == "PLANT/M/r2"
+    assert late["added_expected_cost"] == pytest.approx(0, abs=1e-6)
+    assert early["added_expected_cost"] == pytest.approx(2000 - 30, abs=1e-6)  # nothing made: 20 units short

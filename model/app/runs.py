@@ -108,7 +108,7 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
 def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
     """Each scenario rule and each site as an outage, alone (or in pairs), in the nominal scenario:
     how long the baseline network survives it (and a redesigned one), and what it costs."""
-    from ..results.stress import stress_ranking, stress_summary
+    from ..results.stress import stress_headline, stress_ranking, stress_summary
     from ..solving.stress import run_stress, stress_disruptions
     loaded = load(opts, "stress", reporter)
     c = loaded.case
@@ -122,8 +122,8 @@ def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
     report.summary.update(items)
     report.warnings += warnings
     top = ranking.iloc[0]
-    report.knee_text = (f"stress test: see the stress_ranking sheet; shortest time to survive: {top['disruption']} "
-                        f"({_periods_text(top, c)})")
+    report.knee_point = None  # each disruption is its own world: no knee among them
+    report.knee_text = stress_headline(c, ranking)
     report.extra_sheets = {"stress_ranking": ranking}
     report.sheet_charts = {"stress_ranking": "time_to_survive"}
     write(report, loaded.target, reporter)

@@ -17,6 +17,12 @@ RANKING_COLUMNS = ["rank", "disruption", "kind", "start_period", "time_to_surviv
                    "min_risk", "min_risk_cost", "fails_first", "status", "survival_note", "description"]
 
 
+def _difference(cost: float, base: float) -> float:
+    """cost - base, with solver noise (below 1e-9 of the cost) shown as 0."""
+    diff = cost - base
+    return 0.0 if abs(diff) <= 1e-9 * max(1.0, abs(base)) else diff
+
+
 def _yes(flag: bool | None) -> str | None:
     return None if flag is None else ("yes" if flag else "no")
 
@@ -49,7 +55,7 @@ def stress_ranking(case: Case, measure: str, run) -> pd.DataFrame:
             "survives_horizon_redesigned": _yes(free.survives_horizon if free.periods is not None else None),
             "rest_of_horizon_periods": T - start + 1,
             "fails_first": fixed.fails_first,
-            "added_expected_cost": (plan.expected_cost - base_plan.expected_cost) if plan and base_plan else None,
+            "added_expected_cost": _difference(plan.expected_cost, base_plan.expected_cost) if plan and base_plan else None,
             "expected_cost": plan.expected_cost if plan else None,
             "expected_shortfall": plan.metrics["expected_shortfall"] if plan else None,
             "unmet_units_nominal": unmet,
@@ -80,6 +86,11 @@ def stress_summary(case: Case, run) -> tuple[dict, list[str]]:
              "time_to_survive_undisrupted": own.periods, "disruptions_stressed": len(run.disruptions),
              "stress_seconds": round(run.seconds, 1)}
     warnings = []
+    network = run.result.points[0]
+    if not network.outcome.status.startswith("optimal") and network.plan is not None:
+        gap = f", gap {network.outcome.gap:.2%}" if network.outcome.gap is not None else ""
+        warnings.append(f"stress: the network held is the baseline min-cost plan's, which stopped short "
+                        f"({network.outcome.status}{gap}); another run may hold another network")
     if own.periods is not None and not own.survives_horizon:
         warnings.append(f"stress: even with nothing disrupted the baseline network serves every demand only "
                         f"through period {own.last_served_period} of {T}; every time to survive is bounded by that")
@@ -91,3 +102,26 @@ def stress_summary(case: Case, run) -> tuple[dict, list[str]]:
             elif s.periods is None and s.status != "not solved":
                 warnings.append(f"stress {d.label}: no {label}time to survive ({s.status}: {s.note})")
     return items, warnings
+
+
+def stress_headline(case: Case, ranking: pd.DataFrame, shown: int = 3) -> str:
+    """The answer in words, for the summary: the shortest times to survive, and how many
+    disruptions the network survives to the horizon."""
+    unit = case.settings.period_unit or "period"
+    n = len(ranking)
+    if not n:
+        return "stress test: nothing was stressed"
+    parts = []
+    for r in ranking.head(shown).to_dict("records"):
+        tts = r["time_to_survive"]
+        if tts is None or pd.isna(tts):
+            parts.append(f"{r['disruption']} (no answer: {r['survival_note'] or r['status']})")
+            continue
+        text = f"{r['disruption']} {int(tts)} {unit}{'' if int(tts) == 1 else 's'} from {unit} {r['start_period']}"
+        red = r["time_to_survive_redesigned"]
+        if red is not None and not pd.isna(red) and int(red) > int(tts):
+            text += f" ({int(red)} if redesigned)"
+        parts.append(text)
+    survived = int((ranking["survives_horizon"] == "yes").sum())
+    return (f"Shortest time to survive (every demand met in full, the network as it stands): " + "; ".join(parts)
+            + f". {survived} of {n} disruptions are survived to the horizon. See the stress_ranking sheet.")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from ..case.case import Case, Event
 from ..case.issues import CaseError
-from ..case.toggles import apply_toggles, only_scenario
+from ..case.toggles import only_scenario
 from ..executor import executor_for
 from .frontier import FrontierResult, Point
 from .highs import NoSolution, SolveOutcome
@@ -36,6 +36,7 @@ STRESS_EXACT_BELOW_COLUMNS = 1_000
 # how many periods a site outage starts from (DESIGN §4: from period 1)
 OUTAGE_START = 1
 SUPPLIER_COUNT_POLICIES = ("min_suppliers", "max_suppliers")
+USED_TOL = 1e-7  # units: a flow below this does not use a site
 
 
 @dataclass(frozen=True)
@@ -98,26 +99,26 @@ def stress_disruptions(case: Case, pairs: bool) -> list[Disruption]:
 
 def disrupted_world(case: Case, d: Disruption) -> Case:
     """The nominal scenario alone (probability 1) with the disruption active from its start to the
-    horizon: rules put in force as ``whatif --ban`` does (from their start_period), sites out (an
-    outage event at factor 0 on every offer, process and lane of the site) from period 1.
+    horizon: each rule as a rule event of that scenario from its start_period (the window
+    ``whatif --ban`` gives it), each site out (an outage event at factor 0 on every offer, process
+    and lane of the site) from period 1.
+
+    A rule event rather than the rule put in force, for technology bans: in force, a ban forbids
+    the build whatever its start, so a held network that built such a plant would have no plan at
+    all; as an event from period a it strands a plant with build_periods >= a and lets an earlier
+    one run (DESIGN §4), which is what the ban does to a network already committed. For flow
+    rules the two are the same window.
 
     This is the definition. The run itself builds one model per rule set and puts sites out by
     bounds on it (:class:`OutageBounds`), which is the same feasible set (tests check it)."""
     T = case.settings.periods
     nominal = case.nominal_scenario
-    world = case
-    if d.rules:
-        world = apply_toggles(case, list(d.rules), [])
-        rules = dict(world.rules)
-        for r in d.rules:
-            rules[r] = replace(rules[r], end_period=T)
-        world = replace(world, rules=rules)
-    world = only_scenario(world, nominal, f"stress: scenario {nominal} alone")
-    if d.sites:
-        events = tuple(Event(nominal, "outage", s, OUTAGE_START, T, 0, 0.0) for s in d.sites)
-        world = replace(world, events=world.events + events,
-                        toggles=world.toggles + tuple(f"outage {s} from period {OUTAGE_START}" for s in d.sites))
-    return world
+    world = only_scenario(case, nominal, f"stress: scenario {nominal} alone")
+    events = tuple(Event(nominal, "rule", r, case.rules[r].start_period, T, 0, 1.0) for r in d.rules)
+    events += tuple(Event(nominal, "outage", s, OUTAGE_START, T, 0, 0.0) for s in d.sites)
+    words = tuple(f"rule {r} from period {case.rules[r].start_period}" for r in d.rules)
+    words += tuple(f"outage {s} from period {OUTAGE_START}" for s in d.sites)
+    return replace(world, events=world.events + events, toggles=world.toggles + words)
 
 
 def capability_world(world: Case) -> Case:
@@ -152,6 +153,11 @@ class OutageBounds:
             if lane.to_site != lane.from_site:
                 self.by_site[lane.to_site].append(var)
 
+    def used(self) -> frozenset[str]:
+        """Sites the loaded plan buys from, makes at, or ships into or out of."""
+        return frozenset(s for s, variables in self.by_site.items()
+                         if any((v.value or 0.0) > USED_TOL for v in variables))
+
     def apply(self, sites: tuple[str, ...]) -> None:
         for s in sites:
             for var in self.by_site[s]:
@@ -178,32 +184,39 @@ def _network_job(case: Case, measure: str, options: SolveOptions):
     return outcome, plan, staged.once_decisions()
 
 
-def _cost_batch(case: Case, rules: tuple[str, ...], site_sets: list[tuple[str, ...]], measure: str,
-                options: SolveOptions):
+def _cost_batch(case: Case, rules: tuple[str, ...], items: list[tuple[tuple[str, ...], tuple[str, ...]]],
+                measure: str, options: SolveOptions):
     """Min-cost and min-risk plans (once-decisions free) of the nominal world with ``rules`` in
-    force, for each set of sites out: one model, the sites put out and back by bounds."""
+    force, for each (set of sites out, stages to solve): one model, the sites put out and back by
+    bounds. Returns, per item, the disruption, its solved stages and the sites each stage's plan
+    uses (so that the caller can tell which outages leave a plan as it is)."""
     staged = _staged(disrupted_world(case, Disruption(rules)), measure, options)
     outages = OutageBounds(staged)
     results = []
-    for sites in site_sets:
+    for sites, stages in items:
         outages.apply(sites)
-        out = {}
-        try:
-            out["min_cost"] = staged.min_cost()
-        except NoSolution as exc:
-            out["min_cost"] = (SolveOutcome.none(exc.status), None)
-        plan = out["min_cost"][1]
-        if plan is not None and plan.extras["risk"] <= RISK_FLOOR:
-            # every measure is >= 0: the min-cost plan is the min-risk plan (then min cost) too
-            out["min_risk"] = (replace(out["min_cost"][0], seconds=0.0), plan)
-        else:
+        out, used = {}, {}
+        if "min_cost" in stages:
             try:
-                outcome, plan, _ = staged.min_risk()
+                out["min_cost"] = staged.min_cost()
+                used["min_cost"] = outages.used()
             except NoSolution as exc:
-                outcome, plan = SolveOutcome.none(exc.status), None
-            out["min_risk"] = (outcome, plan)
+                out["min_cost"] = (SolveOutcome.none(exc.status), None)
+        if "min_risk" in stages:
+            plan = out.get("min_cost", (None, None))[1]
+            if plan is not None and plan.extras["risk"] <= RISK_FLOOR:
+                # every measure is >= 0: the min-cost plan is the min-risk plan (then min cost) too
+                out["min_risk"] = (replace(out["min_cost"][0], seconds=0.0), plan)
+                used["min_risk"] = used["min_cost"]
+            else:
+                try:
+                    outcome, plan, _ = staged.min_risk()
+                    used["min_risk"] = outages.used()
+                except NoSolution as exc:
+                    outcome, plan = SolveOutcome.none(exc.status), None
+                out["min_risk"] = (outcome, plan)
         outages.clear(sites)
-        results.append((Disruption(rules, sites), out))
+        results.append((Disruption(rules, sites), out, used))
     return results
 
 
@@ -234,25 +247,29 @@ def _survival_batch(case: Case, rules: tuple[str, ...], site_sets: list[tuple[st
     return results
 
 
-def _batches(worlds: list[Disruption], workers: int) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
-    """Disruptions grouped by rule set (one model each), each group cut into chunks so that the
-    workers get about three jobs each."""
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _groups(worlds: list[Disruption]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """Disruptions by rule set (one model each): rule set -> the sets of sites out with it."""
     groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for d in worlds:
         groups.setdefault(d.rules, []).append(d.sites)
-    size = max(1, -(-len(worlds) // (3 * workers)))
-    out = []
-    for rules, site_sets in groups.items():
-        for i in range(0, len(site_sets), size):
-            out.append((rules, site_sets[i:i + size]))
-    return out
+    return groups
 
 
 # ------------------------------------------------------------------------------------ the run
 def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = False,
                progress=None, costs: bool = True) -> StressResult:
     """Every disruption's time to survive (held and redesigned network) and, unless ``costs`` is
-    False (time to survive only), its re-optimised min-cost and min-risk plans."""
+    False (time to survive only), its re-optimised min-cost and min-risk plans.
+
+    Jobs: the baseline network (the stochastic min-cost plan) and, per rule set, the plans of its
+    world with no site out start at once. When a rule set's plans are in, its site outages follow:
+    an outage of sites a plan does not use leaves that plan optimal (the outage only removes
+    options the plan does not take), so only the stages whose plan uses a site out are solved.
+    When the network is in, the survival searches follow, in batches of one model per rule set."""
     t0 = time.perf_counter()
     disruptions = stress_disruptions(case, pairs)
     if not disruptions:
@@ -262,8 +279,10 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
     total = 1 + (2 if costs else 1) * len(worlds)
     workers = max(1, min(options.workers, total))
     job_options = replace(options, workers=1, scheduler=None)
-    batches = _batches(worlds, workers)
+    groups = _groups(worlds)
+    chunk = max(1, -(-len(worlds) // (3 * workers)))  # about three jobs a worker
     plans: dict[Disruption, dict] = {}
+    reused: dict[Disruption, str] = {}  # disruption -> note, for plans taken from its rule set's world
     survival: dict[Disruption, tuple[Survival, Survival]] = {}
     network: tuple = (None, None, {})
     done = 0
@@ -274,8 +293,27 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
         if progress:
             progress(done, total, Point(done, "stress", None, outcome, None, seconds))
 
+    def site_outages(ex, pending: dict, rules: tuple[str, ...], base: dict, used: dict) -> None:
+        """A rule set's site outages, once the plans of its world without them are known."""
+        items = []
+        for sites in groups[rules]:
+            if not sites:
+                continue
+            d = Disruption(rules, sites)
+            todo = tuple(st for st in STAGES if base[st][1] is None or set(sites) & used.get(st, set()))
+            keep = {st: base[st] for st in STAGES if st not in todo}
+            if keep:
+                plans[d] = dict(keep)
+                reused[d] = f"the plan of {Disruption(rules).label if rules else 'the baseline'}: it uses no site out"
+            if todo:
+                items.append((sites, todo))
+            else:
+                tick(1, base["min_cost"][0], 0.0)
+        for part in _chunks(items, chunk):
+            pending[ex.submit(_cost_batch, case, rules, part, measure, job_options)] = "cost"
+
     def _collect(ex, pending: dict) -> None:
-        """Results as they come; the survival searches are sent once the network is known."""
+        """Results as they come; each result may send the jobs that waited for it."""
         nonlocal network
         while pending:
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
@@ -287,13 +325,16 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
                     tick(1, outcome, outcome.seconds)
                     if plan is None:
                         raise NoSolution(f"baseline: no solution ({outcome.status})", outcome.status)
-                    for rules, site_sets in batches:
-                        pending[ex.submit(_survival_batch, case, rules, site_sets, once, measure,
-                                          job_options)] = "survival"
-                elif what == "cost":
-                    for d, out in fut.result():
-                        plans[d] = out
-                        tick(1, out["min_cost"][0], sum(o.seconds for o, _ in out.values()))
+                    for rules, site_sets in groups.items():
+                        for part in _chunks(site_sets, chunk):
+                            pending[ex.submit(_survival_batch, case, rules, part, once, measure,
+                                              job_options)] = "survival"
+                elif what in ("cost", "base"):
+                    for d, out, used in fut.result():
+                        plans[d] = {**plans.get(d, {}), **out}
+                        tick(1, plans[d]["min_cost"][0], sum(o.seconds for o, _ in out.values()))
+                        if what == "base":
+                            site_outages(ex, pending, d.rules, plans[d], used)
                 else:
                     for d, fixed, free in fut.result():
                         survival[d] = (fixed, free)
@@ -302,8 +343,8 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
 
     with executor_for(workers, options.scheduler) as ex:
         pending = {ex.submit(_network_job, case, measure, job_options): "network"}
-        for rules, site_sets in (batches if costs else []):
-            pending[ex.submit(_cost_batch, case, rules, site_sets, measure, job_options)] = "cost"
+        for rules in (groups if costs else []):
+            pending[ex.submit(_cost_batch, case, rules, [((), STAGES)], measure, job_options)] = "base"
         try:
             _collect(ex, pending)
         except BaseException:  # a failed job or Ctrl-C: do not wait for the jobs not started
@@ -318,13 +359,18 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
                          base_outcome.status)
     net_outcome, net_plan, once = network
     points = [Point(1, "min_cost", None, net_outcome, net_plan, net_outcome.seconds, world="network")]
+    solved_seconds = 0.0
     for d in worlds:
         for stage in STAGES:
             outcome, plan = plans[d][stage]
-            points.append(Point(len(points) + 1, stage, None, outcome, plan, outcome.seconds,
+            note = reused.get(d, "") if plans[d][stage] is plans[Disruption(d.rules)][stage] and d.sites else ""
+            seconds = 0.0 if note else outcome.seconds
+            solved_seconds += seconds
+            points.append(Point(len(points) + 1, stage, None, outcome, plan, seconds, note=note,
                                 world="baseline" if d == NO_DISRUPTION else d.label))
     timings = {"stress_network_solve_s": round(net_outcome.seconds, 2),
-               "stress_cost_solve_s": round(sum(o.seconds for out in plans.values() for o, _ in out.values()), 2),
+               "stress_cost_solve_s": round(solved_seconds, 2),
+               "stress_plans_kept": sum(1 for p in points if p.note),
                "stress_survival_solve_s": round(sum(a.seconds + b.seconds for a, b in survival.values()), 2),
                "stress_survival_solves": sum(a.solves + b.solves for a, b in survival.values())}
     return StressResult(FrontierResult(case, measure, points, options, timings=timings), disruptions, plans,

@@ -153,7 +153,7 @@ def time_to_survive(staged: StagedModel, start: int, floor: int | None = None,
     if ok is None:
         return survival(None if base == 0 else 0, False, None, "time_limit", _limit_note(0))
     if not ok:
-        if base == 0:
+        if base == 0 or ps.serve_through(0)[0] is False:
             return survival(None, False, None, "infeasible", "no plan at all in this world")
         return survival(0, False, None, "time_limit" if unsure else "optimal",
                         f"demand before the start (periods 1..{start - 1}) cannot all be met")

@@ -87,7 +87,7 @@ def number_format(column: str, risk_measure: str = "") -> str | None:
             or c.endswith("_period") or c.endswith("_periods") or c.startswith("n_") or c.endswith("_count")
             or c == "periods_survived"):
         return "0"
-    if "risk" in c:
+    if "risk" in c and not c.endswith("_cost"):  # min_risk_cost is money
         return "#,##0" if risk_measure == "cvar_cost" else "0.0000"
     if any(h in c for h in ("cost", "price", "value", "spend", "penalty")):
         return "#,##0"

@@ -222,10 +222,10 @@ def _anchor_right_of(ws, first_col: int, width_cm: float) -> int:
 # ------------------------------------------------------------------------- stress: time to survive
 TTS_CHART_ROWS = 40  # bars at most: the disruptions with the shortest time to survive
 TTS_SEGMENTS = (  # (chart-data column, legend, colour)
-    ("before_start", "before the disruption starts", "D9D9D9"),
-    ("survives", "served in full by the network as it stands", "2E8B57"),
-    ("survives_if_redesigned", "served in full only if redesigned", "F2B134"),
-    ("cannot_be_served", "cannot be served in full (to the horizon)", "C0392B"),
+    ("periods_before_start", "before the disruption starts", "D9D9D9"),
+    ("periods_served", "served in full by the network as it stands", "2E8B57"),
+    ("periods_served_only_if_redesigned", "served in full only if redesigned", "F2B134"),
+    ("periods_not_served", "cannot be served in full (to the horizon)", "C0392B"),
 )
 
 
@@ -241,8 +241,8 @@ def time_to_survive_chart_data(ranking: pd.DataFrame, horizon: int) -> pd.DataFr
         tts = 0 if tts is None or pd.isna(tts) else int(tts)
         red = tts if red is None or pd.isna(red) else max(tts, int(red))
         before = start - 1
-        rows.append({"disruption": str(r["disruption"]), "before_start": before, "survives": tts,
-                     "survives_if_redesigned": red - tts, "cannot_be_served": max(0, horizon - before - red)})
+        rows.append(dict(zip(["disruption"] + [c for c, _, _ in TTS_SEGMENTS],
+                             [str(r["disruption"]), before, tts, red - tts, max(0, horizon - before - red)])))
     return pd.DataFrame(rows, columns=["disruption"] + [c for c, _, _ in TTS_SEGMENTS])
 
 

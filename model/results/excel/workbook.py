@@ -175,8 +175,14 @@ def _sheet_chart(kind: str, ws, df: pd.DataFrame, new_sheet, report: Report, sum
         ws_data = new_sheet("stress_chart")
         _write_table(ws_data, data, rm)
         chart = time_to_survive_chart(ws_data, len(data), horizon, unit)
-        ws.add_chart(chart, f"A{len(df) + 4}")
-        # printed or exported to PDF: the ranking and its chart one page wide, landscape
+        first_chart_row = len(df) + 4
+        ws.add_chart(chart, f"A{first_chart_row}")
+        # printed or exported to PDF: landscape, one page wide, the ranking's short columns (up to
+        # min_risk_cost: the texts after it are for the screen) and the chart under them
+        cols = list(df.columns)
+        last_col = cols.index("min_risk_cost") + 1 if "min_risk_cost" in cols else len(cols)
+        chart_rows = int(chart.height / 0.5) + 2  # rows of the default height (15 pt = 0.53 cm)
+        ws.print_area = f"A1:{get_column_letter(last_col)}{first_chart_row + chart_rows}"
         ws.page_setup.orientation = "landscape"
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
