@@ -141,7 +141,7 @@ def _periods_text(row, case) -> str:
         return "no answer"
     if row["survives_horizon"] == "yes":
         return f"survives the horizon, {int(tts)} {unit}s from period {row['start_period']}"
-    return f"{int(tts)} {unit}(s) from period {row['start_period']}"
+    return f"{int(tts)} {unit}{'' if int(tts) == 1 else 's'} from period {row['start_period']}"
 
 
 def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,

@@ -282,3 +282,25 @@ def time_to_survive_chart(ws_data, n_rows: int, horizon: int, period_unit: str =
         s.graphicalProperties = GraphicalProperties(solidFill=colour)
         s.graphicalProperties.line.solidFill = "FFFFFF"
     return chart
+
+
+def add_time_to_survive_chart(ws, ranking: pd.DataFrame, new_sheet, risk_measure: str, period_unit: str) -> None:
+    """The stress ranking's chart: its data on a helper sheet ``stress_chart`` (written cell by
+    cell), the chart under the ranking on ``ws``; printed, the sheet is landscape and one page wide
+    (the ranking's short columns, up to ``min_risk_cost``, and the chart)."""
+    from .cells import _write_table
+    horizon = int((pd.to_numeric(ranking["start_period"]) + pd.to_numeric(ranking["rest_of_horizon_periods"])).max()
+                  - 1)
+    data = time_to_survive_chart_data(ranking, horizon)
+    ws_data = new_sheet("stress_chart")
+    _write_table(ws_data, data, risk_measure)
+    chart = time_to_survive_chart(ws_data, len(data), horizon, period_unit)
+    first_chart_row = len(ranking) + 4
+    ws.add_chart(chart, f"A{first_chart_row}")
+    cols = list(ranking.columns)
+    last_col = cols.index("min_risk_cost") + 1 if "min_risk_cost" in cols else len(cols)
+    chart_rows = int(chart.height / 0.5) + 2  # rows of the default height (15 pt = 0.53 cm)
+    ws.print_area = f"A1:{get_column_letter(last_col)}{first_chart_row + chart_rows}"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

@@ -5,7 +5,9 @@ chart of expected cost against risk and a stacked column chart of the origin mix
 ``frontiers`` (only with an overlay: every overlaid frontier with a ``label`` column), ``mix`` (the
 chart data of the origin mix: nominal purchase volume share by origin group per point), the six
 decision tables ``suppliers``, ``processes``, ``routes``, ``stockpile``, ``shortfall``,
-``scenarios``, any extra sheets in the order given, and ``run_info`` (item/value rows, ``tool`` =
+``scenarios``, any extra sheets in the order given (an extra sheet named in ``Report.sheet_charts``
+gets its chart, whose data goes on a helper sheet after the extra sheets, e.g. ``stress_chart``), and
+``run_info`` (item/value rows, ``tool`` =
 ``sourcing`` first: that row is how :func:`model.results.excel.readback.is_results_workbook` knows
 the file). Whether an existing file may be replaced is the caller's decision.
 """
@@ -25,11 +27,11 @@ from ..mix import given_groups, origin_mix
 from ..report import Report, summary_items
 from .cells import _clean, _style_header, _write_items, _write_table, sheet_name
 from .charts import (KNEE_COLOUR, SERIES_COLOURS, _anchor_right_of, _efficient_flags, _frontier_chart,
-                     _joinable, _marker, _mix_chart, _numbers, _scatter_series, time_to_survive_chart,
-                     time_to_survive_chart_data)
+                     _joinable, _marker, _mix_chart, _numbers, _scatter_series, add_time_to_survive_chart)
 from .stream import StreamedTable, save_atomically
 
 TOOL_MARK = "sourcing"
+SHEET_CHARTS = {"time_to_survive": add_time_to_survive_chart}  # Report.sheet_charts kinds
 TABLE_SHEETS = ("suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios")
 
 
@@ -152,9 +154,10 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     for name, df in (extra_sheets or {}).items():
         extra_ws[name] = new_sheet(name)
         streamed.append(StreamedTable(wb, extra_ws[name], df if df is not None else pd.DataFrame(), rm))
-    for name, kind in (getattr(report, "sheet_charts", None) or {}).items():
+    unit = str((summary or {}).get("period_unit") or report.summary.get("period_unit") or "period")
+    for name, kind in (getattr(report, "sheet_charts", None) or {}).items():  # an extra sheet's chart
         if name in extra_ws and extra_sheets.get(name) is not None and len(extra_sheets[name]):
-            _sheet_chart(kind, extra_ws[name], extra_sheets[name], new_sheet, report, summary, rm)
+            SHEET_CHARTS[kind](extra_ws[name], extra_sheets[name], new_sheet, rm, unit)
 
     # run_info: the tool mark first
     info = [("tool", TOOL_MARK)] + [(str(k), v) for k, v in (report.run_info or {}).items() if str(k) != "tool"]
@@ -163,28 +166,3 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     save_atomically(wb, streamed, path)
     return path
 
-
-def _sheet_chart(kind: str, ws, df: pd.DataFrame, new_sheet, report: Report, summary: dict | None,
-                 rm: str) -> None:
-    """An extra sheet's chart (``Report.sheet_charts``): its data on a helper sheet written cell by
-    cell, the chart below the sheet's table."""
-    if kind == "time_to_survive":
-        horizon = int((pd.to_numeric(df["start_period"]) + pd.to_numeric(df["rest_of_horizon_periods"])).max() - 1)
-        unit = str((summary or {}).get("period_unit") or report.summary.get("period_unit") or "period")
-        data = time_to_survive_chart_data(df, horizon)
-        ws_data = new_sheet("stress_chart")
-        _write_table(ws_data, data, rm)
-        chart = time_to_survive_chart(ws_data, len(data), horizon, unit)
-        first_chart_row = len(df) + 4
-        ws.add_chart(chart, f"A{first_chart_row}")
-        # printed or exported to PDF: landscape, one page wide, the ranking's short columns (up to
-        # min_risk_cost: the texts after it are for the screen) and the chart under them
-        cols = list(df.columns)
-        last_col = cols.index("min_risk_cost") + 1 if "min_risk_cost" in cols else len(cols)
-        chart_rows = int(chart.height / 0.5) + 2  # rows of the default height (15 pt = 0.53 cm)
-        ws.print_area = f"A1:{get_column_letter(last_col)}{first_chart_row + chart_rows}"
-        ws.page_setup.orientation = "landscape"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    else:
-        raise ValueError(f"unknown sheet chart {kind!r}")
