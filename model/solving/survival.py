@@ -93,8 +93,9 @@ class PrefixService:
             outcome = self.staged.solve()
         self.solves += 1
         self.seconds += outcome.seconds
-        if not outcome.has_solution:
-            return (False if outcome.status == "infeasible" else None), None, []
+        if not outcome.has_solution:  # the objective is >= 0, so "infeasible or unbounded" is infeasible
+            proven = outcome.status in ("infeasible", "infeasible_or_unbounded")
+            return (False if proven else None), None, []
         short = defaultdict(list)
         for t, rows in self.unmet_by_period.items():
             for (d_id, _), var in rows:
