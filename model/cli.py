@@ -290,12 +290,13 @@ def whatif(case: CaseArg = None, ban: BanOpt = None, lift: LiftOpt = None, from_
 
 @app.command()
 @_guard
-def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", help="Also every pair of scenario rules.")] = False,
+def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", help="Also every pair of disruptions (scenario rules and site outages).")] = False,
            out: OutOpt = None, risk_measure: MeasureOpt = None, time_limit: TimeOpt = None,
            mip_gap: GapOpt = None, threads: ThreadsOpt = None, workers: WorkersOpt = None,
            scheduler: SchedulerOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
            solver_log: LogOpt = None, force: ForceOpt = False) -> None:
-    """Put each scenario rule in force alone (or in pairs) and rank the rules by the damage they do."""
+    """Each scenario rule and each site as an outage, alone (or in pairs), in the nominal scenario:
+    how long the network survives it (time to survive), and what it costs; ranked shortest first."""
     opts = _options(case, out, None, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
                     solver_log, False, force)
     _finish(runs.stress(opts, pairs, CliReporter(Console(quiet))), json_out)

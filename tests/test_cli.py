@@ -257,9 +257,16 @@ def test_a_licence_put_in_force_says_it_is_a_licence(tmp_path):
 
 
 def stress_rows():
-    """Alone in force: BAN_JP forces Australia (+100), QUOTA leaves 4 Chinese units a period (+60),
-    MILD bans X to the US only (+0). Ranking: BAN_JP, QUOTA, MILD."""
+    """Two periods, demand 10 at PLANT (JP, no stock), penalty 100. China sells at 10 (contracted),
+    Australia at 15 (spot: no contract, so the baseline network can always turn to it).
+    Alone in force: BAN_JP forces Australia (+100), QUOTA leaves 4 Chinese units a period (+60),
+    MILD bans X to the US only (+0); every rule is survived to the horizon (Australia).
+    Sites out: SUP_CN = BAN_JP (+100), SUP_AU (+0) are survived; PLANT out (no lane into it, no
+    stock): nothing is served, time to survive 0, 20 units short (+1,800).
+    Ranking: time to survive, then added cost, then (equal) the rule before the site:
+    outage PLANT, BAN_JP, outage SUP_CN, QUOTA, MILD, outage SUP_AU."""
     rows = base_rows()
+    rows["offers"][1]["spot"] = True
     rows["controls"] = [
         {"rule": "QUOTA", "issuer": "CN", "materials": "X", "kind": "quota", "quota_per_period": 4, "status": "scenario"},
         {"rule": "BAN_JP", "issuer": "CN", "materials": "X", "to_countries": "JP", "kind": "ban", "status": "scenario"},
@@ -268,25 +275,48 @@ def stress_rows():
     return rows
 
 
-def test_stress_ranks_rules_by_damage(tmp_path):
+STRESS_ORDER = ["outage PLANT", "BAN_JP", "outage SUP_CN", "QUOTA", "MILD", "outage SUP_AU"]
+
+
+def test_stress_ranks_by_time_to_survive_then_damage(tmp_path):
     case = write_rows(stress_rows(), tmp_path / "s.xlsx")
     out = tmp_path / "stress.xlsx"
     res = run("stress", case, "--out", out, "--json", "--quiet", "--workers", 1)
     assert res.exit_code == 0, res.output
-    ranking = json.loads(res.stdout)["ranking"]
-    assert [r["rules"] for r in ranking] == ["BAN_JP", "QUOTA", "MILD"]
-    assert [r["added_expected_cost"] for r in ranking] == pytest.approx([100, 60, 0], abs=1e-6)
+    doc = json.loads(res.stdout)
+    assert set(doc) >= {"frontier", "ranking", "warnings"} and doc["warnings"] == []
+    ranking = doc["ranking"]
+    assert [r["disruption"] for r in ranking] == STRESS_ORDER
+    assert [r["time_to_survive"] for r in ranking] == [0, 2, 2, 2, 2, 2]
+    assert [r["survives_horizon"] for r in ranking] == ["no"] + ["yes"] * 5
+    assert [r["added_expected_cost"] for r in ranking] == pytest.approx([1800, 100, 100, 60, 0, 0], abs=1e-6)
+    rules = [r for r in ranking if r["kind"] == "rule"]
+    assert [r["disruption"] for r in rules] == ["BAN_JP", "QUOTA", "MILD"]
+    assert [r["added_expected_cost"] for r in rules] == pytest.approx([100, 60, 0], abs=1e-6)
+    assert ranking[0]["unmet_units_nominal"] == pytest.approx(20, abs=1e-6)
     assert "stress_ranking" in load_workbook(out).sheetnames
-    # a plan under BAN_JP is not 'dominated' by the baseline's plan: each rule set is its own world
-    rows = {r["kind"]: r for r in json.loads(res.stdout)["frontier"]}
+    # a plan under BAN_JP is not 'dominated' by the baseline's plan: each disruption is its own world
+    rows = {r["kind"]: r for r in doc["frontier"]}
     assert rows["BAN_JP:min_cost"]["efficient"] == "yes"
-    assert rows["baseline:min_risk"]["note"] == "duplicate of point 1"
+    assert rows["baseline:min_risk"]["note"] == "duplicate of point 2"  # point 1: the network held
+    assert rows["network:min_cost"]["contracted_offers"] == "O_CN"
     res = run("stress", case, "--pairs", "--out", tmp_path / "p.xlsx", "--json", "--quiet", "--workers", 1)
     ranking = json.loads(res.stdout)["ranking"]
-    assert len(ranking) == 6
-    assert ranking[0]["rules"] == "BAN_JP"  # on equal damage the single rule ranks first
-    assert {r["rules"] for r in ranking[1:3]} == {"QUOTA+BAN_JP", "BAN_JP+MILD"}
-    assert [r["rules"] for r in ranking[3:]] == ["QUOTA", "QUOTA+MILD", "MILD"]
+    assert len(ranking) == 6 + 15
+    by = {r["disruption"]: r for r in ranking}
+    # Australia out as well leaves JP nothing under BAN_JP, 4 units a period under QUOTA
+    assert by["BAN_JP+outage SUP_AU"]["time_to_survive"] == 0 and by["QUOTA+outage SUP_AU"]["time_to_survive"] == 0
+    assert by["MILD+outage SUP_AU"]["time_to_survive"] == 2
+    assert by["QUOTA+BAN_JP"]["added_expected_cost"] == pytest.approx(100, abs=1e-6)
+    # QUOTA with Australia out: 4 Chinese units a period, 12 units short: 80 + 1,200 against 200
+    assert by["QUOTA+outage SUP_AU"]["added_expected_cost"] == pytest.approx(1080, abs=1e-6)
+    survived = [r for r in ranking if r["time_to_survive"] == 2]
+    # on equal time and damage (+100) the single disruptions rank first, in the order listed
+    assert [r["disruption"] for r in survived[:2]] == ["BAN_JP", "outage SUP_CN"]
+    assert {r["disruption"] for r in survived[2:7]} == {"QUOTA+BAN_JP", "QUOTA+outage SUP_CN", "BAN_JP+MILD",
+                                                        "BAN_JP+outage SUP_CN", "MILD+outage SUP_CN"}
+    assert [r["added_expected_cost"] for r in survived[:7]] == pytest.approx([100] * 7, abs=1e-6)
+    assert [r["time_to_survive"] for r in ranking] == sorted(r["time_to_survive"] for r in ranking)
 
 
 def test_stress_on_a_dask_cluster_ranks_the_same(tmp_path):
@@ -303,8 +333,9 @@ def test_stress_on_a_dask_cluster_ranks_the_same(tmp_path):
                   "--json", "--quiet")
     assert res.exit_code == 0, res.output
     ranking = json.loads(res.stdout)["ranking"]
-    assert [r["rules"] for r in ranking] == ["BAN_JP", "QUOTA", "MILD"]
-    assert [r["added_expected_cost"] for r in ranking] == pytest.approx([100, 60, 0], abs=1e-6)
+    assert [r["disruption"] for r in ranking] == STRESS_ORDER
+    assert [r["time_to_survive"] for r in ranking] == [0, 2, 2, 2, 2, 2]
+    assert [r["added_expected_cost"] for r in ranking] == pytest.approx([1800, 100, 100, 60, 0, 0], abs=1e-6)
 
 
 # ------------------------------------------------------------------------------------ compare

@@ -134,24 +134,42 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
 
 
 def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
-    """Each scenario rule in force alone (or in pairs), ranked by the damage it does."""
-    from ..results.stress import stress_ranking
-    from ..solving.stress import run_stress, stress_rule_sets
+    """Each scenario rule and each site as an outage, alone (or in pairs), in the nominal scenario:
+    how long the baseline network survives it (and a redesigned one), and what it costs."""
+    from ..results.stress import stress_headline, stress_ranking, stress_summary
+    from ..solving.stress import run_stress, stress_disruptions
     loaded = load(opts, "stress", reporter)
     c = loaded.case
-    total = len(stress_rule_sets(c, pairs)) + 1
+    total = 1 + 2 * (len(stress_disruptions(c, pairs)) + 1)
     with reporter.progress(total, "stress") as update:
         run = _explained(lambda: run_stress(c, loaded.measure, loaded.solve, pairs, update), loaded)
-    ranking = stress_ranking(c, loaded.measure, run.rule_sets, run.plans)
-    report = _report_for(run.result, loaded, "stress", {})
-    report.knee_text = "stress test: see the stress_ranking sheet"
-    report.extra_sheets = {"stress_ranking": ranking}
-    write(report, loaded.target, reporter)
+    ranking = stress_ranking(c, loaded.measure, run)
+    items, warnings = stress_summary(c, run)
+    report = _report_for(run.result, loaded, "stress", {"stress_wall_s": run.seconds,
+                                                        "workers": loaded.solve.workers})
+    report.summary.update(items)
+    report.warnings += warnings
     top = ranking.iloc[0]
-    reporter.say(f"most damaging: {top['rules']} (added expected cost {top['added_expected_cost'] or 0:,.0f} "
-                 f"{c.settings.currency})")
+    report.knee_point = None  # each disruption is its own world: no knee among them
+    report.knee_text = stress_headline(c, ranking)
+    report.extra_sheets = {"stress_ranking": ranking}
+    report.sheet_charts = {"stress_ranking": "time_to_survive"}
+    write(report, loaded.target, reporter)
+    reporter.say(f"shortest time to survive: {top['disruption']} ({_periods_text(top, c)}; added expected cost "
+                 f"{top['added_expected_cost'] or 0:,.0f} {c.settings.currency})")
     return _outcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
                      "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)}, report, loaded.target, reporter)
+
+
+def _periods_text(row, case) -> str:
+    """A ranking row's time to survive in words."""
+    unit = case.settings.period_unit
+    tts = row["time_to_survive"]
+    if pd.isna(tts):
+        return "no answer"
+    if row["survives_horizon"] == "yes":
+        return f"survives the horizon, {int(tts)} {unit}s from period {row['start_period']}"
+    return f"{int(tts)} {unit}{'' if int(tts) == 1 else 's'} from period {row['start_period']}"
 
 
 def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,

@@ -50,6 +50,7 @@ class Report:
     run_info: dict = field(default_factory=dict)
     origin_groups: tuple[str, ...] = ()  # least to most controlled, as the case orders them
     extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # after the decision tables
+    sheet_charts: dict[str, str] = field(default_factory=dict)  # extra sheet -> chart kind (excel/charts.py)
     overlay: dict[str, pd.DataFrame] | None = None  # label -> frontier: one chart series each
     warnings: list[str] = field(default_factory=list)
     cvar_alpha: float | None = None

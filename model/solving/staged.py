@@ -26,6 +26,7 @@ from .highs import NoSolution, PersistentHighs, SolveOutcome, weakest
 EXACT_BELOW_COLUMNS = 5_000  # models this small are solved with a zero MIP gap
 AUTO_END_GAP = 1e-4  # mip_gap auto: the frontier's ends (and a single solve) to this relative gap
 MIN_TIE_BREAK_S = 5.0  # the exact risk tie-break gets at least this, else as long as stage one took
+RISK_FLOOR = 1e-12  # a risk this small is the floor of every measure (all are >= 0)
 
 
 @dataclass
@@ -41,7 +42,8 @@ class SolveOptions:
 class StagedModel:
     """One built model with its solver, and the stages of a frontier on it."""
 
-    def __init__(self, case: Case, measure: str, options: SolveOptions, log_suffix: str = ""):
+    def __init__(self, case: Case, measure: str, options: SolveOptions, log_suffix: str = "",
+                 exact_below_columns: int = EXACT_BELOW_COLUMNS):
         self.case = case
         self.measure = measure
         self.risk = risk_measure_named(measure)
@@ -54,7 +56,7 @@ class StagedModel:
         self.size = model_size(self.model)
         self.label_weight_per_unit = pyo.value(self.model.label_weight)  # as built: the case's tie-break weight
         # small models solve to optimality at no cost: still within any gap asked for
-        self.exact = self.size["columns"] <= EXACT_BELOW_COLUMNS
+        self.exact = self.size["columns"] <= exact_below_columns
         self.auto_gap = options.mip_gap is None
         self.end_gap = 0.0 if self.exact else (AUTO_END_GAP if self.auto_gap else options.mip_gap)
         self.solver = PersistentHighs(self.model, options.time_limit_s, self.end_gap, options.threads, log)
@@ -154,6 +156,11 @@ class StagedModel:
         cost = pyo.value(m.expected_cost)
         cost_bound = self._cost_bound(first)
         first_risk = self.risk_now()
+        if first_risk <= RISK_FLOOR:  # every measure is >= 0: a risk tie-break has nothing to gain
+            plan = self.plan()
+            plan.extras.update(tie_break="exact", cost_bound=cost_bound)
+            self.configure()
+            return first, plan
         snapshot = self.snapshot()
         cost_limit = cost + LEX_REL_TOL * max(1.0, abs(cost))
         how = "exact"

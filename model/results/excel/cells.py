@@ -91,7 +91,7 @@ def number_format(column: str, risk_measure: str = "") -> str | None:
         return "0.00E+00"
     if c == "risk_reduction":  # a difference of risks: small
         return "#,##0" if risk_measure == "cvar_cost" else "0.000000"
-    if "risk" in c:
+    if "risk" in c and not c.endswith("_cost"):  # min_risk_cost is money
         return "#,##0" if risk_measure == "cvar_cost" else "0.0000"
     if any(h in c for h in ("cost", "price", "value", "spend", "penalty")):
         return "#,##0"

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.marker import DataPoint, Marker
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 
@@ -302,3 +303,90 @@ def _anchor_right_of(ws, first_col: int, width_cm: float) -> int:
         px += w * 7 + 5
         col += 1
     return col
+
+
+# ------------------------------------------------------------------------- stress: time to survive
+TTS_CHART_ROWS = 40  # bars at most: the disruptions with the shortest time to survive
+TTS_SEGMENTS = (  # (chart-data column, legend, colour)
+    ("periods_before_start", "before the disruption starts", "D9D9D9"),
+    ("periods_served", "served in full by the network as it stands", "2E8B57"),
+    ("periods_served_only_if_redesigned", "served in full only if redesigned", "F2B134"),
+    ("periods_not_served", "cannot be served in full (to the horizon)", "C0392B"),
+)
+
+
+def time_to_survive_chart_data(ranking: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Per ranking row (the first ``TTS_CHART_ROWS``, in rank order), the horizon split into
+    periods before the start, served by the network, served only if redesigned, not servable;
+    the four add up to the horizon."""
+    rows = []
+    for r in ranking.head(TTS_CHART_ROWS).to_dict("records"):
+        start = int(r["start_period"])
+        tts = r.get("time_to_survive")
+        red = r.get("time_to_survive_redesigned")
+        tts = 0 if tts is None or pd.isna(tts) else int(tts)
+        red = tts if red is None or pd.isna(red) else max(tts, int(red))
+        before = start - 1
+        rows.append(dict(zip(["disruption"] + [c for c, _, _ in TTS_SEGMENTS],
+                             [str(r["disruption"]), before, tts, red - tts, max(0, horizon - before - red)])))
+    return pd.DataFrame(rows, columns=["disruption"] + [c for c, _, _ in TTS_SEGMENTS])
+
+
+def time_to_survive_chart(ws_data, n_rows: int, horizon: int, period_unit: str = "period") -> BarChart:
+    """Horizontal stacked bars, one per disruption (rank 1 at the top), over the periods of the
+    horizon: grey before the disruption starts, green the periods the network as it stands serves
+    every demand (the time to survive), amber those only a redesigned network serves, red the
+    rest; every bar ends at the horizon, which the value axis marks."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 40
+    shown = f" (the {n_rows} shortest)" if n_rows >= TTS_CHART_ROWS else ""
+    chart.title = f"Time to survive each disruption{shown}"
+    chart.style = 2
+    chart.width = 24
+    chart.height = max(7.5, 2.5 + 0.55 * n_rows)
+    unit = period_unit or "period"
+    chart.y_axis.title = f"{unit}s from the start of the horizon (it ends after {unit} {horizon})"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, horizon
+    chart.y_axis.majorUnit = 1 if horizon <= 12 else (2 if horizon <= 30 else max(1, round(horizon / 12)))
+    chart.y_axis.number_format = "0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+    chart.y_axis.crosses = "max"  # with the categories reversed, keeps the period axis at the bottom
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    last = n_rows + 1
+    data = Reference(ws_data, min_col=2, max_col=1 + len(TTS_SEGMENTS), min_row=1, max_row=last)
+    cats = Reference(ws_data, min_col=1, min_row=2, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for s, (_, legend, colour) in zip(chart.series, TTS_SEGMENTS):
+        s.tx = SeriesLabel(v=legend)
+        s.graphicalProperties = GraphicalProperties(solidFill=colour)
+        s.graphicalProperties.line.solidFill = "FFFFFF"
+    return chart
+
+
+def add_time_to_survive_chart(ws, ranking: pd.DataFrame, new_sheet, risk_measure: str, period_unit: str) -> None:
+    """The stress ranking's chart: its data on a helper sheet ``stress_chart`` (written cell by
+    cell), the chart under the ranking on ``ws``; printed, the sheet is landscape and one page wide
+    (the ranking's short columns, up to ``min_risk_cost``, and the chart)."""
+    from .cells import _write_table
+    horizon = int((pd.to_numeric(ranking["start_period"]) + pd.to_numeric(ranking["rest_of_horizon_periods"])).max()
+                  - 1)
+    data = time_to_survive_chart_data(ranking, horizon)
+    ws_data = new_sheet("stress_chart")
+    _write_table(ws_data, data, risk_measure)
+    chart = time_to_survive_chart(ws_data, len(data), horizon, period_unit)
+    first_chart_row = len(ranking) + 4
+    ws.add_chart(chart, f"A{first_chart_row}")
+    cols = list(ranking.columns)
+    last_col = cols.index("min_risk_cost") + 1 if "min_risk_cost" in cols else len(cols)
+    chart_rows = int(chart.height / 0.5) + 2  # rows of the default height (15 pt = 0.53 cm)
+    ws.print_area = f"A1:{get_column_letter(last_col)}{first_chart_row + chart_rows}"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

@@ -9,7 +9,8 @@ by origin group in the nominal and the worst scenario, with their data; when the
 ``mix`` (the chart data of the origin mix: nominal purchase volume share by origin group per
 point), the decision tables ``suppliers``, ``processes``, ``routes``, ``stockpile``,
 ``shortfall``, ``scenarios`` (those the report has: a compare workbook has none), any extra sheets
-in the order given, and ``run_info`` (item/value rows, ``tool`` = ``sourcing`` first: that row is
+in the order given (an extra sheet named in ``Report.sheet_charts`` gets its chart, whose
+data goes on a helper sheet after the extra sheets, e.g. ``stress_chart``), and ``run_info`` (item/value rows, ``tool`` = ``sourcing`` first: that row is
 how :func:`model.results.excel.readback.is_results_workbook` knows the file).
 
 Every header cell carries a note (its meaning and unit, :mod:`.notes`), and every summary item.
@@ -34,13 +35,15 @@ from ..mix import given_groups, origin_mix
 from ..report import Report, summary_items
 from .cells import _clean, _style_header, _write_items, _write_table, sheet_name
 from .charts import (KNEE_COLOUR, SERIES_COLOURS, _anchor_right_of, _efficient_flags, _frontier_chart,
-                     _joinable, _marker, _mix_chart, _numbers, _scatter_series, group_colour_map)
+                     _joinable, _marker, _mix_chart, _numbers, _scatter_series,
+                     add_time_to_survive_chart, group_colour_map)
 from .notes import add_note, annotate_headers, context, item_note
 from .plan_sheet import write_plan_charts
 from .printing import not_printed, one_page
 from .stream import StreamedTable, save_atomically
 
 TOOL_MARK = "sourcing"
+SHEET_CHARTS = {"time_to_survive": add_time_to_survive_chart}  # Report.sheet_charts kinds
 TABLE_SHEETS = ("suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios")
 
 
@@ -216,13 +219,20 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     tables = report.tables or {}
     sheets = [(name, tables[name]) for name in TABLE_SHEETS if name in tables]
     sheets += list((extra_sheets or {}).items())
+    extra_ws = {}
     for name, df in sheets:
         df = df if df is not None else pd.DataFrame()
         ws = new_sheet(name)
+        if name in (extra_sheets or {}):
+            extra_ws[name] = ws
         streamed.append(StreamedTable(wb, ws, df, rm))
         headers = [str(c) for c in df.columns] or ["point"]
         annotate_headers(ws, headers, name if name in TABLE_SHEETS else _sheet_key(name), ctx)
         not_printed(ws, len(headers))
+    unit = str((summary or {}).get("period_unit") or report.summary.get("period_unit") or "period")
+    for name, kind in (getattr(report, "sheet_charts", None) or {}).items():  # an extra sheet's chart
+        if name in extra_ws and extra_sheets.get(name) is not None and len(extra_sheets[name]):
+            SHEET_CHARTS[kind](extra_ws[name], extra_sheets[name], new_sheet, rm, unit)
 
     # run_info: the tool mark first
     info = [("tool", TOOL_MARK)] + [(str(k), v) for k, v in (report.run_info or {}).items() if str(k) != "tool"]
