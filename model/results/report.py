@@ -41,6 +41,7 @@ class Report:
     extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # after the decision tables
     overlay: dict[str, pd.DataFrame] | None = None  # label -> frontier: one chart series each
     warnings: list[str] = field(default_factory=list)
+    values: object | None = None  # decision values (model.results.value.ValueTables): the value sheet
 
 
 def _efficient(df: pd.DataFrame) -> int:

@@ -121,6 +121,7 @@ class StagedModel:
         self.configure(risk_limit=risk_limit)
         first = self.solve_required("min cost")
         cost = pyo.value(self.model.expected_cost)
+        self.first_stage = (first, cost)  # the min-cost solve itself, before the risk tie-break
         first_risk = self.risk_now()
         snapshot = self.snapshot()
         cost_limit = cost + LEX_REL_TOL * max(1.0, abs(cost))

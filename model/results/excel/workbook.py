@@ -3,7 +3,8 @@
 Sheets, in order: ``summary`` (item/value rows), ``frontier`` (one row per point, a native scatter
 chart of expected cost against risk and a stacked column chart of the origin mix per point),
 ``frontiers`` (only with an overlay: every overlaid frontier with a ``label`` column), ``mix`` (the
-chart data of the origin mix: nominal purchase volume share by origin group per point), the six
+chart data of the origin mix: nominal purchase volume share by origin group per point), ``value``
+(only with decision values: headline numbers, a bar chart and the options ranked), the six
 decision tables ``suppliers``, ``processes``, ``routes``, ``stockpile``, ``shortfall``,
 ``scenarios``, any extra sheets in the order given, and ``run_info`` (item/value rows, ``tool`` =
 ``sourcing`` first: that row is how :func:`model.results.excel.readback.is_results_workbook` knows
@@ -27,6 +28,7 @@ from .cells import _clean, _style_header, _write_items, _write_table, sheet_name
 from .charts import (KNEE_COLOUR, SERIES_COLOURS, _anchor_right_of, _efficient_flags, _frontier_chart,
                      _joinable, _marker, _mix_chart, _numbers, _scatter_series)
 from .stream import StreamedTable, save_atomically
+from .valuesheet import write_value_sheet
 
 TOOL_MARK = "sourcing"
 TABLE_SHEETS = ("suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios")
@@ -140,6 +142,10 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
                     cell.number_format = "0.0000"
         col = _anchor_right_of(ws_fr, 1, 17) if series else 1
         ws_fr.add_chart(_mix_chart(ws_mix, mix, ordered), f"{get_column_letter(col)}{chart_row}")
+
+    # decision values (the value verb, frontier --values): headline, chart, ranked options
+    if getattr(report, "values", None) is not None:
+        write_value_sheet(new_sheet("value"), report.values, rm)
 
     # decision tables and extra sheets: rows streamed into the package after saving
     streamed = []
