@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 CHART_MAX_BARS = 25
-OPTION_COLUMNS = ["rank", "option", "kind", "taken", "value", "status", "cost_rise_if_forbidden",
-                  "cost_saving_if_free", "value_low", "value_high", "option_cost", "break_even_cost",
-                  "expected_cost_changed", "mip_gap", "solve_seconds", "note", "label"]
+# the last three columns are the bar chart's data: its label and one series per kind of value
+OPTION_COLUMNS = ["rank", "option", "kind", "taken", "value", "note", "status", "option_cost", "break_even_cost",
+                  "value_low", "value_high", "expected_cost_changed", "mip_gap", "solve_seconds", "label",
+                  "value_if_forbidden", "value_if_free"]
 HEADLINE_COLUMNS = ["item", "value", "value_low", "value_high", "status", "meaning"]
 SCENARIO_COLUMNS = ["scenario", "probability", "cost_alone", "status", "mip_gap", "solve_seconds"]
 
@@ -60,8 +61,8 @@ def options_table(result) -> pd.DataFrame:
         rows.append({
             "rank": rank, "option": o.option, "kind": o.kind, "taken": "yes" if o.taken else "no",
             "value": o.value, "status": o.status,
-            "cost_rise_if_forbidden": o.value if o.taken else None,
-            "cost_saving_if_free": o.value if not o.taken else None,
+            "value_if_forbidden": o.value if o.taken else None,
+            "value_if_free": o.value if not o.taken else None,
             "value_low": o.low, "value_high": o.high, "option_cost": o.option_cost,
             "break_even_cost": o.break_even_cost, "expected_cost_changed": o.changed_cost,
             "mip_gap": o.gap, "solve_seconds": round(o.seconds, 3), "note": o.note,

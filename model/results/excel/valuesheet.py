@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.utils import get_column_letter
 
 from .cells import MAX_WIDTH, _columns, _style_header, _widths, number_format
@@ -64,6 +65,8 @@ def write_value_sheet(ws, tables, risk_measure: str = "") -> None:
     ws.cell(row=row, column=1, value="Each scenario alone, with perfect foresight (wait-and-see)").font = Font(
         name="Calibri", bold=True)
     sc_last, sc_widths = _table_at(ws, tables.scenarios, row + 1, risk_measure)
+    # the headline's meanings run on into the empty cells to their right: they set no width
+    widths = widths[:meaning_col - 1]
     all_widths = [widths, opt_widths, sc_widths]
     n_cols = max(len(w) for w in all_widths)
     for j in range(n_cols):
@@ -74,6 +77,13 @@ def write_value_sheet(ws, tables, risk_measure: str = "") -> None:
     if tables.chart_rows:
         cols = list(options.columns)
         chart = _value_chart(ws, opt_top + 1, opt_top + tables.chart_rows, label_col,
-                             cols.index("cost_rise_if_forbidden") + 1, cols.index("cost_saving_if_free") + 1,
-                             tables.currency, "What each option is worth (top of the ranking)")
+                             cols.index("value_if_forbidden") + 1, cols.index("value_if_free") + 1,
+                             tables.currency, "What each option is worth")
         ws.add_chart(chart, f"A{chart_top}")
+    # printed: landscape, as wide as the page, without the chart's data columns
+    last_col = get_column_letter(list(options.columns).index("solve_seconds") + 1)
+    ws.print_area = f"A1:{last_col}{sc_last}"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
