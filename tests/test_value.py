@@ -130,6 +130,21 @@ def test_a_contract_and_its_qualification_are_one_option_when_forbidden(tmp_path
     assert option(r, "O_CN", "contract").value == pytest.approx(25)
 
 
+def test_a_contract_and_its_qualification_not_taken_are_valued_from_one_solve(tmp_path):
+    """Penalty 20, O_AU at 15 with a contract (10) and a qualification (30): with AU 40 + 0.5 x 100
+    + 0.5 x 150 = 165 > 150 without, so neither is taken. Free of its contract cost AU would cost
+    30 + 125 = 155: still not worth it (0); free of its qualification cost, 10 + 125 = 135: 15
+    cheaper. One solve with both forced (165) answers both rows."""
+    rows = au_case(20, 15, 10)
+    rows["offers"][1].update({"qualified": "no", "qualification_cost": 30, "qualification_periods": 0})
+    r = run_values(case_from(rows, tmp_path), options=EXACT)
+    contract, qualify = option(r, "O_AU", "contract"), option(r, "O_AU", "qualify")
+    assert not contract.taken and not qualify.taken
+    assert contract.value == 0.0 and qualify.value == pytest.approx(15)
+    assert contract.changed_cost == qualify.changed_cost == pytest.approx(165)
+    assert r.options_solves == 2
+
+
 def build_rows(build_cost: float) -> dict:
     """Our plant may build process P (X from ore Y at 3 a unit, ready at once); ore O_Y from
     Australia at 5 (a contract at no fixed cost); penalty 20."""
@@ -265,3 +280,28 @@ def test_frontier_values_adds_the_value_sheet_at_the_knee(tmp_path):
     assert doc["values"]["point"] == doc["knee_point"]
     assert doc["values"]["evpi"] == pytest.approx(50)
     assert "value" in load_workbook(out).sheetnames
+
+
+def test_the_same_values_on_local_worker_processes_and_on_a_dask_cluster(tmp_path):
+    """Two spawned worker processes (each with its own persistent model), and a Dask cluster,
+    give the hand-solved numbers of the VSS case."""
+    case = write_rows(au_case(100, 15, 100), tmp_path / "vss.xlsx")
+    expected = {"evpi": 50, "vss": 325, "wait_and_see_cost": 175}
+    res = run("value", case, "--workers", 2, "--out", tmp_path / "w2.xlsx", "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert {k: doc[k] for k in expected} == pytest.approx(expected)
+    assert [o["value"] for o in doc["options"]] == [pytest.approx(325), pytest.approx(25)]
+    distributed = pytest.importorskip("distributed", reason="the 'cluster' extra (distributed) is not installed")
+    try:
+        cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
+    except Exception as exc:  # e.g. no local TCP sockets in a sandbox: the cluster, not our code
+        pytest.skip(f"a local Dask cluster cannot start here: {exc}")
+    with cluster:
+        res = run("value", case, "--scheduler", cluster.scheduler_address, "--out", tmp_path / "d.xlsx",
+                  "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc_dask = json.loads(res.stdout)
+    assert {k: doc_dask[k] for k in expected} == pytest.approx(expected)
+    assert doc_dask["options"] == doc["options"]

@@ -254,41 +254,53 @@ class Job:
     label: str = ""
 
 
+def counted_by_supplier_policies(case: Case, offer: str) -> bool:
+    """A supplier-count policy on the offer's material counts its contract, bought from or not."""
+    material = case.offers[offer].material
+    return any(p.policy in ("min_suppliers", "max_suppliers") and material in p.materials for p in case.policies)
+
+
+def _paired(case: Case, taken: dict, kind: str, name: str) -> bool:
+    """A contract and a qualification of one offer that stand or fall together: both taken, or both
+    not taken, and no supplier-count policy that sees the contract alone. Without either the offer
+    cannot be bought, so one solve answers both rows: forbidden, both held at 0; not taken, both
+    forced (the plan with one forced and not the other buys nothing from it and is the reference
+    plus that option's cost, plus any take-or-pay: never cheaper)."""
+    if kind not in ("contract", "qualify"):
+        return False
+    keys = [("contract", name), ("qualify", name)]
+    return (all(k in taken for k in keys) and taken[keys[0]] == taken[keys[1]]
+            and not counted_by_supplier_policies(case, name))
+
+
 def option_jobs(case: Case, taken: dict[tuple[str, str], int], limit: float | None,
                 forbidden_builds: set[str] = frozenset()) -> tuple[list[Job], list[OptionValue], dict]:
     """The option solves of a point, the values known without a solve, and per job key the
     option rows it answers."""
     jobs, known, rows_of = [], [], {}
-    done_pairs = set()
     for kind, name in options_of(case):
         cost = option_cost(case, kind, name)
-        if taken[(kind, name)]:
-            pair = [(k, name) for k in ("contract", "qualify") if kind in ("contract", "qualify")
-                    and taken.get((k, name))]
-            if len(pair) == 2:  # an unqualified contract offer: without either it cannot be bought
-                if name in done_pairs:
-                    rows_of[f"offer:{name}"].append((kind, name))
-                    continue
-                done_pairs.add(name)
-                key = f"offer:{name}"
-                holds = {k: 0 for k in pair}
-                label = f"{name} offer"
-            else:
-                key = f"{kind}:{name}"
-                holds = {(kind, name): 0}
-                label = f"{name} {kind}"
-            rows_of[key] = [(kind, name)]
-            jobs.append(Job(key, "option", holds=holds, limit=limit, label=label))
-        elif cost <= 0:
+        is_taken = bool(taken[(kind, name)])
+        if not is_taken and cost <= 0:
             known.append(OptionValue(name, kind, False, cost, "optimal", 0.0, 0.0, 0.0,
                                      note="costs nothing: there is nothing to gain from making it free"))
-        elif kind == "build" and name in forbidden_builds:
+            continue
+        if not is_taken and kind == "build" and name in forbidden_builds:
             known.append(OptionValue(name, kind, False, cost, "infeasible", None,
                                      note="a technology ban in force forbids building it"))
+            continue
+        hold = 0 if is_taken else 1
+        if _paired(case, taken, kind, name):
+            key = f"offer:{name}"
+            if key in rows_of:
+                rows_of[key].append((kind, name))
+                continue
+            holds = {("contract", name): hold, ("qualify", name): hold}
+            label = f"{name} offer"
         else:
-            key = f"{kind}:{name}"
-            rows_of[key] = [(kind, name)]
-            jobs.append(Job(key, "option", holds={(kind, name): 1}, limit=limit, label=f"{name} {kind}"))
+            key, holds, label = f"{kind}:{name}", {(kind, name): hold}, f"{name} {kind}"
+        rows_of[key] = [(kind, name)]
+        jobs.append(Job(key, "option", holds=holds, limit=limit, label=label))
     return jobs, known, rows_of
 
 
@@ -303,8 +315,11 @@ def option_values(case: Case, reference: SolveRecord, taken: dict[tuple[str, str
             cost = option_cost(case, kind, name)
             ov = OptionValue(name, kind, is_taken, cost, rec.status, None, changed_cost=rec.cost, gap=rec.gap,
                              seconds=rec.seconds)
-            if len(rows_of[job.key]) > 1 or (is_taken and len(job.holds) > 1):
-                ov.note = "contract and qualification go together: without either the offer cannot be bought"
+            pair_note = ""
+            if len(job.holds) > 1:
+                pair_note = ("contract and qualification go together: without either the offer cannot be "
+                             "bought" if is_taken else "valued with the offer's contract and qualification "
+                             "both taken (one without the other buys nothing)")
             if rec.status == "infeasible":
                 ov.note = ("the point's risk limit cannot be met without it" if is_taken else
                            "it cannot be taken within the point's limits")
@@ -327,8 +342,8 @@ def option_values(case: Case, reference: SolveRecord, taken: dict[tuple[str, str
                 tol = VALUE_TOL * max(1.0, abs(reference.cost))
                 if abs(ov.value) <= tol:
                     ov.value = 0.0
-                if not ov.note:
-                    ov.note = _reading(ov, tol)
+                ov.note = _reading(ov, tol)
+            ov.note = "; ".join(x for x in (ov.note, pair_note) if x)
             out.append(ov)
     return out
 
