@@ -152,13 +152,17 @@ def value_summary(result, currency: str = "") -> dict:
     z = result.stochastic.cost
     if result.evpi is not None:
         out["evpi"] = result.evpi
-        out["value_of_perfect_information"] = (
-            f"Knowing in advance which scenario will happen would be worth {_money(result.evpi, currency)} "
-            f"(EVPI): the best plan for the scenarios costs {_money(z, currency)} in expectation, against "
-            f"{_money(result.wait_and_see_cost, currency)} if each scenario's plan could be made with "
-            "perfect foresight (wait-and-see)."
-            + (" Perfect foresight would change nothing: the plan already fits every scenario as well as "
-               "it could." if result.evpi <= 1e-9 * max(1.0, abs(z)) else ""))
+        if result.evpi <= 1e-9 * max(1.0, abs(z)):
+            out["value_of_perfect_information"] = (
+                f"Knowing in advance which scenario will happen would be worth nothing (EVPI 0): the best "
+                f"plan for the scenarios, {_money(z, currency)} in expectation, already does in each "
+                "scenario as well as a plan made with perfect foresight.")
+        else:
+            out["value_of_perfect_information"] = (
+                f"Knowing in advance which scenario will happen would be worth {_money(result.evpi, currency)} "
+                f"(EVPI): the best plan for the scenarios costs {_money(z, currency)} in expectation, against "
+                f"{_money(result.wait_and_see_cost, currency)} if each scenario's plan could be made with "
+                "perfect foresight (wait-and-see). No forecast can be worth more.")
     else:
         out["value_of_perfect_information"] = "not known: a solve ended without a value (see warnings)"
     vss = result.vss
@@ -171,13 +175,17 @@ def value_summary(result, currency: str = "") -> dict:
             "scenarios is indispensable (VSS infeasible).")
     elif vss is not None:
         out["vss"] = vss
-        out["value_of_the_stochastic_solution"] = (
-            f"Planning for the scenarios is worth {_money(vss, currency)} (VSS): a plan made for the nominal "
-            f"scenario ({nominal}) alone, its contracts, qualifications and builds held and everything else "
-            f"re-planned, costs {_money(result.ev_plan.cost, currency)} in expectation, against "
-            f"{_money(z, currency)}."
-            + (" Here the nominal plan's once-decisions are as good as the stochastic plan's."
-               if vss <= 1e-9 * max(1.0, abs(z)) else ""))
+        if vss <= 1e-9 * max(1.0, abs(z)):
+            out["value_of_the_stochastic_solution"] = (
+                f"Planning for the scenarios buys nothing here over planning for the nominal scenario "
+                f"({nominal}) alone (VSS 0): that plan's contracts, qualifications and builds, held and "
+                f"re-planned around, cost the same {_money(z, currency)} in expectation.")
+        else:
+            out["value_of_the_stochastic_solution"] = (
+                f"Planning for the scenarios is worth {_money(vss, currency)} (VSS): a plan made for the "
+                f"nominal scenario ({nominal}) alone, its contracts, qualifications and builds held and "
+                f"everything else re-planned, costs {_money(result.ev_plan.cost, currency)} in expectation, "
+                f"against {_money(z, currency)}.")
     else:
         out["value_of_the_stochastic_solution"] = "not known: a solve ended without a value (see warnings)"
     ranked = ranked_options(result)
@@ -185,15 +193,15 @@ def value_summary(result, currency: str = "") -> dict:
     open_ = [o for o in ranked if not o.taken and (o.value or 0) > 0]
     parts = []
     if held:
-        parts.append("most valuable held: " + "; ".join(
+        parts.append("Most valuable held: " + "; ".join(
             f"{o.option} ({o.kind}): " + ("indispensable within the risk limit" if o.value is None
                                           else f"{_money(o.value, currency)} dearer without it")
             for o in held[:3]))
     if open_:
-        parts.append("closest to paying off: " + "; ".join(
+        parts.append("Closest to paying off: " + "; ".join(
             f"{o.option} ({o.kind}): pays if its cost of {_money(o.option_cost, currency)} falls below "
             f"{_money(o.value, currency)}" for o in sorted(open_, key=lambda o: o.option_cost - o.value)[:3]))
     if not parts:
-        parts.append("no option changes the expected cost")
-    out["option_values"] = f"At {point_label(result)}: " + ". ".join(parts) + ". See the value sheet."
+        parts.append("No option changes the expected cost")
+    out["option_values"] = f"At {point_label(result)}. " + ". ".join(parts) + ". See the value sheet."
     return out

@@ -463,11 +463,14 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
     t_start = time.perf_counter()
     warnings: list[str] = []
     fm = StagedModel(case, measure, options)
-    job_options = replace(options, workers=1, scheduler=None)
+    # each job on one HiGHS thread when several local processes share the cores (unless --threads)
+    threads = options.threads or (1 if options.workers > 1 and not options.scheduler else None)
+    job_options = replace(options, workers=1, scheduler=None, threads=threads)
     scenarios = list(case.scenarios)
     nominal = case.nominal_scenario
+    # the nominal scenario first: the EV plan waits for its once-decisions
     ready: deque[Job] = deque(Job(f"scenario:{s}", "scenario", scenario=s, label=f"ws {s}")
-                              for s in scenarios)
+                              for s in sorted(scenarios, key=lambda s: s != nominal))
     if point is not None and point.kind != "min_cost":
         ready.append(Job("stochastic", "stochastic", label="stochastic min cost"))
     n_options = len(options_of(case))
@@ -517,8 +520,11 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
                 accept(*fut.result())
 
         try:
-            if capacity:
-                top_up()
+            if capacity:  # the scenarios (and z*) queue on the workers while this process solves the point
+                while ready:
+                    job = ready.popleft()
+                    labels[job.key] = job.label
+                    in_flight[pool.submit(_worker_job, case, measure, job_options, token, job, None)] = job
             # the point: this process solves it (the min-cost plan) or its reference (a given point)
             t0 = time.perf_counter()
             if point is None:
