@@ -395,7 +395,11 @@ def _min_cost_solve(fm: StagedModel, limit: float | None = None, holds: dict | N
 
 
 def _scenario_solve(case: Case, scenario: str, measure: str, options: SolveOptions) -> tuple[SolveRecord, dict]:
+    """One scenario alone, at the stochastic model's gap (``options.mip_gap``): a scenario's model
+    is smaller, but solving it to a zero gap because it is small would cost more than it is worth
+    next to the stochastic solve it is compared with."""
     fm = StagedModel(scenario_alone(case, scenario), measure, options, f".ws-{scenario}.{os.getpid()}")
+    fm.solver.mip_gap = options.mip_gap
     rec = _min_cost_solve(fm)
     return rec, (fm.once_decisions() if rec.cost is not None else None)
 
@@ -465,7 +469,8 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
     fm = StagedModel(case, measure, options)
     # each job on one HiGHS thread when several local processes share the cores (unless --threads)
     threads = options.threads or (1 if options.workers > 1 and not options.scheduler else None)
-    job_options = replace(options, workers=1, scheduler=None, threads=threads)
+    # every job at the gap the stochastic model is solved to (zero for small models)
+    job_options = replace(options, workers=1, scheduler=None, threads=threads, mip_gap=fm.solver.mip_gap)
     scenarios = list(case.scenarios)
     nominal = case.nominal_scenario
     # the nominal scenario first: the EV plan waits for its once-decisions
