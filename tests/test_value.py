@@ -145,6 +145,28 @@ def test_a_contract_and_its_qualification_not_taken_are_valued_from_one_solve(tm
     assert r.options_solves == 2
 
 
+def test_an_infeasible_ev_plan_and_an_indispensable_option(tmp_path):
+    """A stock floor of 5 at our plant (end of period 1), penalty 100, O_AU at 15 with a contract
+    cost 100. A buys 15 from China (150); in B only Australia can fill the floor, so the contract is
+    needed: z* = 100 + 0.5 x 150 + 0.5 x 225 = 287.5. The nominal scenario alone does without AU,
+    and held in the stochastic model that plan cannot meet B's floor: the EV plan and VSS are
+    infeasible, and so is forbidding O_AU. WS = 0.5 x 150 + 0.5 x 325 = 237.5, EVPI = 50."""
+    rows = au_case(100, 15, 100)
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "max_stock": 20, "min_stock": 5, "end_stock_min": 0}]
+    r = run_values(case_from(rows, tmp_path), options=EXACT)
+    assert r.stochastic.cost == pytest.approx(287.5)
+    assert r.evpi == pytest.approx(50)
+    assert (r.ev_plan_cost, r.vss) == ("infeasible", "infeasible")
+    au = option(r, "O_AU", "contract")
+    assert (au.taken, au.status, au.value) == (True, "infeasible", None)
+    assert "indispensable" in au.note
+    case = write_rows(rows, tmp_path / "floor.xlsx")
+    res = run("value", case, "--out", tmp_path / "floor_v.xlsx", "--json", "--quiet", "--workers", 1)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert (doc["ev_plan_cost"], doc["vss"]) == ("infeasible", "infeasible")
+
+
 def build_rows(build_cost: float) -> dict:
     """Our plant may build process P (X from ore Y at 3 a unit, ready at once); ore O_Y from
     Australia at 5 (a contract at no fixed cost); penalty 20."""

@@ -321,8 +321,12 @@ def option_values(case: Case, reference: SolveRecord, taken: dict[tuple[str, str
                              "bought" if is_taken else "valued with the offer's contract and qualification "
                              "both taken (one without the other buys nothing)")
             if rec.status == "infeasible":
-                ov.note = ("the point's risk limit cannot be met without it" if is_taken else
-                           "it cannot be taken within the point's limits")
+                if is_taken:
+                    ov.note = ("indispensable: the point's risk limit cannot be met without it" if job.limit
+                               is not None else "indispensable: without it some scenario's hard limits "
+                               "(stock floors, policies) cannot be met")
+                else:
+                    ov.note = "it cannot be taken within the point's limits"
             elif not rec.ok:
                 ov.note = f"no value: the solve ended {rec.status}"
             elif not reference.ok:
