@@ -51,6 +51,8 @@ PlotOpt = Annotated[bool, typer.Option("--plot", help="Also save a PNG of the fr
 BanOpt = Annotated[Optional[list[str]], typer.Option("--ban", help='Put a rule in force (RULE), or an ad-hoc ban "ISSUER:MATERIALS[>COUNTRIES][@OWNER[,OWNER]][!]": issuer country, materials or groups (* = all), optional destination countries, optional owners (an entity ban), ! for extraterritorial reach; e.g. "CN:heavy_REE>US,JP" or "CN:*@MP Materials,USA Rare Earth!". Repeat for several.')]
 LiftOpt = Annotated[Optional[list[str]], typer.Option("--lift", help="Switch a rule off (RULE).")]
 FromOpt = Annotated[Optional[int], typer.Option("--from", help="Period from which --ban applies (default: the rule's start_period, 1 for ad-hoc bans).")]
+ValuesOpt = Annotated[bool, typer.Option("--values", help="Also the decision values at the knee point (EVPI, VSS, each option): a value sheet.")]
+PointOpt = Annotated[Optional[str], typer.Option("--point", help="Where to value the options: min_cost (default), knee, or a frontier point's number N (its risk limit kept).")]
 SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run the solves on a cluster.")]
 
 
@@ -224,11 +226,11 @@ def frontier(case: CaseArg = None, out: OutOpt = None, points: PointsOpt = None,
              time_limit: TimeOpt = None, mip_gap: GapOpt = None, threads: ThreadsOpt = None,
              workers: WorkersOpt = None, scheduler: SchedulerOpt = None, json_out: JsonOpt = False,
              quiet: QuietOpt = False, solver_log: LogOpt = None, plot: PlotOpt = False,
-             force: ForceOpt = False) -> None:
+             force: ForceOpt = False, values: ValuesOpt = False) -> None:
     """The cost-versus-risk frontier (AUGMECON2), written to Excel with a chart and each point's plan."""
     opts = _options(case, out, points, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
                     solver_log, plot, force)
-    _finish(runs.frontier(opts, CliReporter(Console(quiet))), json_out)
+    _finish(runs.frontier(opts, CliReporter(Console(quiet)), values=values), json_out)
 
 
 @contextmanager
@@ -310,3 +312,16 @@ def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks 
             force: ForceOpt = False) -> None:
     """Overlay the frontiers of several results workbooks in one table and one chart."""
     _finish(runs.compare(files, list(labels or []), out, force, plot, CliReporter(Console(quiet))), json_out)
+
+
+@app.command()
+@_guard
+def value(case: CaseArg = None, point: PointOpt = None, out: OutOpt = None, points: PointsOpt = None,
+          risk_measure: MeasureOpt = None, time_limit: TimeOpt = None, mip_gap: GapOpt = None,
+          threads: ThreadsOpt = None, workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
+          json_out: JsonOpt = False, quiet: QuietOpt = False, solver_log: LogOpt = None,
+          plot: PlotOpt = False, force: ForceOpt = False) -> None:
+    """What perfect information (EVPI), the stochastic solution (VSS) and each contract, qualification and build are worth."""
+    opts = _options(case, out, points, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
+                    solver_log, plot, force)
+    _finish(runs.value(opts, point, CliReporter(Console(quiet))), json_out)

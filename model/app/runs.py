@@ -85,8 +85,9 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
                      "output": str(loaded.target), "frontier": json_rows(report.frontier)}, report, loaded.target, reporter)
 
 
-def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
-    """The cost-versus-risk frontier, written to Excel with a chart and each point's plan."""
+def frontier(opts: RunOptions, reporter: Reporter, values: bool = False) -> RunOutcome:
+    """The cost-versus-risk frontier, written to Excel with a chart and each point's plan; with
+    ``values``, the decision values at its knee point too (the value sheet, the JSON's ``values``)."""
     loaded = load(opts, "frontier", reporter)
     c = loaded.case
     n = opts.points or c.settings.frontier_points
@@ -95,11 +96,25 @@ def frontier(opts: RunOptions, reporter: Reporter) -> RunOutcome:
                         loaded)
     report = _report_for(result, loaded, "frontier",
                          {"frontier_wall_s": time.perf_counter() - t0, "workers": loaded.solve.workers})
+    document_values = None
+    if values and report.knee_point is not None:
+        from ..results.value import value_document
+        knee = next(p for p in result.points if p.point == report.knee_point)
+        t1 = time.perf_counter()
+        vr = _values_at(c, loaded, knee, reporter)
+        report.run_info["value_wall_s"] = time.perf_counter() - t1
+        _attach_values(report, vr, c.settings.currency)
+        document_values = value_document(vr)
+    elif values:
+        report.warnings.append("--values: no knee point (no efficient point), so no decision values")
     write(report, loaded.target, reporter, opts.plot)
     reporter.say(f"knee point: {report.knee_text}")
-    return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
-                     "output": str(loaded.target), "knee_point": report.knee_point,
-                     "frontier": json_rows(report.frontier)}, report, loaded.target, reporter)
+    document = {"case": c.settings.case_name, "risk_measure": report.risk_measure,
+                "output": str(loaded.target), "knee_point": report.knee_point,
+                "frontier": json_rows(report.frontier)}
+    if values:
+        document["values"] = document_values
+    return _outcome(document, report, loaded.target, reporter)
 
 
 def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int | None,
@@ -282,3 +297,77 @@ def _different_cases(summaries: list[dict]) -> list[str]:
         return [f"the files are results of different cases ({which}): their costs and risks are compared as "
                 "they stand"]
     return []
+
+
+def parse_point(text: str | None, points: int) -> str | int:
+    """--point: min_cost, knee, or a frontier point's number 1..points (1 is the min-cost end)."""
+    raw = (text or "min_cost").strip().lower().replace("-", "_")
+    if raw in ("min_cost", "knee"):
+        return raw
+    try:
+        number = int(raw)
+    except ValueError:
+        raise CaseError(f"--point {text}: expected min_cost, knee or a frontier point's number 1..{points}")
+    if not 1 <= number <= points:
+        raise CaseError(f"--point {text}: expected a frontier point's number 1..{points} "
+                        f"(the frontier has {points} points; --points changes that)")
+    return "min_cost" if number == 1 else number
+
+
+def _values_at(c, loaded: Loaded, point, reporter: Reporter):
+    """The decision values at ``point`` (a solved frontier point, or None for the min-cost plan)."""
+    from ..solving.value import options_of, run_values
+    total = 3 + len(c.scenarios) + len(options_of(c))
+    with reporter.progress(total, "value") as update:
+        return run_values(c, loaded.measure, loaded.solve, point, update)
+
+
+def _attach_values(report: Report, vr, currency: str) -> None:
+    """The value sheet, the summary's words on EVPI, VSS and the options, and the values' warnings."""
+    from ..results.value import value_summary, value_tables
+    report.values = value_tables(vr, currency)
+    report.summary.update(value_summary(vr, currency))
+    report.warnings = list(dict.fromkeys(report.warnings + vr.warnings))
+
+
+def value(opts: RunOptions, point: str | None, reporter: Reporter) -> RunOutcome:
+    """What information, the stochastic solution and each option are worth (DESIGN.md §4
+    "Decision values"), at the min-cost plan, the knee or a frontier point (its risk limit kept)."""
+    from ..results.report import describe_plan
+    from ..results.value import point_label, value_document
+    from ..solving.frontier import FrontierResult
+    from ..solving.highs import NoSolution
+    loaded = load(opts, "value", reporter)
+    c = loaded.case
+    n = opts.points or c.settings.frontier_points
+    spec = parse_point(point, n)
+    t0 = time.perf_counter()
+    frontier_result, at = None, None
+    if spec != "min_cost":
+        frontier_result = _frontier_with_progress(c, n, loaded.measure, loaded.solve, reporter, "frontier")
+        fr_report = build_report(frontier_result)
+        number = fr_report.knee_point if spec == "knee" else spec
+        if number is None:
+            raise NoSolution("no knee point: the frontier has no efficient point", "no solution")
+        at = next(p for p in frontier_result.points if p.point == number)
+        if at.plan is None:
+            raise NoSolution(f"point {number}: no solution ({at.outcome.status})", at.outcome.status)
+    vr = _values_at(c, loaded, at, reporter)
+    if frontier_result is None:
+        frontier_result = FrontierResult(c, loaded.measure, [vr.point], loaded.solve)
+    report = _report_for(frontier_result, loaded, "value",
+                         {"value_wall_s": time.perf_counter() - t0, "workers": loaded.solve.workers,
+                          "value_solves": 1 + len(vr.scenarios) + (vr.ev_plan is not None) + vr.options_solves
+                          + (vr.point.kind != "min_cost")})
+    if spec == "min_cost":
+        report.knee_point = None
+        report.knee_text = ("decision values at the min-cost plan: "
+                            + describe_plan(1, report.tables, report.frontier, c.settings.currency))
+    else:
+        report.knee_text = f"decision values at {point_label(vr)}; knee: {report.knee_text}"
+    _attach_values(report, vr, c.settings.currency)
+    write(report, loaded.target, reporter, opts.plot)
+    if vr.evpi is not None:
+        reporter.say(f"EVPI {vr.evpi:,.0f} {c.settings.currency}, VSS "
+                     + (f"{vr.vss:,.0f} {c.settings.currency}" if isinstance(vr.vss, float) else str(vr.vss)))
+    return _outcome(value_document(vr), report, loaded.target, reporter)

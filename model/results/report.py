@@ -57,6 +57,7 @@ class Report:
     period_unit: str = ""
     held: pd.DataFrame | None = None  # the strategic stockpile per point (views.strategic_stock)
     charts: dict = field(default_factory=dict)  # the recommended plan's chart data (views.plan_charts)
+    values: object | None = None  # decision values (model.results.value.ValueTables): the value sheet
 
 
 def _efficient(df: pd.DataFrame) -> int:

@@ -123,5 +123,5 @@ def stress_headline(case: Case, ranking: pd.DataFrame, shown: int = 3) -> str:
             text += f" ({int(red)} if redesigned)"
         parts.append(text)
     survived = int((ranking["survives_horizon"] == "yes").sum())
-    return (f"Shortest time to survive (every demand met in full, the network as it stands): " + "; ".join(parts)
+    return ("Shortest time to survive (every demand met in full, the network as it stands): " + "; ".join(parts)
             + f". {survived} of {n} disruptions are survived to the horizon. See the stress_ranking sheet.")

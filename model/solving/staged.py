@@ -154,6 +154,7 @@ class StagedModel:
         (exact, network, or none)."""
         m = self.model
         cost = pyo.value(m.expected_cost)
+        self.first_stage = (first, cost)  # the min-cost solve itself, before the risk tie-break
         cost_bound = self._cost_bound(first)
         first_risk = self.risk_now()
         if first_risk <= RISK_FLOOR:  # every measure is >= 0: a risk tie-break has nothing to gain

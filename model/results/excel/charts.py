@@ -390,3 +390,40 @@ def add_time_to_survive_chart(ws, ranking: pd.DataFrame, new_sheet, risk_measure
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+VALUE_COLOURS = {"held": "1F77B4", "open": "2CA02C"}  # options taken (cost of losing them), not taken (saving if free)
+
+
+def _value_chart(ws, first_row: int, last_row: int, label_col: int, rise_col: int, saving_col: int,
+                 currency: str, title: str) -> BarChart:
+    """Horizontal bars of what each option is worth, the first-ranked on top: options the plan
+    takes (the rise in expected cost without them) in blue, options it does not take (the fall were
+    they free) in green. One category per row of the value sheet's options table."""
+    n = last_row - first_row + 1
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.overlap = 100  # one bar per row: each row fills one of the two series
+    chart.gapWidth = 40
+    chart.title = title
+    chart.style = 2
+    chart.width = 20
+    chart.height = max(7.5, 2.5 + 0.55 * n)
+    chart.y_axis.title = f"expected cost ({currency})" if currency else "expected cost"
+    chart.y_axis.number_format = "#,##0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+    chart.y_axis.crosses = "max"  # with the categories reversed: the value axis along the bottom
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    cats = Reference(ws, min_col=label_col, min_row=first_row, max_row=last_row)
+    for col, colour, name in ((rise_col, VALUE_COLOURS["held"], "held: expected cost rise without it"),
+                              (saving_col, VALUE_COLOURS["open"], "not held: expected cost fall were it free")):
+        s = Series(Reference(ws, min_col=col, min_row=first_row, max_row=last_row), title=name)
+        s.graphicalProperties = GraphicalProperties(solidFill=colour)
+        s.graphicalProperties.line.solidFill = colour
+        chart.series.append(s)
+    chart.set_categories(cats)
+    return chart

@@ -7,7 +7,7 @@ per point), ``frontiers`` (only with an overlay: every overlaid frontier with a 
 efficient points or more), ``plan_charts`` (the recommended plan's stock over time and its supply
 by origin group in the nominal and the worst scenario, with their data; when there is one),
 ``mix`` (the chart data of the origin mix: nominal purchase volume share by origin group per
-point), the decision tables ``suppliers``, ``processes``, ``routes``, ``stockpile``,
+point), ``value`` (only with decision values: headline numbers, a bar chart and the options ranked), the decision tables ``suppliers``, ``processes``, ``routes``, ``stockpile``,
 ``shortfall``, ``scenarios`` (those the report has: a compare workbook has none), any extra sheets
 in the order given (an extra sheet named in ``Report.sheet_charts`` gets its chart, whose
 data goes on a helper sheet after the extra sheets, e.g. ``stress_chart``), and ``run_info`` (item/value rows, ``tool`` = ``sourcing`` first: that row is
@@ -41,6 +41,7 @@ from .notes import add_note, annotate_headers, context, item_note
 from .plan_sheet import write_plan_charts
 from .printing import not_printed, one_page
 from .stream import StreamedTable, save_atomically
+from .valuesheet import write_value_sheet
 
 TOOL_MARK = "sourcing"
 SHEET_CHARTS = {"time_to_survive": add_time_to_survive_chart}  # Report.sheet_charts kinds
@@ -213,6 +214,10 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
         mix_chart = _mix_chart(ws_mix, mix, colours)
         mix_chart.width, mix_chart.height = chart_w, chart_h
         ws_fr.add_chart(mix_chart, f"{get_column_letter(col)}{chart_row}")
+
+    # decision values (the value verb, frontier --values): headline, chart, ranked options
+    if getattr(report, "values", None) is not None:
+        write_value_sheet(new_sheet("value"), report.values, rm)
 
     # decision tables and extra sheets: rows streamed into the package after saving; none printed
     streamed = []
