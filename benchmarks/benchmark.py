@@ -1,156 +1,341 @@
-"""Pipeline benchmark: read, build, first solve, re-solve, write, and model size, on generated
-cases of growing size (and the default case). Run: ``make benchmark`` or
-``.venv/bin/python benchmarks/benchmark.py [--sizes 1 2 4 8] [--periods 24]``.
+"""Pipeline benchmark on generated, default-shaped cases of growing size (``benchmarks/cases.py``).
 
-Each generated case has ``k`` parallel mine-to-magnet lines (ore -> oxide -> metal -> magnet),
-3 suppliers per line in free/covered/CN countries, a processor per stage, our own magnet plant,
-and 1 + k scenarios (bans and outages). The re-solve changes only the risk limit on the same
-persistent model, as every frontier point after the first does.
+Run: ``make benchmark`` (the default case, sizes S, M, L; the default case's 11-point frontier on 1
+and 2 workers) or ``.venv/bin/python benchmarks/benchmark.py [--sizes default S M L x8] [--xl]
+[--frontier-sizes default x8] [--points 11] [--memory-sweep]`` (x8: the default case with its
+scenarios multiplied to 41, the frontier target's case).
+
+For each size, in a fresh process (so that its peak memory is its own): the model's columns, rows,
+nonzeros and binaries, and the seconds of one ``sourcing solve`` (the same code path) split into
+read, build, hand-over (Pyomo -> HiGHS), HiGHS itself, solution load, extraction (plan tables) and
+writing, the rest (the risk evaluation, the report) as ``other_s``, imports as ``import_s``; the
+peak resident memory; then (``--frontier-sizes``) a frontier through the CLI with ``--workers 1``
+and ``--workers 2``, wall clock. A second fresh process hands the same model to HiGHS through Pyomo's
+persistent interface, to compare with ours (before/after). Results go to ``benchmarks/results.csv``
+and are printed as the README's table; the build-time exponent (build seconds against nonzeros,
+least squares on logs) is printed at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import math
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+T_START = time.perf_counter()
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+for p in (str(ROOT), str(HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
 
-from model.case.reader import read_case  # noqa: E402
-from model.case.workbook import write_case_workbook  # noqa: E402
-from model.formulation import model_size  # noqa: E402
-from model.results.excel import write_results  # noqa: E402
-from model.results.report import build_report  # noqa: E402
-from model.solving.frontier import FrontierResult, Point  # noqa: E402
-from model.solving.staged import SolveOptions, StagedModel  # noqa: E402
+RESULTS = HERE / "results.csv"
+SOURCING = [sys.executable, "-m", "model"]
 
 
-def synthetic_rows(k: int, periods: int) -> dict:
-    countries = [("CN", "CN"), ("RU", "covered"), ("AU", "free"), ("US", "free"), ("JP", "free"), ("MY", "free")]
-    rows = {
-        "settings": {"case_name": f"synthetic k={k}", "periods": periods, "origin_groups": "free, covered, CN",
-                     "risk_measure": "cvar_shortfall", "frontier_points": 5, "mip_gap": 0.005, "time_limit_s": 120},
-        "countries": [{"country": c, "origin_group": g} for c, g in countries],
-        "materials": [], "sites": [{"site": "PLANT", "country": "JP", "owner": "Us", "role": "own"}],
-        "offers": [], "processes": [], "process_inputs": [], "lanes": [], "demand": [], "inventory": [],
-        "controls": [], "scenarios": [], "scenario_events": [], "policies": [], "sources": [],
-    }
-    stages = ["ore", "oxide", "metal", "magnet"]
-    for line in range(k):
-        mats = [f"L{line}_{s}" for s in stages]
-        for m, s in zip(mats, stages):
-            rows["materials"].append({"material": m, "stage": s, "groups": "REE" if line % 2 else "REE, heavy_REE"})
-        for j, (country, _) in enumerate([("CN", 0), ("AU", 0), ("RU", 0)]):
-            site = f"S{line}_{country}"
-            rows["sites"].append({"site": site, "country": country, "owner": f"Owner{line}_{j}", "role": "supplier"})
-            rows["offers"].append({"offer": f"O{line}_{country}_ore", "site": site, "material": mats[0],
-                                   "price": 10 + 3 * j + line, "capacity_per_period": 60, "fixed_cost": 500 * j,
-                                   "lead_time": 1, "qualified": "yes" if j < 2 else "no",
-                                   "qualification_periods": 3, "qualification_cost": 800})
-            rows["offers"].append({"offer": f"O{line}_{country}_oxide", "site": site, "material": mats[1],
-                                   "price": 30 + 5 * j + line, "capacity_per_period": 40, "lead_time": 2,
-                                   "min_per_period": 5 if j == 0 else 0})
-            rows["lanes"].append({"from_site": site, "to_site": f"P{line}_MY", "materials": f"{mats[0]}, {mats[1]}",
-                                  "cost_per_unit": 1 + j, "lead_time": 1})
-        rows["sites"].append({"site": f"P{line}_MY", "country": "MY", "owner": f"Proc{line}", "role": "processor"})
-        rows["processes"] += [
-            {"process": f"SEP{line}", "site": f"P{line}_MY", "output": mats[1], "capacity_per_period": 80, "cost_per_unit": 4},
-            {"process": f"MET{line}", "site": f"P{line}_MY", "output": mats[2], "capacity_per_period": 60, "cost_per_unit": 6},
-            {"process": f"MAG{line}", "site": "PLANT", "output": mats[3], "capacity_per_period": 50, "cost_per_unit": 8,
-             "exists": "yes" if line % 2 == 0 else "no", "build_cost": 5000, "build_periods": 4,
-             "technology": "sintering", "technology_origin": "CN" if line % 3 == 0 else "JP"},
-        ]
-        rows["process_inputs"] += [
-            {"process": f"SEP{line}", "input": mats[0], "per_unit_output": 1.3},
-            {"process": f"MET{line}", "input": mats[1], "per_unit_output": 1.2},
-            {"process": f"MAG{line}", "input": mats[2], "per_unit_output": 1.25},
-        ]
-        rows["lanes"].append({"from_site": f"P{line}_MY", "to_site": "PLANT", "materials": mats[2],
-                              "cost_per_unit": 2, "lead_time": 1, "capacity_per_period": 100})
-        rows["demand"].append({"site": "PLANT", "material": mats[3], "period": "*", "quantity": 20,
-                               "shortfall_penalty": 400})
-        rows["inventory"].append({"site": "PLANT", "material": mats[2], "initial_stock": 20,
-                                  "initial_origin_group": "CN", "max_stock": 200, "holding_cost_per_period": 0.5})
-    rows["controls"] = [
-        {"rule": "LIC", "issuer": "CN", "materials": "heavy_REE", "kind": "licence", "licence_lead_time": 2,
-         "status": "scenario"},
-        {"rule": "BAN", "issuer": "CN", "materials": "*", "kind": "ban", "extraterritorial": "yes", "status": "scenario"},
-    ]
-    rows["scenarios"].append({"scenario": "calm", "probability": 0.5})
-    n_events = k
-    for e in range(n_events):
-        name = f"ev{e}"
-        rows["scenarios"].append({"scenario": name, "probability": 0.5 / n_events})
-        rule = "BAN" if e % 2 else "LIC"
-        rows["scenario_events"].append({"scenario": name, "event": "rule", "target": rule,
-                                        "start_period": 3 + (e * 3) % max(1, periods - 4), "notice": 1})
-        rows["scenario_events"].append({"scenario": name, "event": "outage", "target": f"P{e % k}_MY",
-                                        "start_period": 2 + e % 5, "duration": 3, "factor": 0.3})
-    return rows
+# ------------------------------------------------------------------------------------ child runs
 
-
-def measure_case(label: str, path: Path, out_dir: Path) -> dict:
+def child_solve(case: Path, out: Path, time_limit: float | None, mps: Path | None) -> dict:
+    """One ``sourcing solve`` in this process, its timings from the report's run_info."""
+    from model.app import runs
+    from model.app.common import Reporter, RunOptions
+    imported = time.perf_counter() - T_START
     t0 = time.perf_counter()
-    case = read_case(path)
+    outcome = runs.solve(RunOptions(case=case, out=out, time_limit=time_limit, write_mps=mps), None, Reporter())
+    wall = time.perf_counter() - t0
+    info = outcome.report.run_info
+    row = outcome.report.frontier.iloc[0]
+    keys = ("read_s", "build_s", "handover_s", "highs_s", "load_solution_s", "extract_s", "write_s")
+    parts = {k: float(info.get(k) or 0.0) for k in keys}
+    parts["import_s"] = imported
+    parts["other_s"] = wall - sum(parts[k] for k in keys)
+    total = wall + imported
+    return {**parts, "total_s": total, "outside_highs_share": 1 - parts["highs_s"] / total,
+            "columns": info.get("model_columns"), "rows": info.get("model_rows"),
+            "nonzeros": info.get("model_nonzeros"), "binaries": info.get("model_binaries"),
+            "status": row["status"], "mip_gap": row["mip_gap"], "expected_cost": row["expected_cost"],
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def child_pyomo_handover(case: Path) -> dict:
+    """The same model handed to HiGHS by Pyomo's persistent interface and by ours (seconds)."""
+    from pyomo.contrib.solver.solvers.highs import Highs
+    from model.case.reader import read_case
+    from model.formulation import build_model
+    from model.solving.highs import paused_gc
+    from model.solving.highs_model import HighsModel
+    case_ = read_case(case)
+    t0 = time.perf_counter()
+    with paused_gc():  # as StagedModel builds
+        m = build_model(case_)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with paused_gc():
+        ours = HighsModel(m)
+    ours_s = time.perf_counter() - t0
+    del ours
+    solver = Highs()
+    t0 = time.perf_counter()
+    solver.set_instance(m)
+    pyomo_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    solver.update()
+    update_s = time.perf_counter() - t0
+    return {"pyomo_set_instance_s": pyomo_s, "pyomo_update_s": update_s, "bulk_load_s": ours_s,
+            "build_again_s": build_s}
+
+
+def child_memory(case: Path, time_limit: float) -> dict:
+    """Peak memory of one model: read, build, hand-over and a solve cut at ``time_limit``."""
+    from model.case.reader import read_case
+    from model.solving.staged import SolveOptions, StagedModel
+    t0 = time.perf_counter()
+    case_ = read_case(case)
     read_s = time.perf_counter() - t0
-    opts = SolveOptions(case.settings.time_limit_s, case.settings.mip_gap)
-    fm = StagedModel(case, case.settings.risk_measure, opts)
-    size = model_size(fm.model)
+    fm = StagedModel(case_, case_.settings.risk_measure, SolveOptions(time_limit, case_.settings.mip_gap))
+    built = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    fm.configure()
+    outcome = fm.solve()
+    size = fm.size_loaded()
+    return {**size, "nodes": len(fm.index.nodes), "scenarios": len(case_.scenarios), "periods": case_.settings.periods,
+            "built_rss_mib": built, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "status": outcome.status, "read_s": read_s, "build_s": fm.build_seconds,
+            "handover_s": fm.solver.seconds["handover"], "highs_s": fm.solver.seconds["highs"]}
+
+
+def memory_sweep(tmp: Path, grid: list[tuple[int, int]], time_limit: float, cap_gib: float) -> list[dict]:
+    """Peak memory of default-shaped models (one product line) over scenarios x periods, and the
+    least-squares line peak = a + b x (scenarios x periods), extrapolated to 24 GiB."""
+    from cases import Size, write_generated
+    out = []
+    for k, periods in grid:
+        size = Size(f"k{k}_T{periods}", scenario_copies=k, periods=periods, lines=1, extra_offers=0.0)
+        path = write_generated(size, tmp / f"mem_{size.name}.xlsx")
+        row = run_child(["memory", str(path), str(time_limit)], cap_gib)
+        row["grid"] = size.name
+        out.append(row)
+        print("  " + ", ".join(f"{k_}={fmt(v)}" for k_, v in row.items()), flush=True)
+    pts = [(r["scenarios"] * r["periods"], r["peak_rss_mib"]) for r in out if "peak_rss_mib" in r]
+    if len(pts) >= 2:
+        mx = sum(x for x, _ in pts) / len(pts)
+        my = sum(y for _, y in pts) / len(pts)
+        b = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
+        a = my - b * mx
+        print(f"peak MiB ~ {a:.0f} + {b:.2f} x scenarios x periods; 24 GiB at scenarios x periods ~ "
+              f"{(24 * 1024 - a) / b:,.0f} (e.g. {(24 * 1024 - a) / b / 60:,.0f} scenarios over 60 periods)")
+    return out
+
+
+def run_child(args: list[str], memory_limit_gib: float | None = None) -> dict:
+    """This script in a fresh process; its JSON answer."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as f:
+        answer = Path(f.name)
+
+    def limit():  # so that a size too big for this machine fails alone, not the machine
+        if memory_limit_gib:
+            cap = int(memory_limit_gib * 2 ** 30)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *args, "--answer", str(answer)],
+                          cwd=ROOT, preexec_fn=limit, capture_output=True, text=True)
+    try:
+        if proc.returncode != 0:
+            return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+        return json.loads(answer.read_text())
+    finally:
+        answer.unlink(missing_ok=True)
+
+
+def idle_cores(seconds: float = 2.0) -> float:
+    """Cores idle over the next ``seconds`` (from /proc/stat): other users' load on a shared machine."""
+    def sample():
+        with open("/proc/stat") as f:
+            fields = [float(x) for x in f.readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields)
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return (os.cpu_count() or 1) * (idle1 - idle0) / max(total1 - total0, 1e-9)
+
+
+def wait_for_quiet(cores: float, max_wait_s: float) -> float:
+    """Wait (up to ``max_wait_s``) until ``cores`` cores are idle; the idle cores found."""
+    deadline = time.time() + max_wait_s
+    idle = idle_cores()
+    while idle < cores and time.time() < deadline:
+        idle = idle_cores(5.0)
+    return idle
+
+
+def frontier_wall(case: Path, workers: int, points: int, time_limit: float | None, out: Path) -> dict:
+    """A frontier through the CLI, wall clock from the command to the written workbook, and the CPU
+    seconds it used (its worker processes included): cpu / wall is the cores it really had."""
+    cmd = [*SOURCING, "frontier", str(case), "--workers", str(workers), "--points", str(points),
+           "--out", str(out), "--json", "--quiet", "--force"]
+    if time_limit:
+        cmd += ["--time-limit", str(time_limit)]
+    idle = wait_for_quiet(min(workers, os.cpu_count() or 1) - 0.2, 600)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    outcome, plan = fm.min_cost()
-    first_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    _, _, best = fm.min_risk()
-    min_risk_s = time.perf_counter() - t0
-    limit = (plan.extras["risk"] + best) / 2  # an interior point, feasible by construction
-    t0 = time.perf_counter()
-    outcome2, plan2 = fm.epsilon_point(limit, 0.0)
-    resolve_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    cold = StagedModel(case, case.settings.risk_measure, opts)
-    _, cold_plan = cold.epsilon_point(limit, 0.0)
-    cold_s = time.perf_counter() - t0
-    assert abs(cold_plan.expected_cost - plan2.expected_cost) <= 0.01 * abs(plan2.expected_cost), \
-        "a warm re-solve and a cold solve of the same limit disagree beyond the MIP gap"
-    result = FrontierResult(case, case.settings.risk_measure,
-                            [Point(1, "min_cost", None, outcome, plan, first_s),
-                             Point(2, "interior", limit, outcome2, plan2, resolve_s)], opts)
-    t0 = time.perf_counter()
-    report = build_report(result)
-    write_results(report, out_dir / f"{label}.xlsx")
-    write_s = time.perf_counter() - t0
-    return {"case": label, **size, "read_s": read_s, "build_s": fm.build_seconds,
-            "min_cost_2stage_s": first_s, "min_risk_2stage_s": min_risk_s, "warm_resolve_s": resolve_s, "cold_build_and_solve_s": cold_s,
-            "write_s": write_s, "status": f"{outcome.status}/{outcome2.status}"}
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        return {"wall_s": wall, "statuses": f"exit {proc.returncode}", "cores_used": cpu / wall, "idle_before": idle}
+    rows = json.loads(proc.stdout)["frontier"]
+    statuses = {}
+    for r in rows:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    return {"wall_s": wall, "statuses": "; ".join(f"{n} {s}" for s, n in statuses.items()),
+            "max_gap": max((r["mip_gap"] or 0.0) for r in rows), "cores_used": cpu / wall, "idle_before": idle}
+
+
+# ------------------------------------------------------------------------------------ the table
+
+FIELDS = ["size", "scenarios", "periods", "materials", "offers", "columns", "rows", "nonzeros", "binaries",
+          "read_s", "build_s", "handover_s", "highs_s", "load_solution_s", "extract_s", "write_s", "import_s",
+          "other_s", "total_s", "outside_highs_share", "status", "mip_gap", "peak_rss_mib",
+          "pyomo_set_instance_s", "pyomo_update_s", "bulk_load_s", "build_again_s", "build_min_s", "frontier_points",
+          "frontier_w1_s", "frontier_w2_s", "frontier_speedup", "frontier_w1_statuses", "frontier_w2_statuses",
+          "frontier_w1_cores_used", "frontier_w2_cores_used", "frontier_w1_idle_cores_before",
+          "frontier_w2_idle_cores_before",
+          "load_average", "note"]
+
+
+def fit_exponent(rows: list[dict], x: str, y: str) -> float | None:
+    pts = [(math.log(r[x]), math.log(r[y])) for r in rows if r.get(x) and r.get(y)]
+    if len(pts) < 2:
+        return None
+    mx = sum(a for a, _ in pts) / len(pts)
+    my = sum(b for _, b in pts) / len(pts)
+    sxx = sum((a - mx) ** 2 for a, _ in pts)
+    return sum((a - mx) * (b - my) for a, b in pts) / sxx if sxx else None
+
+
+def fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}" if abs(v) < 1 else f"{v:,.1f}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return "" if v is None else str(v)
+
+
+def print_table(rows: list[dict]) -> None:
+    cols = ["size", "scenarios", "periods", "materials", "offers", "columns", "rows", "nonzeros", "binaries",
+            "read_s", "build_s", "handover_s", "highs_s", "extract_s", "write_s", "other_s", "total_s",
+            "outside_highs_share", "peak_rss_mib", "pyomo_set_instance_s", "frontier_w1_s", "frontier_w2_s",
+            "frontier_speedup"]
+    print("\n| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
+    for r in rows:
+        print("| " + " | ".join(fmt(r.get(c)) for c in cols) + " |")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="*", default=[1, 2, 4, 8])
-    ap.add_argument("--periods", type=int, default=24)
-    ap.add_argument("--no-default", action="store_true", help="skip the default case")
+    ap.add_argument("--sizes", nargs="*", default=["default", "S", "M", "L"],
+                    help="default (the default case as shipped), S, M, L, XL, or x8 (the default case's "
+                         "scenarios multiplied: 41)")
+    ap.add_argument("--xl", action="store_true", help="also size XL (long: minutes to build, a time-limited solve)")
+    ap.add_argument("--frontier-sizes", nargs="*", default=["default"],
+                    help="sizes that also run a frontier on 1 and 2 workers (e.g. x8 for the 41-scenario target)")
+    ap.add_argument("--points", type=int, default=11, help="frontier points for --frontier-sizes")
+    ap.add_argument("--time-limit", type=float, default=None, help="per solve (default: the case's time_limit_s)")
+    ap.add_argument("--memory-limit-gib", type=float, default=16.0, help="address-space cap per size's process")
+    ap.add_argument("--no-pyomo-handover", action="store_true", help="skip the Pyomo hand-over comparison")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--memory-sweep", action="store_true",
+                    help="instead: peak memory over scenarios x periods (one product line), extrapolated to 24 GiB")
+    ap.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
+    ap.add_argument("--answer", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+
+    if args.child:
+        kind, case, *rest = args.child
+        if kind == "solve":
+            tl = float(rest[1]) if len(rest) > 1 and rest[1] != "-" else None
+            answer = child_solve(Path(case), Path(rest[0]), tl, None)
+        elif kind == "memory":
+            answer = child_memory(Path(case), float(rest[0]))
+        else:
+            answer = child_pyomo_handover(Path(case))
+        args.answer.write_text(json.dumps(answer, default=float))
+        return
+
+    from cases import DEFAULT_CASE, SIZES, default_multiplied, generated_rows, read_rows, write_generated
+    if args.memory_sweep:
+        grid = [(1, 24), (4, 24), (8, 24), (4, 48), (8, 48), (16, 48)]
+        rows = memory_sweep(Path(tempfile.mkdtemp(prefix="sourcing-mem-")), grid, args.time_limit or 20.0,
+                            args.memory_limit_gib)
+        with open(HERE / "memory.csv", "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=sorted({k for r in rows for k in r}))
+            w.writeheader()
+            w.writerows(rows)
+        print(f"wrote {HERE / 'memory.csv'}")
+        return
+    sizes = list(args.sizes) + (["XL"] if args.xl and "XL" not in args.sizes else [])
     tmp = Path(tempfile.mkdtemp(prefix="sourcing-bench-"))
     rows = []
-    for k in args.sizes:
-        path = write_case_workbook(tmp / f"synthetic_{k}.xlsx", synthetic_rows(k, args.periods))
-        rows.append(measure_case(f"synthetic_k{k}", path, tmp))
-        print(_fmt(rows[-1]), flush=True)
-    default = ROOT / "inputs" / "rare_earth_magnets.xlsx"
-    if not args.no_default and default.exists():
-        rows.append(measure_case("default_case", default, tmp))
-        print(_fmt(rows[-1]), flush=True)
-    keys = list(rows[0])
-    print("\n| " + " | ".join(keys) + " |\n|" + "---|" * len(keys))
-    for r in rows:
-        print("| " + " | ".join(f"{r[k]:.2f}" if isinstance(r[k], float) else str(r[k]) for k in keys) + " |")
-
-
-def _fmt(r: dict) -> str:
-    return ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items())
+    for name in sizes:
+        if name in SIZES:
+            size = SIZES[name]
+            gen = generated_rows(size)
+            path = write_generated(size, tmp / f"bench_{name}.xlsx")
+        elif name == "default":
+            gen, path = read_rows(DEFAULT_CASE), DEFAULT_CASE
+        elif name.startswith("x") and name[1:].isdigit():
+            path = default_multiplied(int(name[1:]), tmp / f"default_{name}.xlsx")
+            gen = read_rows(path)
+        else:
+            raise SystemExit(f"--sizes {name}: expected default, x<k>, or one of {', '.join(SIZES)}")
+        row = {"size": name, "scenarios": len(gen["scenarios"]), "periods": int(gen["settings"]["periods"]),
+               "materials": len(gen["materials"]), "offers": len(gen["offers"]),
+               "load_average": round(os.getloadavg()[0], 2)}
+        t0 = time.perf_counter()
+        if name == "XL":  # its size, build, hand-over and memory; the solve is cut at its time limit
+            row.update(run_child(["memory", str(path), str(args.time_limit or SIZES[name].time_limit_s)],
+                                 args.memory_limit_gib))
+            row["note"] = f"read, build, hand-over and a solve cut at {args.time_limit or SIZES[name].time_limit_s:.0f} s"
+        else:
+            row.update(run_child(["solve", str(path), str(tmp / f"plan_{name}.xlsx"),
+                                  str(args.time_limit) if args.time_limit else "-"], args.memory_limit_gib))
+        print(f"{name}: solve pipeline in {time.perf_counter() - t0:.0f} s", flush=True)
+        if not args.no_pyomo_handover and "error" not in row and name != "XL":
+            row.update(run_child(["pyomo-handover", str(path)], args.memory_limit_gib))
+            if row.get("build_again_s"):  # two builds of the same case: the lesser is less noisy
+                row["build_min_s"] = min(row["build_s"], row["build_again_s"])
+        if name in args.frontier_sizes and "error" not in row:
+            row["frontier_points"] = args.points
+            for w in (1, 2):
+                res = frontier_wall(path, w, args.points, args.time_limit, tmp / f"frontier_{name}_{w}.xlsx")
+                row[f"frontier_w{w}_s"], row[f"frontier_w{w}_statuses"] = res["wall_s"], res["statuses"]
+                row[f"frontier_w{w}_cores_used"] = res["cores_used"]
+                row[f"frontier_w{w}_idle_cores_before"] = res["idle_before"]
+            row["frontier_speedup"] = row["frontier_w1_s"] / row["frontier_w2_s"]
+        if "error" in row:
+            row["note"] = row.pop("error")
+        rows.append(row)
+        print("  " + ", ".join(f"{k}={fmt(v)}" for k, v in row.items()), flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()})
+    print_table(rows)
+    exponent = fit_exponent([r for r in rows if r["size"] in SIZES], "nonzeros",
+                            "build_min_s" if all(r.get("build_min_s") for r in rows) else "build_s")
+    if exponent is not None:
+        print(f"\nbuild seconds ~ nonzeros^{exponent:.2f} (least squares on logs, sizes "
+              f"{', '.join(r['size'] for r in rows if r['size'] in SIZES)})")
+    print(f"wrote {args.out}; total {time.perf_counter() - T_START:.0f} s")
 
 
 if __name__ == "__main__":

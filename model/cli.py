@@ -53,6 +53,7 @@ LiftOpt = Annotated[Optional[list[str]], typer.Option("--lift", help="Switch a r
 FromOpt = Annotated[Optional[int], typer.Option("--from", help="Period from which --ban applies (default: the rule's start_period, 1 for ad-hoc bans).")]
 ValuesOpt = Annotated[bool, typer.Option("--values", help="Also the decision values at the knee point (EVPI, VSS, each option): a value sheet.")]
 PointOpt = Annotated[Optional[str], typer.Option("--point", help="Where to value the options: min_cost (default), knee, or a frontier point's number N (its risk limit kept).")]
+MpsOpt = Annotated[Optional[Path], typer.Option("--write-mps", help="Write the model of the first solve to this .mps file (HiGHS's own writer), for any other solver.")]
 SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run the solves on a cluster.")]
 
 
@@ -152,10 +153,11 @@ def _finish(outcome, json_out: bool) -> None:
 
 
 def _options(case, out, points=None, risk_measure=None, time_limit=None, mip_gap=None, threads=None,
-             workers=None, scheduler=None, solver_log=None, plot=False, force=False) -> RunOptions:
+             workers=None, scheduler=None, solver_log=None, plot=False, force=False,
+             write_mps=None) -> RunOptions:
     return RunOptions(case=case, out=out, points=points, risk_measure=risk_measure, time_limit=time_limit,
                       mip_gap=mip_gap, threads=threads, workers=workers, scheduler=scheduler,
-                      solver_log=solver_log, plot=plot, force=force)
+                      solver_log=solver_log, plot=plot, force=force, write_mps=write_mps)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -214,9 +216,12 @@ def solve(case: CaseArg = None, out: OutOpt = None,
           max_risk: Annotated[Optional[float], typer.Option("--max-risk", help="Upper limit on the case's risk measure.")] = None,
           risk_measure: MeasureOpt = None, time_limit: TimeOpt = None, mip_gap: GapOpt = None,
           threads: ThreadsOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
-          solver_log: LogOpt = None, force: ForceOpt = False, plot: PlotOpt = False) -> None:
-    """One optimal plan: min expected cost (within --max-risk), written as a one-point results workbook."""
-    opts = _options(case, out, None, risk_measure, time_limit, mip_gap, threads, None, None, solver_log, plot, force)
+          solver_log: LogOpt = None, force: ForceOpt = False, plot: PlotOpt = False,
+          write_mps: MpsOpt = None, workers: WorkersOpt = None, scheduler: SchedulerOpt = None) -> None:
+    """One optimal plan: min expected cost (within --max-risk), written as a one-point results workbook.
+    (One solve: --workers changes nothing; --scheduler runs it on a cluster worker.)"""
+    opts = _options(case, out, None, risk_measure, time_limit, mip_gap, threads, workers, scheduler, solver_log,
+                    plot, force, write_mps)
     _finish(runs.solve(opts, max_risk, CliReporter(Console(quiet))), json_out)
 
 
@@ -226,10 +231,10 @@ def frontier(case: CaseArg = None, out: OutOpt = None, points: PointsOpt = None,
              time_limit: TimeOpt = None, mip_gap: GapOpt = None, threads: ThreadsOpt = None,
              workers: WorkersOpt = None, scheduler: SchedulerOpt = None, json_out: JsonOpt = False,
              quiet: QuietOpt = False, solver_log: LogOpt = None, plot: PlotOpt = False,
-             force: ForceOpt = False, values: ValuesOpt = False) -> None:
+             force: ForceOpt = False, values: ValuesOpt = False, write_mps: MpsOpt = None) -> None:
     """The cost-versus-risk frontier (AUGMECON2), written to Excel with a chart and each point's plan."""
     opts = _options(case, out, points, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
-                    solver_log, plot, force)
+                    solver_log, plot, force, write_mps)
     _finish(runs.frontier(opts, CliReporter(Console(quiet)), values=values), json_out)
 
 
@@ -283,10 +288,10 @@ def whatif(case: CaseArg = None, ban: BanOpt = None, lift: LiftOpt = None, from_
            time_limit: TimeOpt = None, mip_gap: GapOpt = None, threads: ThreadsOpt = None,
            workers: WorkersOpt = None, scheduler: SchedulerOpt = None, json_out: JsonOpt = False,
            quiet: QuietOpt = False, solver_log: LogOpt = None, plot: PlotOpt = False,
-           force: ForceOpt = False) -> None:
+           force: ForceOpt = False, write_mps: MpsOpt = None) -> None:
     """The frontier with rules toggled, beside the baseline: cost of keeping each risk level, plan changes."""
     opts = _options(case, out, points, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
-                    solver_log, plot, force)
+                    solver_log, plot, force, write_mps)
     _finish(runs.whatif(opts, list(ban or []), list(lift or []), from_period, CliReporter(Console(quiet))), json_out)
 
 
@@ -296,11 +301,11 @@ def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", 
            out: OutOpt = None, risk_measure: MeasureOpt = None, time_limit: TimeOpt = None,
            mip_gap: GapOpt = None, threads: ThreadsOpt = None, workers: WorkersOpt = None,
            scheduler: SchedulerOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
-           solver_log: LogOpt = None, force: ForceOpt = False) -> None:
+           solver_log: LogOpt = None, force: ForceOpt = False, write_mps: MpsOpt = None) -> None:
     """Each scenario rule and each site as an outage, alone (or in pairs), in the nominal scenario:
     how long the network survives it (time to survive), and what it costs; ranked shortest first."""
     opts = _options(case, out, None, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
-                    solver_log, False, force)
+                    solver_log, False, force, write_mps)
     _finish(runs.stress(opts, pairs, CliReporter(Console(quiet))), json_out)
 
 
@@ -320,8 +325,8 @@ def value(case: CaseArg = None, point: PointOpt = None, out: OutOpt = None, poin
           risk_measure: MeasureOpt = None, time_limit: TimeOpt = None, mip_gap: GapOpt = None,
           threads: ThreadsOpt = None, workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
           json_out: JsonOpt = False, quiet: QuietOpt = False, solver_log: LogOpt = None,
-          plot: PlotOpt = False, force: ForceOpt = False) -> None:
+          plot: PlotOpt = False, force: ForceOpt = False, write_mps: MpsOpt = None) -> None:
     """What perfect information (EVPI), the stochastic solution (VSS) and each contract, qualification and build are worth."""
     opts = _options(case, out, points, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
-                    solver_log, plot, force)
+                    solver_log, plot, force, write_mps)
     _finish(runs.value(opts, point, CliReporter(Console(quiet))), json_out)

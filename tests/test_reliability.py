@@ -211,7 +211,7 @@ def _content(path: Path) -> dict:
     for ws in wb.worksheets:
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
         if ws.title in ("summary", "run_info"):
-            rows = [r for r in rows if r and r[0] not in VOLATILE]
+            rows = [r for r in rows if r and r[0] not in VOLATILE and not str(r[0]).endswith("_s")]  # timings
         elif rows and "solve_seconds" in rows[0]:
             j = rows[0].index("solve_seconds")
             rows = [r[:j] + r[j + 1:] for r in rows]

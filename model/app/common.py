@@ -7,6 +7,7 @@ Nothing here solves; :mod:`model.app.runs` composes these steps per verb.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import tempfile
 import time
@@ -66,6 +67,7 @@ class RunOptions:
     solver_log: Path | None = None
     plot: bool = False
     force: bool = False
+    write_mps: Path | None = None
 
 
 @dataclass
@@ -136,7 +138,26 @@ def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> S
                         threads=opts.threads,
                         workers=workers if workers is not None else (opts.workers or default_workers()),
                         solver_log=str(opts.solver_log) if opts.solver_log else None,
-                        scheduler=opts.scheduler)
+                        scheduler=opts.scheduler,
+                        write_mps=str(opts.write_mps) if opts.write_mps else None)
+
+
+def check_mps_path(path: Path | None, case_file: Path, out: Path) -> None:
+    """--write-mps: a new or overwritable .mps file in a writable folder, not the case or --out;
+    checked before anything is solved (DESIGN.md §2)."""
+    if path is None:
+        return
+    if path.suffix.lower() != ".mps":
+        raise CaseError(f"--write-mps {path}: expected a file name ending in .mps")
+    if path.is_dir():
+        raise CaseError(f"--write-mps {path}: that is a folder; expected a file name ending in .mps")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CaseError(f"--write-mps {path}: the folder {folder} does not exist; expected an existing folder")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CaseError(f"--write-mps {path}: cannot write there; expected a file you may write")
+    if path.exists() and path.resolve() in (case_file.resolve(), out.resolve()):
+        raise CaseError(f"--write-mps {path}: that is the input case or --out; expected another file name")
 
 
 def parse_gap(value) -> float | None:
@@ -194,6 +215,7 @@ def load(opts: RunOptions, verb: str, reporter: Reporter, workers: int | None = 
     check_points(opts.points)
     solve = solve_options(case, opts, workers)
     target = out_path(opts.out, path, verb, opts.force)
+    check_mps_path(opts.write_mps, path, target)
     return Loaded(path, case, read_s, measure, solve, target, warnings)
 
 
@@ -239,6 +261,8 @@ def write(report: Report, path: Path, reporter: Reporter, plot: bool = False) ->
     write_results(report, path)
     report.run_info["write_s"] = time.perf_counter() - t0
     reporter.say(f"wrote {path}")
+    if report.run_info.get("model_mps"):
+        reporter.say(f"wrote {report.run_info['model_mps']} (the model of the first solve, MPS)")
     if plot:
         png = path.with_suffix(".png")
         write_plot(report.overlay if report.overlay else report, png)

@@ -28,6 +28,8 @@ def _report_for(result, loaded: Loaded, verb: str, timings: dict, case=None) -> 
     report.summary.update(origin)
     report.warnings = report.warnings + [f"input: {w}" for w in loaded.warnings]
     report.summary.update({"status": overall_status(result), "risk_measure": report.risk_measure})
+    if loaded.solve.write_mps:
+        report.run_info["model_mps"] = loaded.solve.write_mps
     return report
 
 
@@ -74,7 +76,10 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
     loaded = load(opts, "solve", reporter, workers=1)
     c = loaded.case
     reporter.say(f"solving {c.settings.case_name} ...")
-    result = _explained(lambda: solve_single(c, max_risk, loaded.measure, loaded.solve), loaded)
+    if loaded.solve.scheduler:
+        result = _explained(lambda: _solve_single_on_cluster(c, max_risk, loaded.measure, loaded.solve), loaded)
+    else:
+        result = _explained(lambda: solve_single(c, max_risk, loaded.measure, loaded.solve), loaded)
     report = _report_for(result, loaded, "solve", {})
     write(report, loaded.target, reporter, opts.plot)
     p = report.frontier.iloc[0]
@@ -83,6 +88,21 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
                      f"{p['risk']:.6g}, status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
     return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
                      "output": str(loaded.target), "frontier": json_rows(report.frontier)}, report, loaded.target, reporter)
+
+
+def _solve_single_on_cluster(case, max_risk, measure, solve_options):
+    """``solve --scheduler``: the one solve runs on a cluster worker and its plan comes back; a
+    --write-mps file is written here (the model built here, not solved), not on the worker."""
+    from dataclasses import replace
+    from ..executor import executor_for
+    from ..solving.frontier import solve_single
+    from ..solving.staged import StagedModel
+    if solve_options.write_mps:
+        StagedModel(case, measure, replace(solve_options, write_mps=None)).write_first_model(
+            solve_options.write_mps, max_risk)
+    remote = replace(solve_options, scheduler=None, write_mps=None)
+    with executor_for(1, solve_options.scheduler) as pool:
+        return pool.submit(solve_single, case, max_risk, measure, remote).result()
 
 
 def frontier(opts: RunOptions, reporter: Reporter, values: bool = False) -> RunOutcome:

@@ -301,8 +301,9 @@ def export_controls(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     covered = defaultdict(list)
     rules = ix.flow_rules
     for r in rules:
+        offer_covered = {o_id: ix.covers_purchase(r, o) for o_id, o in case.offers.items()}  # once per offer
         for (o_id, t, n), var in m.buy.items():
-            if ix.covers_purchase(r, case.offers[o_id]):
+            if offer_covered[o_id]:
                 covered[(r.rule, t, n)].append(var)
     lanes = ix.lanes_by_id
     cover_cache: dict = {}

@@ -88,8 +88,15 @@ class CaseIndex:
         return (t, self.node_of[(t, n)])
 
     # ---------------------------------------------------------------- events
+    @cached_property
+    def _events_by_kind_and_scenario(self) -> dict[tuple[str, str], list]:
+        out: dict[tuple[str, str], list] = {}
+        for e in self.case.events:
+            out.setdefault((e.event, e.scenario), []).append(e)
+        return out
+
     def _events(self, kind: str, scenario: str, t: int):
-        return [e for e in self.case.events if e.event == kind and e.scenario == scenario and e.active(t)]
+        return [e for e in self._events_by_kind_and_scenario.get((kind, scenario), ()) if e.active(t)]
 
     def outage_factor(self, targets: set[tuple[str, str]], t: int, scenario: str) -> float:
         """Share of capacity left: the product of every active outage on any of the targets, each a
@@ -100,9 +107,14 @@ class CaseIndex:
                 factor *= e.factor
         return factor
 
-    def _material_targets(self, material: str) -> set[tuple[str, str]]:
+    @cached_property
+    def _material_target_sets(self) -> dict[str, frozenset[tuple[str, str]]]:
+        return {name: frozenset({("material", name)} | {("group", g.lower()) for g in mat.groups})
+                for name, mat in self.case.materials.items()}
+
+    def _material_targets(self, material: str) -> frozenset[tuple[str, str]]:
         """A material and its groups, as event targets (an event on either reaches every offer of it)."""
-        return {("material", material)} | {("group", g.lower()) for g in self.case.materials[material].groups}
+        return self._material_target_sets[material]
 
     def price_factor(self, offer: Offer, t: int, scenario: str) -> float:
         """The product of every active price event on the offer, its origin or site country, its
@@ -194,8 +206,8 @@ class CaseIndex:
         if rule.status == "in_force":
             return [(rule.start_period, rule.end_period)]
         if rule.status == "scenario":
-            return [(e.start_period, e.end_period) for e in self.case.events
-                    if e.event == "rule" and e.target == rule.rule and e.scenario == scenario]
+            return [(e.start_period, e.end_period) for e in self._events_by_kind_and_scenario.get(("rule", scenario), ())
+                    if e.target == rule.rule]
         return []
 
     def rule_limit(self, rule: Rule, t: int, scenario: str) -> float | None:

@@ -25,10 +25,10 @@ def add_purchase_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     case = ix.case
     buy_index = [(o.offer, t, ix.node_of[(t, s)]) for o in case.offers.values() for t in ix.order_periods(o)
                  for s in case.scenarios]
-    m.buy = pyo.Var(sorted(set(buy_index), key=buy_index.index), domain=pyo.NonNegativeReals)
+    m.buy = pyo.Var(list(dict.fromkeys(buy_index)), domain=pyo.NonNegativeReals)  # first-seen order
     top_index = [(o.offer, t, ix.node_of[(t, s)]) for o in case.offers.values()
                  for t in ix.take_or_pay_periods(o) for s in case.scenarios]
-    m.unpaid_minimum = pyo.Var(sorted(set(top_index), key=top_index.index), domain=pyo.NonNegativeReals)
+    m.unpaid_minimum = pyo.Var(list(dict.fromkeys(top_index)), domain=pyo.NonNegativeReals)
 
 
 def add_flow_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from .. import interrupt
 from ..case.case import Case
-from ..executor import WorkerCache, executor_for
+from ..executor import WorkerCache, executor_for, executor_slots
 from ..results.tables import Plan
 from .highs import NoSolution, SolveOutcome
 from .staged import SolveOptions, StagedModel
@@ -141,9 +141,14 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         workers > 1 and size["columns"] >= PARALLEL_MIN_COLUMNS))
     auto = fm.auto_gap and not fm.exact
     token = f"{id(case)}-{time.time()}"
-    with executor_for(max(1, workers - 1) if parallel else 1, options.scheduler if parallel else None) as pool:
+    worker_options = replace(options, write_mps=None)  # only this process's first solve is written
+    # this process solves too, so the pool holds workers - 1 other processes (one is a real process)
+    with executor_for(max(1, workers - 1) if parallel else 1, options.scheduler if parallel else None,
+                      in_this_process_when_one=not parallel) as pool:
+        if parallel and options.scheduler:  # the cluster's threads share the limits, with this process
+            workers = max(1, min(1 + executor_slots(pool), points - 1))
         if parallel:
-            risk_future = pool.submit(_min_risk_worker, case, measure, options, token)
+            risk_future = pool.submit(_min_risk_worker, case, measure, worker_options, token)
         t0 = time.perf_counter()
         try:
             first = fm.min_cost_stage_one()
@@ -196,13 +201,14 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
             scale = max(1.0, abs(plan_r.expected_cost))
             gap = min(AUTO_MAX_GAP, max(AUTO_MIN_GAP, AUTO_STEP_SHARE * step / scale))
         jobs = [(k + 1, limits[k], gap) for k in range(1, points - 1)]
-        _solve_jobs(fm, pool if parallel else None, workers, case, measure, options, jobs, reward, token, done)
+        _solve_jobs(fm, pool if parallel else None, workers, case, measure, worker_options, jobs, reward, token,
+                    done)
         done(end_risk)
         if auto and not interrupt.requested():
             again = _refinement_jobs(list(result_points.values()), limits)
             if again:
                 solved: dict[int, Point] = {}
-                _solve_jobs(fm, pool if parallel else None, workers, case, measure, options, again, reward, token,
+                _solve_jobs(fm, pool if parallel else None, workers, case, measure, worker_options, again, reward, token,
                             lambda p: solved.__setitem__(p.point, p))
                 for number, p in solved.items():
                     old = result_points[number]
@@ -214,7 +220,8 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
     ordered = sorted(result_points.values(), key=lambda p: p.point)
     adopt_cheaper_plans(ordered)
     timings["solve_s"] = sum(p.seconds for p in ordered)
-    return FrontierResult(case, measure, ordered, options, timings, size)
+    timings.update({f"this_process_{k}": v for k, v in fm.seconds_outside_build().items()})
+    return FrontierResult(case, measure, ordered, options, timings, fm.size_loaded())
 
 
 def _solve_jobs(fm: StagedModel, pool, workers: int, case: Case, measure: str, options: SolveOptions,
@@ -314,5 +321,6 @@ def solve_single(case: Case, max_risk: float | None = None, measure: str | None 
         raise NoSolution(text, exc.status, [text]) from None
     point = Point(1, "single", max_risk, outcome, plan, time.perf_counter() - t0)
     return FrontierResult(case, measure, [point], options, {"build_s": fm.build_seconds,
-                                                             "solve_s": point.seconds}, fm.size)
+                                                             "solve_s": point.seconds,
+                                                             **fm.seconds_outside_build()}, fm.size_loaded())
 

@@ -1,20 +1,39 @@
-"""Solving a built model with HiGHS through pyomo's persistent interface (no files on disk).
+"""Solving a built model with HiGHS, persistently (no files on disk).
 
 One :class:`PersistentHighs` holds one model; every stage of a frontier changes mutable parameters
-and calls :meth:`PersistentHighs.solve` again, which only re-sends what changed.
+and variable bounds and calls :meth:`PersistentHighs.solve` again, which only re-sends what changed
+(:mod:`.highs_model`).
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import highspy
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
+from pyomo.common.tee import capture_output
+from pyomo.core.staleflag import StaleFlagManager
 
 from .. import interrupt
+from .highs_model import HighsModel
+
+
+@contextmanager
+def paused_gc():
+    """Python's cyclic garbage collector paused while a model is built or handed over: those make
+    hundreds of thousands of long-lived objects and no garbage cycles, and each full collection
+    walks them all (about 40 % of a 100k-column build). It runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class NoSolution(Exception):
@@ -55,15 +74,28 @@ def weakest(outcomes: list[SolveOutcome]) -> SolveOutcome:
                         sum(o.seconds for o in outcomes))
 
 
+_S = highspy.HighsModelStatus
 _STATUS = {
-    TerminationCondition.convergenceCriteriaSatisfied: "optimal",
-    TerminationCondition.maxTimeLimit: "time_limit",
-    TerminationCondition.iterationLimit: "iteration_limit",
-    TerminationCondition.provenInfeasible: "infeasible",
-    TerminationCondition.locallyInfeasible: "infeasible",
-    TerminationCondition.infeasibleOrUnbounded: "infeasible_or_unbounded",
-    TerminationCondition.unbounded: "unbounded",
-    TerminationCondition.interrupted: "interrupted",
+    _S.kOptimal: "optimal",
+    _S.kTimeLimit: "time_limit",
+    _S.kIterationLimit: "iteration_limit",
+    _S.kSolutionLimit: "iteration_limit",
+    _S.kInfeasible: "infeasible",
+    _S.kUnboundedOrInfeasible: "infeasible_or_unbounded",
+    _S.kUnbounded: "unbounded",
+    _S.kInterrupt: "interrupted",
+    _S.kHighsInterrupt: "interrupted",
+    _S.kObjectiveBound: "objectiveLimit",
+    _S.kObjectiveTarget: "objectiveLimit",
+    _S.kMemoryLimit: "memory_limit",
+    _S.kLoadError: "error",
+    _S.kModelError: "error",
+    _S.kPresolveError: "error",
+    _S.kSolveError: "error",
+    _S.kPostsolveError: "error",
+    _S.kNotset: "unknown",
+    _S.kModelEmpty: "unknown",
+    _S.kUnknown: "unknown",
 }
 
 
@@ -74,79 +106,101 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 class PersistentHighs:
-    """HiGHS on one Pyomo model, re-solved after parameter changes."""
+    """HiGHS on one Pyomo model, re-solved after parameter changes (:mod:`.highs_model` hands the
+    model over in bulk at the first solve and sends only what changed before each later one).
+
+    ``write_mps``: a file to which the model of the first solve is written, by HiGHS itself
+    (``Highs.writeModel`` on the loaded model, just before it runs), so any solver can check it.
+    ``seconds`` accumulates where the time of the solves went: ``handover`` (Pyomo -> HiGHS: the
+    first load, and each later update), ``highs`` (HiGHS's own run) and ``load`` (the solution
+    back into Pyomo's variables)."""
 
     def __init__(self, model: pyo.ConcreteModel, time_limit_s: float = 300.0, mip_gap: float = 0.005,
-                 threads: int | None = None, log_path: str | None = None):
+                 threads: int | None = None, log_path: str | None = None, write_mps: str | None = None):
         self.model = model
-        self.solver = Highs()
+        self.loaded: HighsModel | None = None
         self.time_limit_s = time_limit_s
         self.mip_gap = mip_gap
         self.threads = threads
         self.log_path = log_path
+        self.write_mps = write_mps
+        self.seconds = {"handover": 0.0, "highs": 0.0, "load": 0.0, "write_mps": 0.0}
 
-    def _start_from_current_values(self) -> bool:
-        """Hand the variables' current values to HiGHS as a MIP start for the next run.
+    @property
+    def highs(self):
+        """The highspy model (None before the first solve)."""
+        return None if self.loaded is None else self.loaded.highs
 
-        The persistent interface has no public warm-start hook, so this wraps the next ``run`` of
-        the underlying highspy model; on any mismatch it quietly does nothing (no start)."""
-        try:
-            import highspy
-            solver = self.solver
-            h = solver._solver_model
-            var_map = solver._pyomo_var_to_solver_var_map
-            values = [0.0] * h.getNumCol()
-            for vid, col in var_map.items():
-                value = solver._vars[vid][0].value
-                values[col] = 0.0 if value is None else float(value)
-            original_run = h.run
+    def _options(self, time_limit_s, mip_gap, options, abs_gap=None) -> dict:
+        values = {"time_limit": float(time_limit_s or self.time_limit_s),
+                  "mip_rel_gap": float(self.mip_gap if mip_gap is None else mip_gap),
+                  "mip_abs_gap": 1e-9 if abs_gap is None else float(abs_gap), "mip_feasibility_tolerance": 1e-7, "output_flag": False}
+        if self.log_path:
+            values.update({"log_file": self.log_path, "output_flag": True, "log_to_console": False})
+        if self.threads:
+            values["threads"] = int(self.threads)
+        values.update(options or {})
+        return values
 
-            def run_with_start():
-                h.run = original_run
-                sol = highspy.HighsSolution()
-                sol.col_value = values
-                sol.value_valid = True
-                h.setSolution(sol)
-                return original_run()
-            h.run = run_with_start
-            return True
-        except Exception:  # pragma: no cover - internals moved: solve without a start
-            return False
+    def write_model(self, path: str) -> None:
+        """The model as it now stands, written by HiGHS (MPS, with Pyomo's names)."""
+        t0 = time.perf_counter()
+        if self.loaded is None:
+            with paused_gc():
+                self.loaded = HighsModel(self.model)
+            self.seconds["handover"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
+        else:
+            self.loaded.update()
+        self.loaded.name_columns_and_rows()
+        if self.loaded.highs.writeModel(str(path)) == highspy.HighsStatus.kError:
+            raise OSError(f"HiGHS could not write the model to {path}")
+        self.seconds["write_mps"] += time.perf_counter() - t0
 
     def solve(self, time_limit_s: float | None = None, mip_gap: float | None = None,
               options: dict | None = None, warm_start: bool = False,
               abs_gap: float | None = None) -> SolveOutcome:
-        """Solve within the time limit; HiGHS stops at the relative gap ``mip_gap`` or the absolute
-        gap ``abs_gap`` (objective units), whichever comes first."""
-        solver_options = {"mip_abs_gap": 1e-9 if abs_gap is None else abs_gap, "mip_feasibility_tolerance": 1e-7}
-        if self.log_path:
-            solver_options.update({"log_file": self.log_path, "output_flag": True, "log_to_console": False})
-        solver_options.update(options or {})
-        kwargs = dict(load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                      time_limit=time_limit_s or self.time_limit_s,
-                      rel_gap=self.mip_gap if mip_gap is None else mip_gap,
-                      solver_options=solver_options)
-        if self.threads:
-            kwargs["threads"] = self.threads
-            _use_thread_count(self.threads)
-        if interrupt.requested():  # Ctrl-C: no new solve starts
+        """Solve as the model now stands; the solution (if any) is loaded into its variables. HiGHS
+        stops at the relative gap ``mip_gap`` or the absolute gap ``abs_gap`` (objective units),
+        whichever comes first; after Ctrl-C no solve starts, and a running one is cancelled."""
+        if interrupt.requested():
             return SolveOutcome.none("interrupted")
+        StaleFlagManager.mark_all_as_stale()
+        t0 = time.perf_counter()
+        if self.loaded is None:
+            with paused_gc():
+                self.loaded = HighsModel(self.model)
+        else:
+            self.loaded.update()
+        self.seconds["handover"] += time.perf_counter() - t0
+        h = self.loaded.highs
+        if self.threads:
+            _use_thread_count(self.threads)
+        for key, value in self._options(time_limit_s, mip_gap, options, abs_gap).items():
+            h.setOptionValue(key, value)
+        if warm_start:
+            self.loaded.set_start_from_current_values()
+        if self.write_mps:
+            self.write_model(self.write_mps)
+            self.write_mps = None
+        h.HandleKeyboardInterrupt = True
         start = time.perf_counter()
-        loaded = self.solver._model is self.model
-        if not loaded:  # load it first, so that Ctrl-C can cancel the first run too
-            self.solver._active_config = self.solver.config(value=kwargs, preserve_implicit=True)
-            self.solver.set_instance(self.model)
-        if warm_start and loaded:
-            self._start_from_current_values()
-        with interrupt.Solving(self.solver._solver_model):
-            res = self.solver.solve(self.model, **kwargs)
+        with capture_output(capture_fd=True), interrupt.Solving(h):  # HiGHS's direct prints stay off our output
+            h.run()
         seconds = time.perf_counter() - start
-        has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+        self.seconds["highs"] += seconds
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2  # 2: feasible
+        status = _STATUS.get(h.getModelStatus(), h.getModelStatus().name)
+        objective = info.objective_function_value if has_solution else None
+        if info.mip_node_count == -1:  # an LP: the optimum is its own bound
+            bound = objective if has_solution and status == "optimal" else None
+        else:
+            bound = info.mip_dual_bound
         if has_solution:
-            res.solution_loader.load_vars()
-        status = _STATUS.get(res.termination_condition, res.termination_condition.name)
-        objective = res.incumbent_objective if has_solution else None
-        bound = res.objective_bound
+            t0 = time.perf_counter()
+            self.loaded.load_solution()
+            self.seconds["load"] += time.perf_counter() - t0
         return SolveOutcome(status, has_solution, objective, bound, relative_gap(objective, bound), seconds)
 
 
@@ -168,6 +222,6 @@ def _use_thread_count(threads: int) -> None:
 
 def highs_version() -> str:
     try:
-        return ".".join(map(str, Highs().version()))
+        return f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
     except Exception:  # pragma: no cover - reported, not fatal
         return "unknown"

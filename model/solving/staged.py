@@ -21,7 +21,7 @@ from ..case.case import Case
 from ..formulation import CaseIndex, build_model, model_size
 from ..formulation.risk import LEX_REL_TOL, Outcomes, measure as risk_measure_named
 from ..results.tables import Plan, extract_plan
-from .highs import NoSolution, PersistentHighs, SolveOutcome, weakest
+from .highs import NoSolution, PersistentHighs, SolveOutcome, paused_gc, weakest
 
 EXACT_BELOW_COLUMNS = 5_000  # models this small are solved with a zero MIP gap
 AUTO_END_GAP = 1e-4  # mip_gap auto: the frontier's ends (and a single solve) to this relative gap
@@ -37,6 +37,7 @@ class SolveOptions:
     workers: int = 1
     solver_log: str | None = None
     scheduler: str | None = None  # a Dask scheduler's address: independent solves go there
+    write_mps: str | None = None  # the model of the first solve goes to this file (HiGHS's own writer)
 
 
 class StagedModel:
@@ -49,8 +50,9 @@ class StagedModel:
         self.risk = risk_measure_named(measure)
         self.options = options
         t0 = time.perf_counter()
-        self.index = CaseIndex(case)
-        self.model = build_model(case, measure, index=self.index)
+        with paused_gc():
+            self.index = CaseIndex(case)
+            self.model = build_model(case, measure, index=self.index)
         self.build_seconds = time.perf_counter() - t0
         log = options.solver_log + log_suffix if options.solver_log else None
         self.size = model_size(self.model)
@@ -59,7 +61,9 @@ class StagedModel:
         self.exact = self.size["columns"] <= exact_below_columns
         self.auto_gap = options.mip_gap is None
         self.end_gap = 0.0 if self.exact else (AUTO_END_GAP if self.auto_gap else options.mip_gap)
-        self.solver = PersistentHighs(self.model, options.time_limit_s, self.end_gap, options.threads, log)
+        self.solver = PersistentHighs(self.model, options.time_limit_s, self.end_gap, options.threads, log,
+                                      write_mps=options.write_mps)
+        self.extract_seconds = 0.0
 
     def point_gap(self, gap: float | None) -> float:
         """The relative gap an epsilon point is solved to: 0 for a small model, the given gap
@@ -67,6 +71,18 @@ class StagedModel:
         if self.exact:
             return 0.0
         return gap if gap is not None else self.end_gap
+
+    def size_loaded(self) -> dict:
+        """Columns, binaries and rows, and the nonzeros once HiGHS holds the model (as built)."""
+        loaded = self.solver.loaded
+        return {**self.size, **({"nonzeros": loaded.size_at_load["nonzeros"]} if loaded is not None else {})}
+
+    def seconds_outside_build(self) -> dict:
+        """Seconds of this model's solves so far: hand-over (Pyomo -> HiGHS), HiGHS's run, the
+        solution back into Pyomo, and plan extraction (pandas tables)."""
+        spent = self.solver.seconds
+        return {"handover_s": spent["handover"], "highs_s": spent["highs"],
+                "load_solution_s": spent["load"], "extract_s": self.extract_seconds}
 
     # ------------------------------------------------------------------ parameters and solves
     def configure(self, cost_weight=1.0, risk_weight=0.0, slack_reward=0.0, risk_limit=None,
@@ -84,6 +100,13 @@ class StagedModel:
         if cost_limit is not None:
             m.cost_limit_con = pyo.Constraint(expr=m.expected_cost <= cost_limit)
 
+    def write_first_model(self, path: str, risk_limit: float | None = None) -> None:
+        """The model the first stage of :meth:`min_cost` solves, written as MPS without solving it
+        (``solve --scheduler --write-mps``: the solve runs on a cluster worker)."""
+        self.configure(risk_limit=risk_limit)
+        self.solver.write_model(path)
+        self.configure()
+
     def solve(self, time_limit_s: float | None = None, warm_start: bool = False, mip_gap: float | None = None,
               abs_gap: float | None = None) -> SolveOutcome:
         """Solve as configured; the outcome says whether there is a solution (never raises)."""
@@ -99,8 +122,11 @@ class StagedModel:
 
     def plan(self) -> Plan:
         """The loaded solution as tables, with ``extras["risk"]`` the true value of the measure."""
-        plan = extract_plan(self.model, self.index)
+        t0 = time.perf_counter()
+        with paused_gc():  # the tables' many new objects would make each collection walk the model
+            plan = extract_plan(self.model, self.index)
         plan.extras["risk"] = plan.metrics[self.measure]
+        self.extract_seconds += time.perf_counter() - t0
         return plan
 
     def outcomes_now(self) -> Outcomes:

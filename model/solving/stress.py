@@ -278,7 +278,9 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
     worlds = [NO_DISRUPTION] + disruptions
     total = 1 + (2 if costs else 1) * len(worlds)
     workers = max(1, min(options.workers, total))
-    job_options = replace(options, workers=1, scheduler=None)
+    job_options = replace(options, workers=1, scheduler=None, write_mps=None)
+    if options.write_mps:  # the baseline network's first solve, written here without solving it
+        StagedModel(case, measure, job_options).write_first_model(options.write_mps)
     groups = _groups(worlds)
     chunk = max(1, -(-len(worlds) // (3 * workers)))  # about three jobs a worker
     plans: dict[Disruption, dict] = {}

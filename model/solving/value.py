@@ -474,7 +474,8 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
     # each job on one HiGHS thread when several local processes share the cores (unless --threads)
     threads = options.threads or (1 if options.workers > 1 and not options.scheduler else None)
     # every job at the gap the stochastic model is solved to (zero for small models)
-    job_options = replace(options, workers=1, scheduler=None, threads=threads, mip_gap=fm.solver.mip_gap)
+    job_options = replace(options, workers=1, scheduler=None, threads=threads, mip_gap=fm.solver.mip_gap,
+                          write_mps=None)  # only this process's first solve is written
     scenarios = list(case.scenarios)
     nominal = case.nominal_scenario
     # the nominal scenario first: the EV plan waits for its once-decisions

@@ -3,7 +3,7 @@ of keeping each baseline point's risk level under the toggle (DESIGN.md §2 "Wha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..case.case import Case
 from .frontier import FrontierResult, run_frontier
@@ -40,7 +40,8 @@ def cost_at_limits(case: Case, measure: str, options: SolveOptions,
 
 def run_whatif(case: Case, toggled: Case, points: int, measure: str, options: SolveOptions,
                progress=None) -> WhatIfResult:
-    base = run_frontier(case, points, measure, options, progress)
-    tog = run_frontier(toggled, points, measure, options, progress)
+    base = run_frontier(case, points, measure, options, progress)  # its first solve is --write-mps's
+    later = replace(options, write_mps=None)
+    tog = run_frontier(toggled, points, measure, later, progress)
     limits = [(p.point, p.risk) for p in base.points if p.plan is not None]
-    return WhatIfResult(base, tog, cost_at_limits(toggled, base.risk_measure, options, limits))
+    return WhatIfResult(base, tog, cost_at_limits(toggled, base.risk_measure, later, limits))

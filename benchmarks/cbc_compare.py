@@ -1,0 +1,112 @@
+"""``sourcing solve`` against CBC alone (and HiGHS alone) on the same model, side by side.
+
+Run: ``.venv/bin/python benchmarks/cbc_compare.py [CASE.xlsx] [--repeats 2]`` (CBC from
+``apt-get install -y coinor-cbc``). Each repeat runs, one after the other on this machine:
+
+1. ``sourcing solve CASE --write-mps model.mps`` (wall clock from the command to the written
+   workbook: start-up, read, build, hand-over, the min-cost solve, its risk tie-break, extraction,
+   writing), with its own split of the time from the results workbook's run_info;
+2. ``cbc model.mps ratioGap G seconds T solve`` on the MPS that run wrote (the exact model of its
+   first solve), G and T the case's MIP gap and time limit;
+3. HiGHS alone (highspy) on the same MPS, same gap and time limit.
+
+Rows go to ``benchmarks/cbc_results.csv``; the ratio is our wall over CBC's wall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = Path(__file__).resolve().parent / "cbc_results.csv"
+HIGHS_ALONE = """
+import sys, time, highspy
+h = highspy.Highs(); h.setOptionValue("output_flag", False)
+h.readModel(sys.argv[1]); h.setOptionValue("mip_rel_gap", float(sys.argv[2])); h.setOptionValue("time_limit", float(sys.argv[3]))
+t0 = time.perf_counter(); h.run(); print(time.perf_counter() - t0, h.getInfo().objective_function_value, h.getModelStatus().name)
+"""
+
+
+def run_ours(case: Path, tmp: Path) -> dict:
+    from openpyxl import load_workbook
+    mps, out = tmp / "model.mps", tmp / "plan.xlsx"
+    cmd = [sys.executable, "-m", "model", "solve", str(case), "--out", str(out), "--write-mps", str(mps),
+           "--json", "--quiet", "--force"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"sourcing solve failed: {proc.stderr[-2000:]}")
+    row = json.loads(proc.stdout)["frontier"][0]
+    info = {r[0]: r[1] for r in load_workbook(out, read_only=True)["run_info"].iter_rows(values_only=True) if r and r[0]}
+    return {"ours_wall_s": wall, "ours_cost": row["expected_cost"], "ours_status": row["status"],
+            "ours_gap": row["mip_gap"], "ours_highs_s": info.get("highs_s"), "ours_build_s": info.get("build_s"),
+            "ours_handover_s": info.get("handover_s"), "mps": mps}
+
+
+def run_cbc(mps: Path, gap: float, limit: float) -> dict:
+    cmd = ["cbc", str(mps), "ratioGap", str(gap), "seconds", str(limit), "solve", "quit"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    text = proc.stdout
+    objective = re.search(r"Objective value:\s+([-\d.e+]+)", text)
+    result = re.search(r"Result - (.+)", text)
+    return {"cbc_wall_s": wall, "cbc_objective": float(objective.group(1)) if objective else None,
+            "cbc_result": result.group(1).strip() if result else "?"}
+
+
+def run_highs(mps: Path, gap: float, limit: float) -> dict:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", HIGHS_ALONE, str(mps), str(gap), str(limit)],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    run_s, objective, status = proc.stdout.split()[-3:]
+    return {"highs_alone_wall_s": wall, "highs_alone_run_s": float(run_s), "highs_alone_objective": float(objective),
+            "highs_alone_status": status}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("case", nargs="?", type=Path, default=ROOT / "inputs" / "rare_earth_magnets.xlsx")
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from model.case.reader import read_case
+    settings = read_case(args.case).settings
+    gap, limit = settings.mip_gap, settings.time_limit_s
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sourcing-cbc-") as d:
+        for k in range(args.repeats):
+            row = {"case": args.case.name, "repeat": k + 1, "mip_gap": gap, "time_limit_s": limit,
+                   "load_average": round(os.getloadavg()[0], 2)}
+            ours = run_ours(args.case, Path(d))
+            mps = ours.pop("mps")
+            row.update(ours)
+            row.update(run_cbc(mps, gap, limit))
+            row.update(run_highs(mps, gap, limit))
+            row["ours_over_cbc"] = row["ours_wall_s"] / row["cbc_wall_s"]
+            row["highs_alone_over_cbc"] = row["highs_alone_wall_s"] / row["cbc_wall_s"]
+            rows.append(row)
+            print(", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()), flush=True)
+    new = not args.out.exists()
+    with open(args.out, "a", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        if new:
+            w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
