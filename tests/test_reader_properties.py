@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import math
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter

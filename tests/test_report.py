@@ -30,7 +30,7 @@ from model.results.views import unit_values
 from model.solving.frontier import run_frontier, solve_single
 from model.solving.staged import SolveOptions
 from smallcases import base_rows, case_from, write_rows
-from test_frontier import EXPECTED, two_scenario_rows
+from test_frontier import two_scenario_rows
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]

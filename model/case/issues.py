@@ -45,7 +45,6 @@ class CaseError(Exception):
 
     def __init__(self, report: Report | str):
         if isinstance(report, str):
-            text = report
             rep = Report()
             rep.error("", "", report)
             report = rep

@@ -14,7 +14,7 @@ Column kinds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 STAGES = ("ore", "concentrate", "oxide", "metal", "alloy", "magnet", "component")
 ROLES = ("supplier", "processor", "own", "customer", "warehouse")

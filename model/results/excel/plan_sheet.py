@@ -61,7 +61,6 @@ def write_plan_charts(ws, charts: dict, colours: dict[str, str], ctx: dict, risk
     y_max = bounds[1] if bounds else None
 
     stock_rows = 0 if stock is None or stock.empty else len(stock)
-    supply_rows = 0 if nominal is None or nominal.empty else len(nominal)
     data_row = CHART_ROW + 2 * math.ceil(HEIGHT_CM / ROW_CM) + 4
     col = 1
     blocks = []
