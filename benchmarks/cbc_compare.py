@@ -7,7 +7,8 @@ Run: ``.venv/bin/python benchmarks/cbc_compare.py [CASE.xlsx] [--repeats 2]`` (C
    workbook: start-up, read, build, hand-over, the min-cost solve, its risk tie-break, extraction,
    writing), with its own split of the time from the results workbook's run_info;
 2. ``cbc model.mps ratioGap G seconds T solve`` on the MPS that run wrote (the exact model of its
-   first solve), G and T the case's MIP gap and time limit;
+   first solve), G the gap our solve used (``--mip-gap``, else the case's; ``auto`` solves one point
+   to 1e-4) and T ``--other-time-limit`` (600 s: long, so that CBC's time is its own, not a limit's);
 3. HiGHS alone (highspy) on the same MPS, same gap and time limit.
 
 Rows go to ``benchmarks/cbc_results.csv``; the ratio is our wall over CBC's wall.
@@ -32,15 +33,16 @@ HIGHS_ALONE = """
 import sys, time, highspy
 h = highspy.Highs(); h.setOptionValue("output_flag", False)
 h.readModel(sys.argv[1]); h.setOptionValue("mip_rel_gap", float(sys.argv[2])); h.setOptionValue("time_limit", float(sys.argv[3]))
-t0 = time.perf_counter(); h.run(); print(time.perf_counter() - t0, h.getInfo().objective_function_value, h.getModelStatus().name)
+t0 = time.perf_counter(); h.run(); wall = time.perf_counter() - t0
+print("RESULT", wall, h.getInfo().objective_function_value, h.modelStatusToString(h.getModelStatus()).replace(" ", "_"))
 """
 
 
-def run_ours(case: Path, tmp: Path) -> dict:
+def run_ours(case: Path, tmp: Path, gap_option: list[str]) -> dict:
     from openpyxl import load_workbook
     mps, out = tmp / "model.mps", tmp / "plan.xlsx"
     cmd = [sys.executable, "-m", "model", "solve", str(case), "--out", str(out), "--write-mps", str(mps),
-           "--json", "--quiet", "--force"]
+           "--json", "--quiet", "--force", *gap_option]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -70,7 +72,10 @@ def run_highs(mps: Path, gap: float, limit: float) -> dict:
     proc = subprocess.run([sys.executable, "-c", HIGHS_ALONE, str(mps), str(gap), str(limit)],
                           capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    run_s, objective, status = proc.stdout.split()[-3:]
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    if not line:
+        raise SystemExit(f"HiGHS alone failed: {proc.stdout[-1000:]}{proc.stderr[-2000:]}")
+    run_s, objective, status = line[-1].split()[1:4]
     return {"highs_alone_wall_s": wall, "highs_alone_run_s": float(run_s), "highs_alone_objective": float(objective),
             "highs_alone_status": status}
 
@@ -80,17 +85,26 @@ def main() -> None:
     ap.add_argument("case", nargs="?", type=Path, default=ROOT / "inputs" / "rare_earth_magnets.xlsx")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--mip-gap", type=float, default=None,
+                    help="our solve's --mip-gap, and CBC's and HiGHS's (default: the case's; auto means a "
+                         "single solve's gap, 1e-4)")
+    ap.add_argument("--other-time-limit", type=float, default=600.0,
+                    help="CBC's and HiGHS-alone's time limit (long, so that their time is their real time)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from model.case.reader import read_case
+    from model.solving.staged import AUTO_END_GAP
     settings = read_case(args.case).settings
-    gap, limit = settings.mip_gap, settings.time_limit_s
+    gap = args.mip_gap if args.mip_gap is not None else (settings.mip_gap if settings.mip_gap is not None
+                                                          else AUTO_END_GAP)
+    gap_option = ["--mip-gap", str(args.mip_gap)] if args.mip_gap is not None else []
+    limit = args.other_time_limit
     rows = []
     with tempfile.TemporaryDirectory(prefix="sourcing-cbc-") as d:
         for k in range(args.repeats):
             row = {"case": args.case.name, "repeat": k + 1, "mip_gap": gap, "time_limit_s": limit,
                    "load_average": round(os.getloadavg()[0], 2)}
-            ours = run_ours(args.case, Path(d))
+            ours = run_ours(args.case, Path(d), gap_option)
             mps = ours.pop("mps")
             row.update(ours)
             row.update(run_cbc(mps, gap, limit))
