@@ -24,6 +24,7 @@ from ..results.tables import Plan, extract_plan
 from .highs import NoSolution, PersistentHighs, SolveOutcome, paused_gc, weakest
 
 EXACT_BELOW_COLUMNS = 5_000  # models this small are solved with a zero MIP gap
+NETWORK_RETRY_REL_TOL = 1e-8  # the risk tie-break's LP, held again when HiGHS finds it infeasible at 1e-10
 AUTO_END_GAP = 1e-4  # mip_gap auto: the frontier's ends (and a single solve) to this relative gap
 MIN_TIE_BREAK_S = 5.0  # the exact risk tie-break gets at least this, else as long as stage one took
 RISK_FLOOR = 1e-12  # a risk this small is the floor of every measure (all are >= 0)
@@ -206,8 +207,16 @@ class StagedModel:
                 self.restore(snapshot)
                 self.fix_once_decisions(once)
                 lp, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit)
-                self.free_once_decisions()
                 spent = second.seconds + lp.seconds
+                if lp.status == "infeasible":
+                    # The loaded plan satisfies this LP, so 'infeasible' is HiGHS's tolerances on a cost
+                    # row of line-down penalties (~1e7 per unit) held to 1e-10: held a little looser, it solves.
+                    self.restore(snapshot)
+                    self.fix_once_decisions(once)
+                    lp, _ = self.risk.minimise(self, cost_limit=cost + NETWORK_RETRY_REL_TOL * max(1.0, abs(cost)),
+                                               limit=risk_limit)
+                    spent += lp.seconds
+                self.free_once_decisions()
                 if lp.status == "optimal":
                     second, how = replace(lp, seconds=spent), "network"
                 else:
