@@ -173,11 +173,13 @@ class StagedModel:
                        abs_gap: float | None = None) -> tuple[SolveOutcome, Plan]:
         """Min risk with expected cost held at the loaded min-cost plan's (lexicographic stage two).
 
-        The exact stage is a MIP started from the min-cost plan (its risk auxiliaries fitted), to an
-        absolute risk gap ``abs_gap`` (default: the solver's relative gap), within as long as stage
-        one took (at least MIN_TIE_BREAK_S): a budget that does not grow with the time limit. If it
-        stops short, the same stage is solved with the min-cost plan's contracts, qualifications and
-        builds held: an LP, which always finishes. The plan's ``extras["tie_break"]`` says which
+        On a model solved exactly (at most ``exact_below_columns`` columns) the stage is a MIP started
+        from the min-cost plan (its risk auxiliaries fitted), to an absolute risk gap ``abs_gap``
+        (default: the solver's relative gap), within as long as stage one took (at least
+        MIN_TIE_BREAK_S): a budget that does not grow with the time limit. On a larger model (stage
+        one stopped at a gap, and a MIP holding its cost rarely finishes: on the default case it ran
+        to its budget every time) and whenever the MIP stops short, the same stage is solved with the
+        min-cost plan's contracts, qualifications and builds held: an LP, which always finishes. The plan's ``extras["tie_break"]`` says which
         (exact, network, or none)."""
         m = self.model
         cost = pyo.value(m.expected_cost)
@@ -199,10 +201,13 @@ class StagedModel:
                 second, how = SolveOutcome.none(f"{second.status} (risk tie-break)"), "none"
         else:
             once = self.once_decisions()
-            self.risk.fit_auxiliaries(m, self.case)
-            budget = min(self.options.time_limit_s, max(MIN_TIE_BREAK_S, first.seconds))
-            second, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit, time_limit_s=budget,
-                                           warm_start=True, abs_gap=abs_gap)
+            if self.exact:
+                self.risk.fit_auxiliaries(m, self.case)
+                budget = min(self.options.time_limit_s, max(MIN_TIE_BREAK_S, first.seconds))
+                second, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit, time_limit_s=budget,
+                                               warm_start=True, abs_gap=abs_gap)
+            else:  # stage one stopped at a gap: a MIP holding its cost is a proof it rarely finishes
+                second = SolveOutcome.none("not tried")
             if second.status != "optimal":
                 self.restore(snapshot)
                 self.fix_once_decisions(once)
