@@ -309,3 +309,44 @@ def test_a_second_ctrl_c_stops_at_once(tmp_path):
     proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert not [p for p in tmp_path.iterdir() if p.name != "f.xlsx"]  # no temporary files left
+
+
+def test_a_solve_error_in_presolve_is_solved_again_without_presolve(tmp_path):
+    """HiGHS 1.16's presolve can end in kSolveError on a model it solves without presolve (seen on
+    the default case's tie-break LP with --threads 1): the solve is run again with presolve off,
+    and presolve is back on for the next solve. Here the first run is made to report the error."""
+    import highspy
+    from model.formulation import build_model
+    from model.solving.highs import PersistentHighs
+
+    class FirstRunErrs:
+        def __init__(self, h):
+            self.__dict__["_h"], self.__dict__["runs"], self.__dict__["presolve"] = h, 0, []
+
+        def __getattr__(self, name):
+            return getattr(self._h, name)
+
+        def __setattr__(self, name, value):
+            setattr(self._h, name, value)
+
+        def setOptionValue(self, key, value):
+            if key == "presolve":
+                self.presolve.append(value)
+            return self._h.setOptionValue(key, value)
+
+        def run(self):
+            self.__dict__["runs"] += 1
+            return self._h.run()
+
+        def getModelStatus(self):
+            if self.runs == 1:
+                return highspy.HighsModelStatus.kSolveError
+            return self._h.getModelStatus()
+
+    m = build_model(case_from(base_rows(), tmp_path))
+    solver = PersistentHighs(m, mip_gap=0.0)
+    expected = solver.solve().objective
+    solver.loaded.highs = FirstRunErrs(solver.loaded.highs)
+    outcome = solver.solve()
+    assert solver.loaded.highs.runs == 2 and solver.loaded.highs.presolve == ["off", "choose"]
+    assert outcome.status == "optimal" and outcome.objective == pytest.approx(expected)
