@@ -39,7 +39,7 @@ CaseArg = Annotated[Optional[Path], typer.Argument(help="Case workbook (.xlsx); 
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Results workbook to write (default: outputs/CASE_VERB.xlsx).")]
 TimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit per solve, seconds (default: the case's time_limit_s).")]
 GapOpt = Annotated[Optional[str], typer.Option("--mip-gap", help="auto (each point's gap chosen so that neighbouring points are told apart) or a relative MIP gap such as 0.005 (default: the case's mip_gap, auto unless it says otherwise).")]
-ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", help="HiGHS threads per solve (default 1: its branch-and-bound is serial, and parallel verbs run one solve per worker).")]
+ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", help="HiGHS threads per solve (default: 1 when solves run side by side on --workers > 1 or --scheduler, else HiGHS's own choice).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the frontier rows as one JSON document on stdout.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages (errors still go to stderr).")]
 LogOpt = Annotated[Optional[Path], typer.Option("--solver-log", help="Write HiGHS's log to this file.")]

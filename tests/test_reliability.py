@@ -350,3 +350,14 @@ def test_a_solve_error_in_presolve_is_solved_again_without_presolve(tmp_path):
     outcome = solver.solve()
     assert solver.loaded.highs.runs == 2 and solver.loaded.highs.presolve == ["off", "choose"]
     assert outcome.status == "optimal" and outcome.objective == pytest.approx(expected)
+
+
+def test_solves_side_by_side_get_one_highs_thread_each(tmp_path):
+    """--workers > 1 (or --scheduler): one HiGHS thread per solve unless --threads says otherwise;
+    a lone solve keeps HiGHS's own choice (None)."""
+    from model.app.common import PARALLEL_SOLVE_THREADS, RunOptions, solve_options
+    case = case_from(base_rows(), tmp_path)
+    opts = RunOptions(case=tmp_path / "case.xlsx", out=None)
+    assert solve_options(case, opts, workers=2).threads == PARALLEL_SOLVE_THREADS == 1
+    assert solve_options(case, opts, workers=1).threads is None
+    assert solve_options(case, RunOptions(case=tmp_path / "case.xlsx", out=None, threads=3), workers=2).threads == 3

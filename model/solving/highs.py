@@ -36,12 +36,6 @@ def paused_gc():
             gc.enable()
 
 
-
-# HiGHS's branch-and-bound is serial; its extra threads only contend with the other solves of a
-# parallel verb (measured on the default frontier: 72 s on 2 workers with 1 thread, 85 s with HiGHS's
-# automatic count; 107 s against 111 s on 1 worker).
-DEFAULT_THREADS = 1
-
 class NoSolution(Exception):
     """The model is infeasible, or no solution was found in time. ``warnings``: what the user
     should know about why (e.g. the lowest risk a limit could have asked for)."""
@@ -127,7 +121,7 @@ class PersistentHighs:
         self.loaded: HighsModel | None = None
         self.time_limit_s = time_limit_s
         self.mip_gap = mip_gap
-        self.threads = threads or DEFAULT_THREADS
+        self.threads = threads
         self.log_path = log_path
         self.write_mps = write_mps
         self.seconds = {"handover": 0.0, "highs": 0.0, "load": 0.0, "write_mps": 0.0}
