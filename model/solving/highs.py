@@ -142,16 +142,24 @@ class PersistentHighs:
         values.update(options or {})
         return values
 
-    def write_model(self, path: str) -> None:
-        """The model as it now stands, written by HiGHS (MPS, with Pyomo's names)."""
+    def _hand_over(self) -> HighsModel:
+        """Pyomo -> HiGHS: the whole model in bulk the first time, then only what changed."""
         t0 = time.perf_counter()
         if self.loaded is None:
             with paused_gc():
                 self.loaded = HighsModel(self.model)
-            self.seconds["handover"] += time.perf_counter() - t0
-            t0 = time.perf_counter()
         else:
             self.loaded.update()
+        self.seconds["handover"] += time.perf_counter() - t0
+        return self.loaded
+
+    def write_model(self, path: str) -> None:
+        """The model as it now stands, written by HiGHS (MPS, with Pyomo's names)."""
+        self._hand_over()
+        self._write_loaded(path)
+
+    def _write_loaded(self, path: str) -> None:
+        t0 = time.perf_counter()
         self.loaded.name_columns_and_rows()
         if self.loaded.highs.writeModel(str(path)) == highspy.HighsStatus.kError:
             raise OSError(f"HiGHS could not write the model to {path}")
@@ -166,22 +174,15 @@ class PersistentHighs:
         if interrupt.requested():
             return SolveOutcome.none("interrupted")
         StaleFlagManager.mark_all_as_stale()
-        t0 = time.perf_counter()
-        if self.loaded is None:
-            with paused_gc():
-                self.loaded = HighsModel(self.model)
-        else:
-            self.loaded.update()
-        self.seconds["handover"] += time.perf_counter() - t0
-        h = self.loaded.highs
+        h = self._hand_over().highs
         if self.threads:
             _use_thread_count(self.threads)
         for key, value in self._options(time_limit_s, mip_gap, options, abs_gap).items():
             h.setOptionValue(key, value)
         if warm_start:
             self.loaded.set_start_from_current_values()
-        if self.write_mps:
-            self.write_model(self.write_mps)
+        if self.write_mps:  # just handed over: written as it is, not updated again
+            self._write_loaded(self.write_mps)
             self.write_mps = None
         h.HandleKeyboardInterrupt = True
         start = time.perf_counter()
