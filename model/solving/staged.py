@@ -209,18 +209,16 @@ class StagedModel:
             else:  # stage one stopped at a gap: a MIP holding its cost is a proof it rarely finishes
                 second = SolveOutcome.none("not tried")
             if second.status != "optimal":
-                self.restore(snapshot)
-                self.fix_once_decisions(once)
-                lp, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit)
-                spent = second.seconds + lp.seconds
-                if lp.status == "infeasible":
-                    # The loaded plan satisfies this LP, so 'infeasible' is HiGHS's tolerances on a cost
-                    # row of line-down penalties (~1e7 per unit) held to 1e-10: held a little looser, it solves.
+                spent = second.seconds
+                # The loaded plan satisfies this LP, so 'infeasible' is HiGHS's tolerances on a cost row of
+                # line-down penalties (~1e7 per unit) held to 1e-10: held a little looser once, it solves.
+                for hold in (cost_limit, cost + NETWORK_RETRY_REL_TOL * max(1.0, abs(cost))):
                     self.restore(snapshot)
                     self.fix_once_decisions(once)
-                    lp, _ = self.risk.minimise(self, cost_limit=cost + NETWORK_RETRY_REL_TOL * max(1.0, abs(cost)),
-                                               limit=risk_limit)
+                    lp, _ = self.risk.minimise(self, cost_limit=hold, limit=risk_limit)
                     spent += lp.seconds
+                    if lp.status != "infeasible":
+                        break
                 self.free_once_decisions()
                 if lp.status == "optimal":
                     second, how = replace(lp, seconds=spent), "network"
