@@ -123,9 +123,10 @@ def check_points(points: int | None) -> None:
         raise CaseError(f"--points {points}: expected at least 2 (the two ends)")
 
 
-# HiGHS threads per solve when a verb runs its solves side by side (--workers > 1, --scheduler): each
-# solve's extra threads would only contend with the others' (the default frontier on 2 workers: 72 s
-# with one thread each, 85 s with HiGHS's automatic count). A lone solve keeps HiGHS's own choice.
+# HiGHS threads per solve when a verb runs its solves side by side (--workers > 1, --scheduler), for
+# every verb and every process of it: each solve's extra threads would only contend with the others'
+# (the default frontier on 2 workers: 72 s with one thread each, 85 s with HiGHS's automatic count).
+# A lone solve keeps HiGHS's own choice.
 PARALLEL_SOLVE_THREADS = 1
 
 

@@ -471,10 +471,9 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
     t_start = time.perf_counter()
     warnings: list[str] = []
     fm = StagedModel(case, measure, options)
-    # each job on one HiGHS thread when several local processes share the cores (unless --threads)
-    threads = options.threads or (1 if options.workers > 1 and not options.scheduler else None)
-    # every job at the gap the stochastic model is solved to (zero for small models)
-    job_options = replace(options, workers=1, scheduler=None, threads=threads, mip_gap=fm.solver.mip_gap,
+    # every job at the gap the stochastic model is solved to (zero for small models); its HiGHS
+    # threads are the run's (one a solve when solves run side by side: app.common.solve_options)
+    job_options = replace(options, workers=1, scheduler=None, mip_gap=fm.solver.mip_gap,
                           write_mps=None)  # only this process's first solve is written
     scenarios = list(case.scenarios)
     nominal = case.nominal_scenario
