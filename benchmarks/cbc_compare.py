@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import re
 import subprocess
@@ -26,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sourcing_cli import run_json
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).resolve().parent / "cbc_results.csv"
@@ -41,14 +42,8 @@ print("RESULT", wall, h.getInfo().objective_function_value, h.modelStatusToStrin
 def run_ours(case: Path, tmp: Path, gap_option: list[str]) -> dict:
     from openpyxl import load_workbook
     mps, out = tmp / "model.mps", tmp / "plan.xlsx"
-    cmd = [sys.executable, "-m", "model", "solve", str(case), "--out", str(out), "--write-mps", str(mps),
-           "--json", "--quiet", "--force", *gap_option]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"sourcing solve failed: {proc.stderr[-2000:]}")
-    row = json.loads(proc.stdout)["frontier"][0]
+    wall, doc = run_json(["solve", str(case), "--out", str(out), "--write-mps", str(mps), *gap_option])
+    row = doc["frontier"][0]
     info = {r[0]: r[1] for r in load_workbook(out, read_only=True)["run_info"].iter_rows(values_only=True) if r and r[0]}
     return {"ours_wall_s": wall, "ours_cost": row["expected_cost"], "ours_status": row["status"],
             "ours_gap": row["mip_gap"], "ours_highs_s": info.get("highs_s"), "ours_build_s": info.get("build_s"),

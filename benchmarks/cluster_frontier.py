@@ -20,19 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from sourcing_cli import run_json
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
 def frontier(case: Path, out: Path, points: int, extra: list[str]) -> tuple[float, list[dict]]:
-    cmd = [sys.executable, "-m", "model", "frontier", str(case), "--points", str(points), "--out", str(out),
-           "--json", "--quiet", "--force", *extra]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"frontier failed ({' '.join(extra)}): {proc.stderr[-2000:]}")
-    return wall, json.loads(proc.stdout)["frontier"]
+    wall, doc = run_json(["frontier", str(case), "--points", str(points), "--out", str(out), *extra])
+    return wall, doc["frontier"]
 
 
 def stop(procs: list[subprocess.Popen]) -> None:
