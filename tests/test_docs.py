@@ -140,7 +140,8 @@ def test_every_readme_example_parses_and_names_what_the_default_case_has():
             apply_toggles(case, list(params.get("ban") or []), list(params.get("lift") or []),
                           params.get("from_period"))  # an unknown rule, country or group raises
         check_measure(params.get("risk_measure"))
-        parse_gap(params.get("mip_gap"))
+        if params.get("mip_gap") is not None:
+            parse_gap(params["mip_gap"])
         if params.get("point") is not None:
             point = params["point"]
             assert point in ("min_cost", "knee") or (point.isdigit() and 1 <= int(point) <= (
@@ -221,18 +222,48 @@ def test_every_page_is_in_the_site_navigation():
     assert listed <= present | PENDING_PAGES, f"nav names missing pages: {sorted(listed - present - PENDING_PAGES)}"
 
 
-def test_the_site_builds_without_warnings(tmp_path):
-    """mkdocs build --strict (a test extra, so it runs everywhere the tests run). A pending page not
-    yet in the repository is stood in for in the copy that is built, never in docs/."""
+def _build_site(tmp_path: Path, broken: bool = False) -> subprocess.CompletedProcess:
+    """mkdocs build --strict on a copy of docs/. A pending page not yet in the repository is stood
+    in for in the copy, never in docs/; ``broken`` adds a dangling link to show the build fails."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     docs_copy = tmp_path / "docs"
     shutil.copytree(DOCS, docs_copy)
     for name in PENDING_PAGES:
         if not (docs_copy / name).exists():
             (docs_copy / name).write_text(f"# {name}\n")
+    if broken:
+        with (docs_copy / "index.md").open("a") as page:
+            page.write("\n[a page that is not there](no_such_page.md)\n")
     config.update(docs_dir=str(docs_copy), site_dir=str(tmp_path / "site"))
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
-                           str(tmp_path / "mkdocs.yml")], capture_output=True, text=True, timeout=120)
+    # no --quiet: it hides the warnings that --strict counts
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml")],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_site_builds_without_warnings(tmp_path):
+    """mkdocs is a test extra, so this runs wherever the tests run."""
+    done = _build_site(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "WARNING" not in done.stderr, done.stderr
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_the_site_build_fails_on_a_broken_link(tmp_path):
+    done = _build_site(tmp_path, broken=True)
+    assert done.returncode != 0 and "no_such_page.md" in done.stderr
+
+
+def test_every_file_the_docs_name_exists_and_every_package_is_described():
+    """A path in backticks (model/..., tests/..., benchmarks/..., inputs/...) on any page is a file
+    or folder of the repository, so a renamed module cannot leave the docs behind; the contributors'
+    page describes every package under model/."""
+    for page in _pages():
+        for path in re.findall(r"`((?:model|tests|benchmarks|inputs|docs)/[\w./]*)`", page.read_text()):
+            target = ROOT / path
+            assert target.exists() or (target.parent == DOCS and target.name in PENDING_PAGES), \
+                f"{page.name} names {path}, which is not in the repository"
+    layout = (DOCS / "contributing.md").read_text()
+    for package in sorted(p.parent for p in (ROOT / "model").rglob("__init__.py")):
+        name = package.relative_to(ROOT).as_posix()
+        assert f"`{name}/" in layout or f"`{name}/`" in layout, f"docs/contributing.md does not describe {name}/"
