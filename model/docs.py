@@ -39,7 +39,8 @@ def _cell(text: object) -> str:
     """Text safe inside a markdown table cell: no pipes or line breaks, and a lone ``*`` (the
     workbook's "all") in code so that no renderer takes it for emphasis."""
     out = str(text).replace("|", "\\|").replace("\n", " ").strip()
-    return re.sub(r"(?<![\w`*])\*(?![\w`*])", "`*`", out)
+    out = re.sub(r"(?<![^\s(])\*(?=[\s),;.]|$)", "`*`", out)  # a lone * between spaces
+    return re.sub(r"(?<![`\\])\*(?!`)", r"\\*", out)  # any other * (inside a grammar, say) escaped
 
 
 def _table(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
@@ -51,6 +52,32 @@ def _table(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 # input reference
 # --------------------------------------------------------------------------------------------------
+
+# where the model's rules for a sheet are written down (sections of docs/model.md)
+SHEET_SEE_ALSO = {
+    "settings": [("risk measures", "risk-measures"), ("the frontier", "the-frontier")],
+    "countries": [("origin tracking", "origin-tracking")],
+    "materials": [("controls", "controls")],
+    "sites": [("conventions", "conventions"), ("controls", "controls")],
+    "offers": [("conventions (qualification, take-or-pay)", "conventions"), ("offer_capacity", "offer_capacity"),
+               ("offer_qualification", "offer_qualification"), ("take_or_pay", "take_or_pay")],
+    "processes": [("process_capacity", "process_capacity"), ("technology_bans", "technology_bans"),
+                  ("origin tracking", "origin-tracking")],
+    "process_inputs": [("process_bill_of_materials", "process_bill_of_materials"),
+                       ("process_output_origin", "process_output_origin")],
+    "process_coproducts": [("conventions (co-products)", "conventions"), ("material_balance", "material_balance")],
+    "lanes": [("material_balance", "material_balance"), ("lane_capacity", "lane_capacity")],
+    "demand": [("demand_satisfaction", "demand_satisfaction"), ("demand_origin_limit", "demand_origin_limit")],
+    "inventory": [("stock_limits", "stock_limits"), ("end_of_horizon_stock", "end_of_horizon_stock"),
+                  ("clean_stock", "clean_stock")],
+    "scheduled_receipts": [("conventions (scheduled receipts)", "conventions"), ("material_balance", "material_balance")],
+    "storage_options": [("storage_option_room", "storage_option_room")],
+    "substitutes": [("substitute_limits", "substitute_limits"), ("demand_satisfaction", "demand_satisfaction")],
+    "controls": [("controls", "controls"), ("export_controls", "export_controls"), ("technology_bans", "technology_bans")],
+    "scenarios": [("scenarios and foresight", "scenarios-and-foresight")],
+    "scenario_events": [("events", "events"), ("scenarios and foresight", "scenarios-and-foresight")],
+    "policies": [("sourcing_policies", "sourcing_policies")],
+}
 
 # one line per sheet for the table of sheets; a sheet not named here shows its schema note
 SHEET_PURPOSE = {
@@ -159,6 +186,9 @@ def inputs_page() -> str:
         out += [_cell("; ".join(facts).capitalize() + "."), ""]
         if sheet.note:
             out += [sheet.note, ""]
+        if sheet.name in SHEET_SEE_ALSO:
+            out += ["In the model: " + ", ".join(f"[{words}](model.md#{anchor})"
+                                                for words, anchor in SHEET_SEE_ALSO[sheet.name]) + ".", ""]
         out += _table(("column", "type", "required", "default", "allowed", "meaning"), _column_rows(sheet.columns))
         out.append("")
         if sheet.name == "settings":
@@ -211,7 +241,7 @@ def _value_word(hint) -> tuple[str, bool]:
         return _value_word(next(a for a in args if a is not type(None)))
     if typing.get_origin(hint) is list:
         return _value_word(args[0])[0], True
-    names = {bool: "", int: "N", float: "X", str: "TEXT", Path: "PATH"}
+    names = {bool: "", int: "N", float: "NUMBER", str: "TEXT", Path: "PATH"}
     return names.get(hint, getattr(hint, "__name__", str(hint)).upper()), False
 
 
