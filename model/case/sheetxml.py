@@ -1,0 +1,230 @@
+"""A worksheet's own XML, read before openpyxl reads it: its size, its cell references, its merged cells.
+
+openpyxl reads what a well-formed worksheet says. Files from other tools and scripts are not always
+well formed, and openpyxl then reads them wrong without a word: a cell whose reference is row 0
+(``<c r="D0">``) is read as another cell, rows or cells written out of order are dropped, and a
+sheet of millions of rows is read whole before anything can be said about it. :func:`scan_sheet`
+streams a worksheet's XML once (a few MB at a time, never the whole part) and reports each of
+these, naming the sheet and the reference; it stops as soon as the sheet is larger than a case
+can be. It also collects the sheet's merged ranges, which the reader needs and openpyxl's
+read-only mode does not give.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from .issues import Report
+
+# Excel's own limits, and the largest sheet a case workbook needs
+MAX_ROWS = 100_000  # rows with a value in one sheet, the header included
+MAX_CELL_CHARS = 32_767  # characters in one cell (Excel's limit)
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+MAX_PROBLEMS = 1_000  # malformed references reported in one sheet before its scan stops
+
+_SAVE_AGAIN = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) again"
+_CHUNK = 4 * 2**20
+# a text run between two tags longer than this is more than MAX_CELL_CHARS characters whatever its
+# encoding (at most 10 bytes per character, as a numeric character reference such as &#x1F600;)
+_MAX_RUN = 10 * MAX_CELL_CHARS + 64
+
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)(?=[\s/>])([^>]*)>")
+_ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTR_REF = re.compile(rb"""(?:^|\s)ref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+_LONG_RUN = re.compile(rb">[^<]{%d,}" % _MAX_RUN)
+_ENTITY = b"<!ENTITY"
+
+
+@dataclass
+class SheetScan:
+    """What the scan of one worksheet found."""
+    merged: list[str] = field(default_factory=list)  # merged ranges, e.g. "B2:B3"
+    rows_with_values: int = 0
+    refused: bool = False  # a problem was reported: the sheet is not read
+
+
+def _attr(pattern: re.Pattern, attrs: bytes) -> str | None:
+    m = pattern.search(attrs)
+    if m is None:
+        return None
+    return (m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _row_number(text: str) -> int | None:
+    """A row's ``r`` as openpyxl reads it (a whole number, written as an integer or a float)."""
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return int(value) if value.is_integer() else None
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet's part in the package, by sheet title ({} when the package says nothing
+    readable: openpyxl then reports what is wrong with it)."""
+    from openpyxl.xml.functions import fromstring  # through defusedxml: no entity is expanded
+
+    names = set(archive.namelist())
+    try:
+        workbook = "xl/workbook.xml"
+        if "_rels/.rels" in names:
+            for rel in fromstring(archive.read("_rels/.rels")):
+                if str(rel.get("Type", "")).endswith("/officeDocument"):
+                    workbook = str(rel.get("Target", workbook)).lstrip("/")
+        base = posixpath.dirname(workbook)
+        rels_part = posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels")
+        targets = {}
+        for rel in fromstring(archive.read(rels_part)):
+            if str(rel.get("Type", "")).endswith("/worksheet"):
+                target = str(rel.get("Target", ""))
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+                targets[rel.get("Id")] = part
+        parts = {}
+        for element in fromstring(archive.read(workbook)).iter():
+            if element.tag.rsplit("}", 1)[-1] != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+            if rid in targets and targets[rid] in names and element.get("name") is not None:
+                parts[element.get("name")] = targets[rid]
+        return parts
+    except Exception:  # a package openpyxl cannot read either: it says why
+        return {}
+
+
+def declares_entities(archive: zipfile.ZipFile, name: str) -> bool:
+    """True when an XML part declares entities (in its prolog, before the root element): no
+    spreadsheet program writes them, and entity expansion is how XML attacks such as 'billion
+    laughs' work."""
+    try:
+        with archive.open(name) as fh:
+            head = fh.read(65536)
+    except Exception:  # a part that cannot be read is reported when openpyxl reads it
+        return False
+    return _ENTITY in head
+
+
+def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, report: Report) -> SheetScan:
+    """Stream one worksheet's XML: report a malformed cell or row reference, rows or cells out of
+    order, a cell longer than Excel allows, or more rows than a case needs (then stop at once)."""
+    scan = SheetScan()
+    problems = 0
+
+    def problem(cell: str, message: str) -> None:
+        nonlocal problems
+        problems += 1
+        scan.refused = True
+        report.error(title, cell, message)
+
+    row = 0  # the current row's number
+    last_row = 0  # the last row number seen
+    last_col = 0  # the last column number seen in the current row
+    counted = False  # the current row already counted as a row with a value
+    carry = b""
+    try:
+        fh = archive.open(part)
+    except Exception:  # reported when openpyxl reads the sheet
+        return scan
+    with fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            buf = carry + chunk
+            if not chunk:
+                cut = len(buf)
+            else:
+                cut = buf.rfind(b"<")
+                if cut <= 0:
+                    cut = 0
+            segment, carry = buf[:cut], buf[cut:]
+            if len(carry) > _MAX_RUN + _CHUNK:
+                where = f"{get_column_letter(max(last_col, 1))}{max(row, 1)}"
+                problem(where, f"a cell from {where} on holds more than {MAX_CELL_CHARS:,} characters (or the "
+                        f"sheet's XML is damaged), more than a spreadsheet cell can hold; expected at most "
+                        f"{MAX_CELL_CHARS:,} characters in a cell ({_SAVE_AGAIN})")
+                return scan
+            for m in _TAG.finditer(segment):
+                tag, attrs = m.group(1), m.group(2)
+                if tag == b"mergeCell":
+                    ref = _attr(_ATTR_REF, attrs)
+                    if ref is not None:
+                        scan.merged.append(ref)
+                    continue
+                if tag == b"row":
+                    text = _attr(_ATTR_R, attrs)
+                    number = last_row + 1 if text is None else _row_number(text)
+                    counted, last_col = False, 0
+                    if number is None or not 1 <= number <= EXCEL_ROWS:
+                        problem(f"A{last_row + 1}", f"a row is numbered {text!r} (after row {last_row}), which "
+                                f"is not a row of a worksheet; expected rows numbered 1 to {EXCEL_ROWS:,} "
+                                f"({_SAVE_AGAIN})")
+                        row = 0  # unknown: its cells' rows are not checked against it
+                    elif number <= last_row:
+                        problem(f"A{number}", f"row {number} is written after row {last_row}; expected the rows "
+                                f"in ascending order, each once ({_SAVE_AGAIN})")
+                        row = number
+                    else:
+                        row = last_row = number
+                else:  # a cell
+                    ref = _attr(_ATTR_R, attrs)
+                    if ref is None:
+                        col = last_col + 1
+                    else:
+                        found = _CELL_REF.match(ref)
+                        col = _column_number(found.group(1)) if found else 0
+                        ref_row = int(found.group(2)) if found else 0
+                        if not found or not 1 <= ref_row <= EXCEL_ROWS or not 1 <= col <= EXCEL_COLUMNS:
+                            col = col if found and 1 <= col <= EXCEL_COLUMNS else min(last_col + 1, EXCEL_COLUMNS)
+                            at = f"{get_column_letter(col)}{row or last_row + 1}"
+                            problem(at, f"the cell reference {ref!r} is not a cell of a worksheet (it is written in "
+                                    f"row {row or last_row + 1}); expected a reference such as {at} (columns A to "
+                                    f"XFD, rows 1 to {EXCEL_ROWS:,}; {_SAVE_AGAIN})")
+                        elif row and ref_row != row:
+                            problem(ref, f"the cell {ref} is written in row {row}; expected each cell in its own "
+                                    f"row ({_SAVE_AGAIN})")
+                        elif col <= last_col:
+                            problem(ref, f"the cell {ref} is written after {get_column_letter(last_col)}{row}; "
+                                    f"expected the cells of a row in order, each once ({_SAVE_AGAIN})")
+                    last_col = max(col, last_col)
+                    if not counted and not attrs.rstrip().endswith(b"/"):
+                        counted = True
+                        scan.rows_with_values += 1
+                        if scan.rows_with_values > MAX_ROWS:
+                            scan.refused = True
+                            report.error(title, "", f"the sheet has more than {MAX_ROWS:,} rows with values "
+                                         f"(row {row:,} is row {MAX_ROWS + 1:,}), more than any case needs; refused "
+                                         f"before reading it. Expected at most {MAX_ROWS:,} rows in a sheet")
+                            return scan
+                if problems >= MAX_PROBLEMS:
+                    report.error(title, "", f"the sheet's XML has {MAX_PROBLEMS:,} malformed references or more; "
+                                 f"its scan stopped there. Expected a worksheet saved by a spreadsheet program "
+                                 f"({_SAVE_AGAIN})")
+                    return scan
+            long_run = _LONG_RUN.search(segment)
+            if long_run is not None:
+                before = segment[:long_run.start()]
+                refs = list(_TAG.finditer(before[-4096:]))
+                ref = _attr(_ATTR_R, refs[-1].group(2)) if refs else None
+                where = ref if ref and _CELL_REF.match(ref) else ""
+                problem(where, f"{'the cell ' + where if where else 'a cell'} holds more than "
+                        f"{MAX_CELL_CHARS:,} characters, more than a spreadsheet cell can hold; expected at "
+                        f"most {MAX_CELL_CHARS:,} characters in a cell")
+                return scan
+            if not chunk:
+                break
+    return scan
