@@ -128,6 +128,6 @@ def check_package(archive: zipfile.ZipFile, path: Path, report: Report, part_tit
             else f"part {largest.filename}")
     report.error("", "", f"{path}: cannot be read as an .xlsx workbook: it expands to {_mb(total)} "
                  f"({what} alone to {_mb(largest.file_size)}), more than the limit of {_mb(MAX_PACKAGE_BYTES)} "
-                 "for a case workbook; refused without expanding it. Expected a case workbook saved by a "
+                 "for a case workbook, and is refused without expanding it; expected a case workbook saved by a "
                  "spreadsheet program (a file this large is damaged or not a case)")
     return False

@@ -34,10 +34,12 @@ _CHUNK = 4 * 2**20
 # encoding (at most 10 bytes per character, as a numeric character reference such as &#x1F600;)
 _MAX_RUN = 10 * MAX_CELL_CHARS + 64
 
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)(?=[\s/>])([^>]*)>")
+# a row, cell or merged range's start tag; its r attribute captured when it comes first (it does
+# in what spreadsheet programs write), else found in the rest
+_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)(?=[\s/>])(?:\s+r="([^"]*)")?([^>]*)>""")
 _ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ATTR_REF = re.compile(rb"""(?:^|\s)ref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+_CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 _LONG_RUN = re.compile(rb">[^<]{%d,}" % _MAX_RUN)
 _ENTITY = b"<!ENTITY"
 
@@ -50,21 +52,28 @@ class SheetScan:
     refused: bool = False  # a problem was reported: the sheet is not read
 
 
-def _attr(pattern: re.Pattern, attrs: bytes) -> str | None:
+def _attr(pattern: re.Pattern, attrs: bytes) -> bytes | None:
     m = pattern.search(attrs)
     if m is None:
         return None
-    return (m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
+    return m.group(1) if m.group(1) is not None else m.group(2)
 
 
-def _column_number(letters: str) -> int:
+def _text(value: bytes | None) -> str:
+    return "" if value is None else value.decode("utf-8", "replace")
+
+
+def _column_number(letters: bytes) -> int:
     n = 0
     for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
+        n = n * 26 + ch - 64
     return n
 
 
-def _row_number(text: str) -> int | None:
+_COLUMNS = {get_column_letter(i).encode(): i for i in range(1, 703)}  # A to ZZ, the usual ones
+
+
+def _row_number(text: bytes) -> int | None:
     """A row's ``r`` as openpyxl reads it (a whole number, written as an integer or a float)."""
     try:
         return int(text)
@@ -136,6 +145,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, report: Report) 
     last_row = 0  # the last row number seen
     last_col = 0  # the last column number seen in the current row
     counted = False  # the current row already counted as a row with a value
+    last_ref = None  # the last cell reference seen
     carry = b""
     try:
         fh = archive.open(part)
@@ -153,25 +163,52 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, report: Report) 
                     cut = 0
             segment, carry = buf[:cut], buf[cut:]
             if len(carry) > _MAX_RUN + _CHUNK:
-                where = f"{get_column_letter(max(last_col, 1))}{max(row, 1)}"
-                problem(where, f"a cell from {where} on holds more than {MAX_CELL_CHARS:,} characters (or the "
-                        f"sheet's XML is damaged), more than a spreadsheet cell can hold; expected at most "
-                        f"{MAX_CELL_CHARS:,} characters in a cell ({_SAVE_AGAIN})")
+                where = _text(last_ref) if last_ref and _CELL_REF.fullmatch(last_ref) else f"A{max(row, 1)}"
+                problem(where, f"the cell {where} (or one after it) holds more than {MAX_CELL_CHARS:,} characters "
+                        f"or the sheet's XML is damaged there; expected at most {MAX_CELL_CHARS:,} characters in a "
+                        f"cell ({_SAVE_AGAIN})")
                 return scan
-            for m in _TAG.finditer(segment):
-                tag, attrs = m.group(1), m.group(2)
-                if tag == b"mergeCell":
-                    ref = _attr(_ATTR_REF, attrs)
-                    if ref is not None:
-                        scan.merged.append(ref)
-                    continue
-                if tag == b"row":
-                    text = _attr(_ATTR_R, attrs)
+            ref_before = last_ref  # the last cell of the segments before this one
+            for tag, r, attrs in _TAG.findall(segment):
+                if tag == b"c":
+                    ref = last_ref = r or _attr(_ATTR_R, attrs)
+                    if not ref:
+                        col = last_col + 1
+                    else:
+                        found = _CELL_REF.fullmatch(ref)
+                        col = (_COLUMNS.get(found.group(1)) or _column_number(found.group(1))) if found else 0
+                        ref_row = int(found.group(2)) if found else 0
+                        if not found or not 1 <= ref_row <= EXCEL_ROWS or not 1 <= col <= EXCEL_COLUMNS:
+                            col = col if found and 1 <= col <= EXCEL_COLUMNS else min(last_col + 1, EXCEL_COLUMNS)
+                            at = f"{get_column_letter(col)}{row or last_row + 1}"
+                            problem(at, f"the cell reference {_text(ref)!r} is not a cell of a worksheet (it is "
+                                    f"written in row {row or last_row + 1}); expected a reference such as {at} "
+                                    f"(columns A to XFD, rows 1 to {EXCEL_ROWS:,}; {_SAVE_AGAIN})")
+                        elif row and ref_row != row:
+                            problem(_text(ref), f"the cell {_text(ref)} is written in row {row}; expected each cell "
+                                    f"in its own row ({_SAVE_AGAIN})")
+                        elif col <= last_col:
+                            problem(_text(ref), f"the cell {_text(ref)} is written after "
+                                    f"{get_column_letter(last_col)}{row}; expected the cells of a row in order, "
+                                    f"each once ({_SAVE_AGAIN})")
+                    if col > last_col:
+                        last_col = col
+                    if not counted and not attrs.rstrip().endswith(b"/"):
+                        counted = True
+                        scan.rows_with_values += 1
+                        if scan.rows_with_values > MAX_ROWS:
+                            scan.refused = True
+                            report.error(title, "", f"the sheet has more than {MAX_ROWS:,} rows with values "
+                                         f"(the limit is passed at row {row:,}), more than any case needs, and is "
+                                         f"refused before it is read; expected at most {MAX_ROWS:,} rows in a sheet")
+                            return scan
+                elif tag == b"row":
+                    text = r or _attr(_ATTR_R, attrs)
                     number = last_row + 1 if text is None else _row_number(text)
                     counted, last_col = False, 0
                     if number is None or not 1 <= number <= EXCEL_ROWS:
-                        problem(f"A{last_row + 1}", f"a row is numbered {text!r} (after row {last_row}), which "
-                                f"is not a row of a worksheet; expected rows numbered 1 to {EXCEL_ROWS:,} "
+                        problem(f"A{last_row + 1}", f"a row is numbered {_text(text)!r} (after row {last_row}), "
+                                f"which is not a row of a worksheet; expected rows numbered 1 to {EXCEL_ROWS:,} "
                                 f"({_SAVE_AGAIN})")
                         row = 0  # unknown: its cells' rows are not checked against it
                     elif number <= last_row:
@@ -180,47 +217,21 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, report: Report) 
                         row = number
                     else:
                         row = last_row = number
-                else:  # a cell
-                    ref = _attr(_ATTR_R, attrs)
-                    if ref is None:
-                        col = last_col + 1
-                    else:
-                        found = _CELL_REF.match(ref)
-                        col = _column_number(found.group(1)) if found else 0
-                        ref_row = int(found.group(2)) if found else 0
-                        if not found or not 1 <= ref_row <= EXCEL_ROWS or not 1 <= col <= EXCEL_COLUMNS:
-                            col = col if found and 1 <= col <= EXCEL_COLUMNS else min(last_col + 1, EXCEL_COLUMNS)
-                            at = f"{get_column_letter(col)}{row or last_row + 1}"
-                            problem(at, f"the cell reference {ref!r} is not a cell of a worksheet (it is written in "
-                                    f"row {row or last_row + 1}); expected a reference such as {at} (columns A to "
-                                    f"XFD, rows 1 to {EXCEL_ROWS:,}; {_SAVE_AGAIN})")
-                        elif row and ref_row != row:
-                            problem(ref, f"the cell {ref} is written in row {row}; expected each cell in its own "
-                                    f"row ({_SAVE_AGAIN})")
-                        elif col <= last_col:
-                            problem(ref, f"the cell {ref} is written after {get_column_letter(last_col)}{row}; "
-                                    f"expected the cells of a row in order, each once ({_SAVE_AGAIN})")
-                    last_col = max(col, last_col)
-                    if not counted and not attrs.rstrip().endswith(b"/"):
-                        counted = True
-                        scan.rows_with_values += 1
-                        if scan.rows_with_values > MAX_ROWS:
-                            scan.refused = True
-                            report.error(title, "", f"the sheet has more than {MAX_ROWS:,} rows with values "
-                                         f"(row {row:,} is row {MAX_ROWS + 1:,}), more than any case needs; refused "
-                                         f"before reading it. Expected at most {MAX_ROWS:,} rows in a sheet")
-                            return scan
+                else:  # a merged range
+                    ref = _attr(_ATTR_REF, r and b' r="' + r + b'"' + attrs or attrs)
+                    if ref is not None:
+                        scan.merged.append(_text(ref))
                 if problems >= MAX_PROBLEMS:
-                    report.error(title, "", f"the sheet's XML has {MAX_PROBLEMS:,} malformed references or more; "
-                                 f"its scan stopped there. Expected a worksheet saved by a spreadsheet program "
+                    report.error(title, "", f"the sheet's XML has {MAX_PROBLEMS:,} malformed references or more "
+                                 f"(its scan stopped there); expected a worksheet saved by a spreadsheet program "
                                  f"({_SAVE_AGAIN})")
                     return scan
             long_run = _LONG_RUN.search(segment)
             if long_run is not None:
-                before = segment[:long_run.start()]
-                refs = list(_TAG.finditer(before[-4096:]))
-                ref = _attr(_ATTR_R, refs[-1].group(2)) if refs else None
-                where = ref if ref and _CELL_REF.match(ref) else ""
+                cells = [t for t in _TAG.findall(segment[max(0, long_run.start() - 4096):long_run.start() + 1])
+                         if t[0] == b"c"]
+                ref = (cells[-1][1] or _attr(_ATTR_R, cells[-1][2])) if cells else ref_before
+                where = _text(ref) if ref and _CELL_REF.fullmatch(ref) else ""
                 problem(where, f"{'the cell ' + where if where else 'a cell'} holds more than "
                         f"{MAX_CELL_CHARS:,} characters, more than a spreadsheet cell can hold; expected at "
                         f"most {MAX_CELL_CHARS:,} characters in a cell")
