@@ -22,7 +22,7 @@ from .cells import TooLong, Uncalculated, _is_blank
 from .issues import Report
 from .numbercast import tolerant_number_cast
 from .package import _SAVE_AS_XLSX, _ZIP_MAGICS, _read_file, _what_file, check_package
-from .sheetxml import MAX_CELL_CHARS, SheetScan, declares_entities, scan_sheet, worksheet_parts
+from .sheetxml import ENTITIES, MAX_CELL_CHARS, SheetScan, declares_entities, scan_sheet, worksheet_parts
 
 
 @dataclass
@@ -32,10 +32,6 @@ class RawSheet:
     rows: list[tuple[int, list]]
     state: str = "visible"  # visible, hidden or veryHidden
     merged: list[str] = field(default_factory=list)  # merged ranges, e.g. "B2:B3"
-
-
-_ENTITIES = ("declares XML entities (<!ENTITY ...>), which no spreadsheet program writes; refused unread "
-             "(entity expansion is how XML attacks such as 'billion laughs' work)")
 
 
 def _safe_scan(archive: zipfile.ZipFile, part: str, title: str, report: Report) -> SheetScan:
@@ -57,18 +53,15 @@ def _check_package(data: bytes, path: Path, report: Report) -> dict[str, SheetSc
         titles = {part: title for title, part in parts.items()}
         if not check_package(archive, path, report, titles):
             return None
+        # a worksheet is scanned whole below; every other XML part's prolog is looked at here
         refused = False
         for name in archive.namelist():
-            if name.lower().endswith((".xml", ".rels", ".vml")) or name in titles:
+            if name.lower().endswith((".xml", ".rels", ".vml")) and name not in titles:
                 if declares_entities(archive, name):
                     refused = True
-                    if name in titles:
-                        report.error(titles[name], "A1", f"the sheet cannot be read from row 1 on: it {_ENTITIES}; "
-                                     f"expected a worksheet saved by a spreadsheet program ({_SAVE_AS_XLSX} again)")
-                    else:
-                        report.error("", "", f"{path}: cannot be read as an .xlsx workbook: its part {name} "
-                                     f"{_ENTITIES}; expected an .xlsx saved by a spreadsheet program "
-                                     f"({_SAVE_AS_XLSX} again)")
+                    report.error("", "", f"{path}: cannot be read as an .xlsx workbook: its part {name} "
+                                 f"{ENTITIES}; expected an .xlsx saved by a spreadsheet program "
+                                 f"({_SAVE_AS_XLSX} again)")
         if refused:
             return None
         scans = {title: _safe_scan(archive, part, title, report) for title, part in parts.items()}

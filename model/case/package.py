@@ -109,7 +109,7 @@ MAX_PACKAGE_BYTES = 512 * 2**20  # every part of the package, uncompressed, toge
 
 
 def _mb(n: int) -> str:
-    return f"{n / 2**20:,.0f} MB"
+    return f"{n / 2**20:,.0f} MB" if n >= 10 * 2**20 else f"{n / 2**20:.2g} MB"
 
 
 def check_package(archive: zipfile.ZipFile, path: Path, report: Report, part_titles: dict[str, str]) -> bool:

@@ -30,6 +30,7 @@ MAX_PROBLEMS = 1_000  # malformed references reported in one sheet before its sc
 
 _SAVE_AGAIN = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) again"
 _CHUNK = 4 * 2**20
+_MAX_MAP_PART = 16 * 2**20  # the workbook part and its relationships, read whole to find the sheets
 # a text run between two tags longer than this is more than MAX_CELL_CHARS characters whatever its
 # encoding (at most 10 bytes per character, as a numeric character reference such as &#x1F600;)
 _MAX_RUN = 10 * MAX_CELL_CHARS + 64
@@ -42,6 +43,8 @@ _ATTR_REF = re.compile(rb"""(?:^|\s)ref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 _LONG_RUN = re.compile(rb">[^<]{%d,}" % _MAX_RUN)
 _ENTITY = b"<!ENTITY"
+ENTITIES = ("declares XML entities (<!ENTITY ...>), which no spreadsheet program writes; refused unread "
+            "(entity expansion is how XML attacks such as 'billion laughs' work)")
 
 
 @dataclass
@@ -91,22 +94,28 @@ def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     from openpyxl.xml.functions import fromstring  # through defusedxml: no entity is expanded
 
     names = set(archive.namelist())
+
+    def read(name: str) -> bytes:
+        if archive.getinfo(name).file_size > _MAX_MAP_PART:  # a workbook's map is a few KB
+            raise ValueError(f"{name} is too large")
+        return archive.read(name)
+
     try:
         workbook = "xl/workbook.xml"
         if "_rels/.rels" in names:
-            for rel in fromstring(archive.read("_rels/.rels")):
+            for rel in fromstring(read("_rels/.rels")):
                 if str(rel.get("Type", "")).endswith("/officeDocument"):
                     workbook = str(rel.get("Target", workbook)).lstrip("/")
         base = posixpath.dirname(workbook)
         rels_part = posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels")
         targets = {}
-        for rel in fromstring(archive.read(rels_part)):
+        for rel in fromstring(read(rels_part)):
             if str(rel.get("Type", "")).endswith("/worksheet"):
                 target = str(rel.get("Target", ""))
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
                 targets[rel.get("Id")] = part
         parts = {}
-        for element in fromstring(archive.read(workbook)).iter():
+        for element in fromstring(read(workbook)).iter():
             if element.tag.rsplit("}", 1)[-1] != "sheet":
                 continue
             rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
@@ -167,6 +176,10 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, report: Report) 
                 problem(where, f"the cell {where} (or one after it) holds more than {MAX_CELL_CHARS:,} characters "
                         f"or the sheet's XML is damaged there; expected at most {MAX_CELL_CHARS:,} characters in a "
                         f"cell ({_SAVE_AGAIN})")
+                return scan
+            if _ENTITY in segment:
+                problem("A1", f"the sheet cannot be read from row 1 on: it {ENTITIES}; expected a worksheet saved "
+                        f"by a spreadsheet program ({_SAVE_AGAIN})")
                 return scan
             ref_before = last_ref  # the last cell of the segments before this one
             for tag, r, attrs in _TAG.findall(segment):
