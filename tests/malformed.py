@@ -32,6 +32,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from xml.sax.saxutils import escape
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -195,17 +196,42 @@ def sheet_part(sheet: str) -> str:
 def with_part(path: Path, part: str, change: Callable[[str], str], base: Path | None = None) -> Path:
     """The base case (or the workbook ``base``) with one part's XML text changed by ``change``: what
     another program or a script wrote."""
+    return with_parts(path, {part: change}, base)
+
+
+def with_parts(path: Path, changes: dict[str, Callable], base: Path | None = None) -> Path:
+    """The base case (or ``base``) with parts' XML changed: ``changes[part](text)`` gives the new
+    text (``text`` is None for a part the package does not have: it is added)."""
     if base is None:
         write_base(path)
         base = path
     src = zipfile.ZipFile(base)
     members = {info.filename: src.read(info.filename) for info in src.infolist()}
     src.close()
-    members[part] = change(members[part].decode("utf-8")).encode("utf-8")
+    for part, change in changes.items():
+        old = members[part].decode("utf-8") if part in members else None
+        members[part] = change(old).encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in members.items():
             out.writestr(name, data)
     return path
+
+
+def with_shared_string(path: Path, sheet: str, at: str, text: str) -> Path:
+    """The base case with the cell ``sheet!at`` showing ``text`` from a shared strings part (what
+    Excel writes; openpyxl writes its texts in the cells)."""
+    sst = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    return with_parts(path, {
+        "xl/sharedStrings.xml": lambda _: f'<sst xmlns="{sst}" count="2" uniqueCount="2"><si><t>first</t></si>'
+                                          f'<si><t>{escape(text)}</t></si></sst>',
+        "xl/_rels/workbook.xml.rels": lambda t: t.replace(
+            "</Relationships>", f'<Relationship Id="rIdSst" Type="{rel}" Target="sharedStrings.xml"/></Relationships>'),
+        "[Content_Types].xml": lambda t: t.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                                   '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                                                   'sharedStrings+xml"/></Types>'),
+        sheet_part(sheet): lambda t: re.sub(rf'<c r="{at}"[^>]*>.*?</c>', f'<c r="{at}" t="s"><v>1</v></c>', t, count=1),
+    })
 
 
 def offer_rows_xml(first: int, count: int, full: bool = True) -> str:
@@ -505,6 +531,15 @@ def huge_text_in_the_sheet_xml(path):
               lambda text: re.sub(rf'<c r="{at}"[^>]*>.*?</c>',
                                   f'<c r="{at}" t="inlineStr"><is><t>{"y" * 5_000_000}</t></is></c>', text, count=1))
     return _d(path, "sources", at, None, ("more than 32,767 characters", "at most 32,767 characters"))
+
+
+@defect
+def huge_shared_text(path):
+    """A 5 MB text in the shared strings part (as Excel keeps texts): refused before openpyxl builds
+    the shared texts, at the cell that shows it."""
+    at = cell("controls", "description")
+    with_shared_string(path, "controls", at, "z" * 5_000_000)
+    return _d(path, "controls", at, None, ("more than 32,767 characters", "at most 32,767 characters"))
 
 
 @defect

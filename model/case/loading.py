@@ -22,7 +22,8 @@ from .cells import TooLong, Uncalculated, _is_blank
 from .issues import Report
 from .numbercast import tolerant_number_cast
 from .package import _SAVE_AS_XLSX, _ZIP_MAGICS, _read_file, _what_file, check_package
-from .sheetxml import ENTITIES, MAX_CELL_CHARS, SheetScan, declares_entities, scan_sheet, worksheet_parts
+from .sheetxml import (ENTITIES, MAX_CELL_CHARS, SHARED_STRINGS, SheetScan, cell_with_shared_string,
+                       declares_entities, long_shared_string, scan_sheet, worksheet_parts)
 
 
 @dataclass
@@ -50,6 +51,7 @@ def _check_package(data: bytes, path: Path, report: Report) -> dict[str, SheetSc
         return {}
     with archive:
         parts = worksheet_parts(archive)
+        shared = parts.pop(SHARED_STRINGS, None)
         titles = {part: title for title, part in parts.items()}
         if not check_package(archive, path, report, titles):
             return None
@@ -65,9 +67,35 @@ def _check_package(data: bytes, path: Path, report: Report) -> dict[str, SheetSc
         if refused:
             return None
         scans = {title: _safe_scan(archive, part, title, report) for title, part in parts.items()}
+        if shared is not None and not any(s.refused for s in scans.values()) and not _check_shared(
+                archive, shared, parts, path, report):
+            return None
     if any(s.refused for s in scans.values()):
         return None
     return scans
+
+
+def _check_shared(archive: zipfile.ZipFile, shared: str, parts: dict[str, str], path: Path, report: Report) -> bool:
+    """False, reported at the cell that shows it, when a shared text is far longer than a cell can
+    hold (openpyxl would build every shared text before a sheet is read)."""
+    try:
+        index = long_shared_string(archive, shared)
+    except Exception:  # a damaged part: openpyxl reports it
+        return True
+    if index is None:
+        return True
+    too_long = (f"holds more than {MAX_CELL_CHARS:,} characters, more than a spreadsheet cell can hold; expected "
+                f"at most {MAX_CELL_CHARS:,} characters in a cell")
+    for title, part in parts.items():
+        try:
+            where = cell_with_shared_string(archive, part, index)
+        except Exception:
+            where = None
+        if where is not None:
+            report.error(title, where, f"the cell {where} {too_long}")
+            return False
+    report.error("", "", f"{path}: cannot be read as an .xlsx workbook: its shared text number {index + 1} {too_long}")
+    return False
 
 
 def _cell_values(values, f_values, title: str, number: int, report: Report) -> list:

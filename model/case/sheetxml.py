@@ -43,6 +43,7 @@ _ATTR_REF = re.compile(rb"""(?:^|\s)ref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 _LONG_RUN = re.compile(rb">[^<]{%d,}" % _MAX_RUN)
 _ENTITY = b"<!ENTITY"
+SHARED_STRINGS = "\0shared strings"  # the key of the shared texts' part in worksheet_parts (no sheet's title)
 ENTITIES = ("declares XML entities (<!ENTITY ...>), which no spreadsheet program writes; refused unread "
             "(entity expansion is how XML attacks such as 'billion laughs' work)")
 
@@ -90,7 +91,8 @@ def _row_number(text: bytes) -> int | None:
 
 def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Each worksheet's part in the package, by sheet title ({} when the package says nothing
-    readable: openpyxl then reports what is wrong with it)."""
+    readable: openpyxl then reports what is wrong with it); the shared texts' part, if any, under
+    the key ``SHARED_STRINGS``."""
     from openpyxl.xml.functions import fromstring  # through defusedxml: no entity is expanded
 
     names = set(archive.namelist())
@@ -110,11 +112,12 @@ def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         rels_part = posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels")
         targets = {}
         for rel in fromstring(read(rels_part)):
-            if str(rel.get("Type", "")).endswith("/worksheet"):
+            kind = str(rel.get("Type", "")).rsplit("/", 1)[-1]
+            if kind in ("worksheet", "sharedStrings"):
                 target = str(rel.get("Target", ""))
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-                targets[rel.get("Id")] = part
-        parts = {}
+                targets[SHARED_STRINGS if kind == "sharedStrings" else rel.get("Id")] = part
+        parts = {SHARED_STRINGS: targets[SHARED_STRINGS]} if targets.get(SHARED_STRINGS) in names else {}
         for element in fromstring(read(workbook)).iter():
             if element.tag.rsplit("}", 1)[-1] != "sheet":
                 continue
@@ -155,23 +158,13 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, report: Report) 
     last_col = 0  # the last column number seen in the current row
     counted = False  # the current row already counted as a row with a value
     last_ref = None  # the last cell reference seen
-    carry = b""
     try:
         fh = archive.open(part)
     except Exception:  # reported when openpyxl reads the sheet
         return scan
     with fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            buf = carry + chunk
-            if not chunk:
-                cut = len(buf)
-            else:
-                cut = buf.rfind(b"<")
-                if cut <= 0:
-                    cut = 0
-            segment, carry = buf[:cut], buf[cut:]
-            if len(carry) > _MAX_RUN + _CHUNK:
+        for segment in _segments(fh):
+            if segment is None:
                 where = _text(last_ref) if last_ref and _CELL_REF.fullmatch(last_ref) else f"A{max(row, 1)}"
                 problem(where, f"the cell {where} (or one after it) holds more than {MAX_CELL_CHARS:,} characters "
                         f"or the sheet's XML is damaged there; expected at most {MAX_CELL_CHARS:,} characters in a "
@@ -249,6 +242,56 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, report: Report) 
                         f"{MAX_CELL_CHARS:,} characters, more than a spreadsheet cell can hold; expected at "
                         f"most {MAX_CELL_CHARS:,} characters in a cell")
                 return scan
-            if not chunk:
-                break
     return scan
+
+
+def _segments(fh):
+    """A part's bytes a few MB at a time, each piece cut before a '<' so that no tag is split; None
+    (and the end) when a text or a tag runs longer than any cell can hold."""
+    carry = b""
+    while True:
+        chunk = fh.read(_CHUNK)
+        buf = carry + chunk
+        if not chunk:
+            if buf:
+                yield buf
+            return
+        cut = max(buf.rfind(b"<"), 0)
+        segment, carry = buf[:cut], buf[cut:]
+        if len(carry) > _MAX_RUN + _CHUNK:
+            yield None
+            return
+        yield segment
+
+
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])")
+
+
+def long_shared_string(archive: zipfile.ZipFile, part: str) -> int | None:
+    """The index of the first shared text (sharedStrings.xml) longer than any cell can hold, found
+    without building the texts; None when there is none (a text just over the limit is found,
+    exactly, when the sheet is read)."""
+    count = 0
+    with archive.open(part) as fh:
+        for segment in _segments(fh):
+            if segment is None:
+                return count - 1
+            long_run = _LONG_RUN.search(segment)
+            if long_run is not None:
+                return count + len(_SI.findall(segment, 0, long_run.start())) - 1
+            count += len(_SI.findall(segment))
+    return None
+
+
+def cell_with_shared_string(archive: zipfile.ZipFile, part: str, index: int) -> str | None:
+    """The first cell of a worksheet that shows shared text number ``index``, or None."""
+    pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?v>\s*%d\s*<" % index)
+    with archive.open(part) as fh:
+        for segment in _segments(fh):
+            if segment is None:
+                return None
+            for attrs in pattern.findall(segment):
+                if re.search(rb"""(?:^|\s)t\s*=\s*["']s["']""", attrs):
+                    ref = _attr(_ATTR_R, attrs)
+                    return _text(ref) if ref else None
+    return None
