@@ -6,8 +6,9 @@ well formed, and openpyxl then reads them wrong without a word: a cell whose ref
 sheet of millions of rows is read whole before anything can be said about it. :func:`scan_sheet`
 streams a worksheet's XML once (a few MB at a time, never the whole part) and reports each of
 these, naming the sheet and the reference; it stops as soon as the sheet is larger than a case
-can be. It also collects the sheet's merged ranges, which the reader needs and openpyxl's
-read-only mode does not give.
+can be, or holds a text far longer than a cell can, or declares XML entities. It also collects the
+sheet's merged ranges, which the reader needs and openpyxl's read-only mode does not give.
+:func:`long_shared_string` does the same for the texts a workbook keeps in one shared part.
 """
 
 from __future__ import annotations
