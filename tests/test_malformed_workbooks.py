@@ -267,6 +267,12 @@ def test_errors_past_a_few_dozen_of_a_kind_are_summarised(tmp_path):
     doc = json.loads(run("validate", path, "--json").stdout)
     assert doc["error_count"] == 100 and len(doc["errors"]) == 100
     assert sum("'cheap'" in e for e in doc["errors"]) == 100
+    # every verb that reads the case says the same when it stops at the input
+    res = run("solve", path, "--out", tmp_path / "plan.xlsx", "--quiet")
+    assert res.exit_code == 1 and "error: bad input" in res.output
+    assert f"  offers!{price}: ... and 70 more errors of this kind (column {price} of sheet offers)" in \
+        res.output.splitlines(), res.output
+    assert len(res.output.splitlines()) < 40
 
 
 def test_openpyxl_reads_every_part_through_defusedxml():
