@@ -91,7 +91,7 @@ def _guard(fn):
         except CaseError as exc:
             lines = [str(i) for i in exc.report.errors]
             fail(EXIT_BAD_INPUT, "bad input", lines,
-                 "error: bad input\n" + "\n".join(f"  {line}" for line in lines))
+                 "error: bad input\n" + "\n".join(f"  {line}" for line in exc.report.summarised("error")))
         except NoSolution as exc:
             if interrupt.requested():
                 fail(EXIT_INTERRUPTED, "interrupted", [], "interrupted before any result was found")
@@ -187,18 +187,20 @@ def validate(case: CaseArg = None, quiet: QuietOpt = False,
     path = case_path(case)
     loaded, report = check_workbook(path)
     if json_out:
+        # every error and warning (past a thousand of one kind, the first thousand), and how many
         emit_json({"file": str(path), "ok": report.ok,
-                   "errors": [str(i) for i in report.errors], "warnings": [str(i) for i in report.warnings]})
+                   "errors": [str(i) for i in report.errors], "warnings": [str(i) for i in report.warnings],
+                   "error_count": report.count("error"), "warning_count": report.count("warning")})
     else:
-        for i in report.errors:
-            typer.echo(f"error: {i}", err=True)
-        for i in report.warnings:
+        for line in report.summarised("error"):
+            typer.echo(f"error: {line}", err=True)
+        for line in report.summarised("warning"):
             if not quiet:
-                typer.echo(f"warning: {i}", err=True)
+                typer.echo(f"warning: {line}", err=True)
         if loaded is not None and not quiet:
             c = loaded
             typer.echo(
-                f"{path}: ok ({len(report.warnings)} warnings). Case '{c.settings.case_name}': "
+                f"{path}: ok ({report.count('warning')} warnings). Case '{c.settings.case_name}': "
                 f"{c.settings.periods} {c.settings.period_unit}s, {len(c.countries)} countries, "
                 f"{len(c.materials)} materials, {len(c.sites)} sites, {len(c.offers)} offers, "
                 f"{len(c.processes)} processes, {len(c.lanes)} lanes, {len(c.demands)} demand rows "
@@ -206,7 +208,7 @@ def validate(case: CaseArg = None, quiet: QuietOpt = False,
                 f"{len(c.policies)} policies.", err=True)
     if not report.ok:
         if not json_out:
-            typer.echo(f"{path}: {len(report.errors)} errors", err=True)
+            typer.echo(f"{path}: {report.count('error')} errors", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -28,9 +28,11 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from xml.sax.saxutils import escape
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -192,6 +194,83 @@ def with_cell_xml(path: Path, sheet: str, ref: str, xml: str) -> Path:
         for name, data in members.items():
             out.writestr(name, data)
     return path
+
+
+def sheet_part(sheet: str) -> str:
+    """The part of the package that holds a sheet of the base case, as the writer lays it out."""
+    return f"xl/worksheets/sheet{[s.name for s in SHEETS].index(sheet) + 1}.xml"
+
+
+def with_part(path: Path, part: str, change: Callable[[str], str], base: Path | None = None) -> Path:
+    """The base case (or the workbook ``base``) with one part's XML text changed by ``change``: what
+    another program or a script wrote."""
+    return with_parts(path, {part: change}, base)
+
+
+def with_parts(path: Path, changes: dict[str, Callable], base: Path | None = None) -> Path:
+    """The base case (or ``base``) with parts' XML changed: ``changes[part](text)`` gives the new
+    text (``text`` is None for a part the package does not have: it is added)."""
+    if base is None:
+        write_base(path)
+        base = path
+    src = zipfile.ZipFile(base)
+    members = {info.filename: src.read(info.filename) for info in src.infolist()}
+    src.close()
+    for part, change in changes.items():
+        old = members[part].decode("utf-8") if part in members else None
+        members[part] = change(old).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return path
+
+
+def with_shared_string(path: Path, sheet: str, at: str, text: str) -> Path:
+    """The base case with the cell ``sheet!at`` showing ``text`` from a shared strings part (what
+    Excel writes; openpyxl writes its texts in the cells)."""
+    sst = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    return with_parts(path, {
+        "xl/sharedStrings.xml": lambda _: f'<sst xmlns="{sst}" count="2" uniqueCount="2"><si><t>first</t></si>'
+                                          f'<si><t>{escape(text)}</t></si></sst>',
+        "xl/_rels/workbook.xml.rels": lambda t: t.replace(
+            "</Relationships>", f'<Relationship Id="rIdSst" Type="{rel}" Target="sharedStrings.xml"/></Relationships>'),
+        "[Content_Types].xml": lambda t: t.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                                   '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                                                   'sharedStrings+xml"/></Types>'),
+        sheet_part(sheet): lambda t: re.sub(rf'<c r="{at}"[^>]*>.*?</c>', f'<c r="{at}" t="s"><v>1</v></c>', t, count=1),
+    })
+
+
+def offer_rows_xml(first: int, count: int, full: bool = True) -> str:
+    """``count`` offers rows from Excel row ``first`` on, as worksheet XML: each a valid offer (id,
+    site, material, price, capacity) or, ``full=False``, only an id."""
+    parts = []
+    for n in range(first, first + count):
+        cells = f'<c r="A{n}" t="inlineStr"><is><t>O_{n}</t></is></c>'
+        if full:
+            cells += (f'<c r="B{n}" t="inlineStr"><is><t>SUP_AU</t></is></c><c r="C{n}" t="inlineStr"><is><t>X'
+                      f'</t></is></c><c r="D{n}" t="n"><v>12</v></c><c r="E{n}" t="n"><v>50</v></c>')
+        parts.append(f'<row r="{n}">{cells}</row>')
+    return "".join(parts)
+
+
+def with_offer_rows(path: Path, count: int, full: bool = True, dimension: str | None = None) -> Path:
+    """The base case with ``count`` more offers rows written at the XML level below its own (rows 4
+    on); ``dimension`` sets the sheet's declared range (e.g. the stale ``A1:M3``)."""
+    def change(text: str) -> str:
+        text = text.replace("</sheetData>", offer_rows_xml(4, count, full) + "</sheetData>", 1)
+        if dimension is not None:
+            text = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', text, count=1)
+        return text
+    return with_part(path, sheet_part("offers"), change)
+
+
+def billion_laughs(levels: int = 10) -> str:
+    """The DTD of a 'billion laughs' XML attack: ``&lol9;`` expands to 10**9 'lol's."""
+    entities = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, levels)]
+    return "<!DOCTYPE lolz [" + "".join(entities) + "]>"
 
 
 def compound_file(streams: dict[str, bytes]) -> bytes:
@@ -356,6 +435,134 @@ def password_protected(path):
     path.write_bytes(encrypted_xlsx(plain))
     plain.unlink()
     return _d(path, None, expected=("password-protected", "unencrypted .xlsx"))
+
+
+class _RepeatedDeflate:
+    """Deflate for a run of equal blocks: zlib's output for one block, ended by a full flush (which
+    resets the compressor), is the same for every block, so it is made once and repeated."""
+
+    def __init__(self, block: bytes):
+        deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self.size, self.piece = len(block), deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+        self.tail = deflate.flush(zlib.Z_FINISH)
+
+    def compress(self, data: bytes) -> bytes:
+        assert len(data) == self.size
+        return self.piece
+
+    def flush(self) -> bytes:
+        return self.tail
+
+
+@defect
+def zip_bomb(path):
+    """A package that expands to more than any case: 608 MB of zeros in one part (600 KB on disk)."""
+    write_base(path)
+    block = b"\0" * 2**24
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/media/padding.bin", "w", force_zip64=True) as fh:
+            # the zip module's own deflate takes seconds for this; the bytes are the same
+            if hasattr(fh, "_compressor"):
+                fh._compressor = _RepeatedDeflate(block)
+            for _ in range(38):
+                fh.write(block)
+    return _d(path, None, expected=("expands to", "more than the limit of 512 MB", "refused without expanding"))
+
+
+# ---- the worksheet's own XML ----------------------------------------------------------------------
+
+@defect
+def cell_reference_in_row_zero(path):
+    """``<c r="D0">`` where D2 was: openpyxl would read it silently as the cell D2."""
+    at = cell("offers", "price")
+    with_part(path, sheet_part("offers"), lambda text: text.replace(f'<c r="{at}"', '<c r="D0"', 1))
+    return _d(path, "offers", at, None, ("'D0'", "not a cell of a worksheet", "a reference such as D2"))
+
+
+@defect
+def cell_written_in_another_row(path):
+    at = cell("offers", "price")
+    with_part(path, sheet_part("offers"), lambda text: text.replace(f'<c r="{at}"', '<c r="D7"', 1))
+    return _d(path, "offers", "D7", None, ("written in row 2", "each cell in its own row"))
+
+
+@defect
+def cells_out_of_order(path):
+    """E2 written before D2: openpyxl would drop D2's neighbours beyond the last cell it saw."""
+    def change(text):
+        d2 = re.search(r'<c r="D2"[^>]*>.*?</c>', text).group(0)
+        e2 = re.search(r'<c r="E2"[^>]*>.*?</c>', text).group(0)
+        return text.replace(d2 + e2, e2 + d2, 1)
+    with_part(path, sheet_part("offers"), change)
+    return _d(path, "offers", "D2", None, ("written after E2", "in order"))
+
+
+@defect
+def rows_out_of_order(path):
+    """Row 3 written before row 2: openpyxl would drop row 2 without a word."""
+    def change(text):
+        r2 = re.search(r'<row r="2".*?</row>', text).group(0)
+        r3 = re.search(r'<row r="3".*?</row>', text).group(0)
+        return text.replace(r2 + r3, r3 + r2, 1)
+    with_part(path, sheet_part("offers"), change)
+    return _d(path, "offers", "A2", None, ("row 2 is written after row 3", "ascending order"))
+
+
+@defect
+def row_beyond_the_last_row(path):
+    with_part(path, sheet_part("demand"), lambda text: text.replace('<row r="2"', '<row r="2000000000"', 1))
+    return _d(path, "demand", "A2", None, ("'2000000000'", "rows numbered 1 to 1,048,576"))
+
+
+@defect
+def more_rows_than_any_case(path):
+    """100,010 offers rows (each only an id): refused from the sheet's XML, before it is parsed."""
+    with_offer_rows(path, 100_010, full=False)
+    return _d(path, "offers", None, None, ("more than 100,000 rows", "at most 100,000 rows"))
+
+
+@defect
+def cell_longer_than_excel_allows(path):
+    """40,000 characters in one cell (openpyxl itself writes no more than 32,767: written as XML)."""
+    at = cell("controls", "description")
+    with_part(path, sheet_part("controls"),
+              lambda text: re.sub(rf'<c r="{at}"[^>]*>.*?</c>',
+                                  f'<c r="{at}" t="inlineStr"><is><t>{"x" * 40_000}</t></is></c>', text, count=1))
+    return _d(path, "controls", at, None, ("40,000 characters", "at most 32,767 characters"))
+
+
+@defect
+def huge_text_in_the_sheet_xml(path):
+    """A 5 MB inline string: refused from the XML, before openpyxl builds it."""
+    at = cell("sources", "source")
+    with_part(path, sheet_part("sources"),
+              lambda text: re.sub(rf'<c r="{at}"[^>]*>.*?</c>',
+                                  f'<c r="{at}" t="inlineStr"><is><t>{"y" * 5_000_000}</t></is></c>', text, count=1))
+    return _d(path, "sources", at, None, ("more than 32,767 characters", "at most 32,767 characters"))
+
+
+@defect
+def huge_shared_text(path):
+    """A 5 MB text in the shared strings part (as Excel keeps texts): refused before openpyxl builds
+    the shared texts, at the cell that shows it."""
+    at = cell("controls", "description")
+    with_shared_string(path, "controls", at, "z" * 5_000_000)
+    return _d(path, "controls", at, None, ("more than 32,767 characters", "at most 32,767 characters"))
+
+
+@defect
+def billion_laughs_in_a_sheet(path):
+    """An XML entity attack in the offers sheet: refused unread, naming the sheet and the row."""
+    def change(text):
+        return (billion_laughs() + text).replace("<t>O_CN</t>", "<t>&lol9;</t>", 1)
+    with_part(path, sheet_part("offers"), change)
+    return _d(path, "offers", "A1", None, ("row 1", "XML entities", "billion laughs"))
+
+
+@defect
+def billion_laughs_in_the_workbook_part(path):
+    with_part(path, "xl/workbook.xml", lambda text: billion_laughs() + text)
+    return _d(path, None, expected=("xl/workbook.xml", "XML entities", "billion laughs"))
 
 
 # ---- sheets and columns ---------------------------------------------------------------------------

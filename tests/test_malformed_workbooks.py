@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from malformed import (GENERATORS, NEEDS_COPRODUCTS_SHEET, build_corpus, cell, corpus_rows, with_workbook,
-                       write_base)
+from malformed import (GENERATORS, NEEDS_COPRODUCTS_SHEET, build_corpus, cell, corpus_rows, with_offer_rows,
+                       with_rows, with_workbook, write_base)
 from model.case.reader import check_workbook
 from model.case.schema import SHEETS_BY_NAME
 from model.cli import app
@@ -198,3 +201,91 @@ def test_the_message_for_a_few_defects(corpus):
         f"workbook: {path}: cannot be read as an .xlsx workbook: it is password-protected (encrypted); "
         "expected an unencrypted .xlsx (in Excel: File > Info > Protect Workbook > Encrypt with Password, "
         "delete the password, save)"]
+
+
+# --------------------------------------------------------------------------------------------------
+# workbooks at their extremes: every row read, huge or hostile files refused in seconds
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dimension", ["A1:M3", "A1:C3", "A1:A1"])
+def test_rows_and_columns_outside_a_stale_dimension_are_read(tmp_path, dimension):
+    """Another tool wrote five offers below the range the sheet declares (or columns beyond it):
+    Excel and LibreOffice read them, so the reader does, without a warning."""
+    path = with_offer_rows(tmp_path / "stale.xlsx", 5, dimension=dimension)
+    case, report = check_workbook(path)
+    assert report.issues == [], [str(i) for i in report.issues]
+    base, _ = check_workbook(write_base(tmp_path / "base.xlsx"))
+    assert len(case.offers) == len(base.offers) + 5
+    assert case.offers["O_8"].price == 12 and case.offers["O_8"].capacity_per_period == 50
+    assert case.offers["O_CN"] == base.offers["O_CN"]  # the columns beyond C of the declared rows too
+    res = run("validate", path)
+    assert res.exit_code == 0 and f"{len(base.offers) + 5} offers" in res.output, res.output
+
+
+def test_a_sheet_of_two_million_rows_is_refused_in_seconds(tmp_path):
+    """2,000,000 offers rows, each only an id: refused from the sheet's XML after its first 100,001
+    rows, in seconds, in little memory, in one error line (not three errors a row)."""
+    path = with_offer_rows(tmp_path / "huge.xlsx", 2_000_000, full=False)
+    t0 = time.perf_counter()
+    case, report = check_workbook(path)
+    seconds = time.perf_counter() - t0
+    assert case is None and [str(e) for e in report.errors] == [
+        "offers: the sheet has more than 100,000 rows with values (the limit is passed at row 100,001), more "
+        "than any case needs, and is refused before it is read; expected at most 100,000 rows in a sheet"]
+    assert seconds < 10, seconds
+    # the command line in a process of its own, started by a small one that measures its peak memory
+    # (a process forked from this one would count this one's memory as its own)
+    measure = ("import os, subprocess, sys\n"
+               "p = subprocess.Popen([sys.executable, '-c', 'from model.cli import main; main()', 'validate', "
+               "sys.argv[1]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)\n"
+               "out = p.stdout.read()\n"
+               "_, status, usage = os.wait4(p.pid, 0)\n"
+               "sys.stdout.write(f'{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}\\n' + out.decode())\n")
+    done = subprocess.run([sys.executable, "-c", measure, str(path)], capture_output=True, text=True, check=True)
+    head, output = done.stdout.split("\n", 1)
+    code, peak_kb = map(int, head.split())
+    assert code == 1, output
+    assert len(output.splitlines()) < 50 and "more than 100,000 rows" in output, output
+    assert peak_kb / 1024 < 500, peak_kb  # ru_maxrss is in kilobytes on Linux
+
+
+def test_errors_past_a_few_dozen_of_a_kind_are_summarised(tmp_path):
+    """100 offers with a text price: the first 30 are listed, then how many more; --json keeps them all."""
+    def change(rows):
+        rows["offers"] += [{"offer": f"O_T{i}", "site": "SUP_AU", "material": "X", "price": "cheap",
+                            "capacity_per_period": 10} for i in range(100)]
+    path = with_rows(tmp_path / "many.xlsx", change)
+    price = cell("offers", "price").rstrip("0123456789")
+    res = run("validate", path)
+    assert res.exit_code == 1
+    lines = res.output.splitlines()
+    listed = [line for line in lines if line.startswith(f"error: offers!{price}") and "'cheap'" in line]
+    assert len(listed) == 30, res.output
+    assert f"error: offers!{price}: ... and 70 more errors of this kind (column {price} of sheet offers)" in lines
+    assert f"{path}: 100 errors" in lines and len(lines) < 40
+    doc = json.loads(run("validate", path, "--json").stdout)
+    assert doc["error_count"] == 100 and len(doc["errors"]) == 100
+    assert sum("'cheap'" in e for e in doc["errors"]) == 100
+    # every verb that reads the case says the same when it stops at the input
+    res = run("solve", path, "--out", tmp_path / "plan.xlsx", "--quiet")
+    assert res.exit_code == 1 and "error: bad input" in res.output
+    assert f"  offers!{price}: ... and 70 more errors of this kind (column {price} of sheet offers)" in \
+        res.output.splitlines(), res.output
+    assert len(res.output.splitlines()) < 40
+
+
+def test_openpyxl_reads_every_part_through_defusedxml():
+    """openpyxl's documented guard against XML attacks: it uses defusedxml when it is installed, and
+    the package installs it."""
+    import openpyxl
+    from importlib.metadata import requires
+    assert openpyxl.DEFUSEDXML is True
+    assert any(r.startswith("defusedxml") for r in requires("resilient-sourcing"))
+
+
+def test_a_billion_laughs_sheet_is_refused_at_once(corpus):
+    t0 = time.perf_counter()
+    case, report = check_workbook(corpus["billion_laughs_in_a_sheet"].path)
+    assert case is None and time.perf_counter() - t0 < 5
+    assert [(e.sheet, e.cell) for e in report.errors] == [("offers", "A1")]

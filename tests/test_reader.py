@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import io
 import os
 import shutil
 import subprocess
@@ -921,3 +922,94 @@ def test_initial_stock_above_max_stock_is_a_warning_when_end_stock_min_allows_it
     assert case is not None and case.inventories[("PLANT", "X")].initial_stock == 15
     assert [str(w) for w in report.warnings] == [
         "inventory!C2: initial_stock is 15, above max_stock (10): the stock must come down to max_stock by the end of period 1"]
+
+
+# --------------------------------------------------------------------------------------------------
+# the reader's parts: the openpyxl number cast scoped to a read, the package and sheet XML checks,
+# the report's summary
+# --------------------------------------------------------------------------------------------------
+
+
+def test_the_tolerant_number_cast_holds_only_while_a_workbook_is_read(tmp_path):
+    """openpyxl's private number cast is replaced for the read and put back after it: a NaN in a
+    number cell is reported at its cell, and openpyxl outside the reader is openpyxl as it ships."""
+    from openpyxl.worksheet import _reader
+
+    from malformed import GENERATORS
+    from model.case.numbercast import tolerant_number_cast
+    shipped = _reader._cast_number
+    with pytest.raises(ValueError):
+        shipped("NaN")
+    case, report = check_workbook(GENERATORS["nan_in_a_number_cell"](tmp_path).path)
+    assert [str(e) for e in report.errors] == ["offers!D2: price is nan, expected a finite number"]
+    assert _reader._cast_number is shipped
+    with tolerant_number_cast():
+        with tolerant_number_cast():  # nested reads share one replacement
+            assert _reader._cast_number("1,5") == "1,5" and _reader._cast_number("7") == 7
+        assert _reader._cast_number is not shipped
+    assert _reader._cast_number is shipped
+
+
+def test_an_entity_declaration_far_into_a_sheet_is_refused(tmp_path):
+    """A worksheet's XML is scanned whole, not only its first bytes: an entity declaration after a
+    70 KB comment is refused unread, naming the sheet."""
+    from malformed import billion_laughs, sheet_part, with_part
+    comment = "<!--" + "x" * 70_000 + "-->"
+    path = with_part(tmp_path / "late.xlsx", sheet_part("offers"),
+                     lambda text: comment + billion_laughs() + text.replace("<t>O_CN</t>", "<t>&lol9;</t>", 1))
+    case, report = check_workbook(path)
+    assert case is None
+    assert [(e.sheet, e.cell) for e in report.errors] == [("offers", "A1")]
+    assert "billion laughs" in report.errors[0].message
+
+
+def test_behind_the_scan_openpyxl_refuses_entities_itself():
+    """The second guard: openpyxl's XML parser is defusedxml's, which refuses an entity declaration
+    instead of expanding it."""
+    from defusedxml import EntitiesForbidden
+    from openpyxl.xml.functions import fromstring, iterparse
+
+    from malformed import billion_laughs
+    xml = (billion_laughs() + "<worksheet><sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>&lol9;</t></is>"
+           "</c></row></sheetData></worksheet>").encode()
+    with pytest.raises(EntitiesForbidden):
+        fromstring(xml)
+    with pytest.raises(EntitiesForbidden):
+        list(iterparse(io.BytesIO(xml)))
+
+
+def test_a_report_counts_every_problem_and_keeps_the_first_thousand_of_a_kind():
+    from model.case.issues import KEPT_PER_KIND, Report
+    report = Report()
+    for n in range(2, 2 + KEPT_PER_KIND + 500):
+        report.error("offers", f"D{n}", "price is 'x', expected a number")
+    report.error("offers", "E2", "capacity_per_period is 'y', expected a number")
+    report.warn("offers", "", "a warning")
+    assert report.count("error") == KEPT_PER_KIND + 501 and report.count("warning") == 1
+    assert len(report.errors) == KEPT_PER_KIND + 1 and not report.ok
+    lines = report.summarised("error", shown=3)
+    assert lines == ["offers!D2: price is 'x', expected a number", "offers!D3: price is 'x', expected a number",
+                     "offers!D4: price is 'x', expected a number",
+                     f"offers!D: ... and {KEPT_PER_KIND + 497:,} more errors of this kind (column D of sheet offers)",
+                     "offers!E2: capacity_per_period is 'y', expected a number"]
+    assert report.summarised("warning") == ["offers: a warning"]
+
+
+def test_a_package_that_expands_beyond_the_limit_is_refused_from_its_directory(tmp_path, monkeypatch):
+    """Only the sizes the zip's directory declares are read: with the limit lowered, a valid
+    workbook is refused without a sheet being expanded (only the small parts that name the sheets
+    are read), naming its largest part."""
+    from model.case import package
+    path = write_template(tmp_path / "t.xlsx")
+    monkeypatch.setattr(package, "MAX_PACKAGE_BYTES", 1000)
+    zip_open = zipfile.ZipFile.open
+
+    def no_sheet(self, name, *args, **kwargs):
+        assert not str(getattr(name, "filename", name)).startswith("xl/worksheets/"), "a sheet was opened"
+        return zip_open(self, name, *args, **kwargs)
+    monkeypatch.setattr(zipfile.ZipFile, "open", no_sheet)
+    case, report = check_workbook(path)
+    assert case is None and len(report.errors) == 1
+    message = str(report.errors[0])
+    assert "more than the limit of" in message and "refused without expanding it" in message
+    assert "alone to" in message and ("sheet '" in message or "part xl/" in message)

@@ -105,7 +105,7 @@ def load_case(case: Path | None, reporter: Reporter) -> tuple[Path, Case, float,
     t0 = time.perf_counter()
     loaded, report = check_workbook(path)
     warnings = [str(w) for w in report.warnings]
-    for w in warnings:
+    for w in report.summarised("warning"):
         reporter.say(f"warning: {w}")
     if loaded is None:
         raise CaseError(report)

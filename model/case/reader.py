@@ -1,390 +1,31 @@
 """Reading a case workbook into a checked :class:`Case`, reporting every problem at once.
 
-Two passes: ``_parse_sheets`` turns each row into typed values (checking types, ranges, choices and
-required cells), then ``_build_case`` resolves references between sheets and applies defaults.
-Every problem is reported as ``sheet!cell: what is wrong, what was expected``.
+The file and its sheets are read as raw rows by :mod:`.loading` (the package checked and each
+worksheet's XML scanned before openpyxl reads it). Then two passes: ``_parse_sheets`` turns each
+row into typed values (:mod:`.cells`: types, ranges, choices and required cells), then
+``_build_case`` resolves references between sheets and applies defaults. Every problem is reported
+as ``sheet!cell: what is wrong, what was expected``.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
-import math
-import re
-import stat
-import warnings
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from .case import (Case, Country, Demand, Event, Inventory, Lane, Material, Offer, Policy, Process,
                    Rule, Scenario, ScheduledReceipt, Settings, Site, StorageOption, Substitute)
+from .cells import (Merged, Reported, Row, Uncalculated, _describe, _fmt, _is_blank, _lower_first,
+                    _norm_header, parse_value)
 from .issues import CaseError, Report
+from .loading import RawSheet, read_raw
 from .schema import IGNORED_COLUMNS, SETTINGS_KEYS, SHEETS, SHEETS_BY_NAME, STOCKING_ROLES, Column
-
-_YES = {"yes", "y", "true", "1", "x"}
-_NO = {"no", "n", "false", "0"}
-
-
-@dataclass
-class Row:
-    """One data row of a sheet: typed values and where each came from."""
-    sheet: str
-    number: int  # the Excel row number
-    values: dict
-    letters: dict  # column name -> column letter
-
-    def cell(self, column: str) -> str:
-        return f"{self.letters.get(column, 'A')}{self.number}"
-
-    def __getitem__(self, column: str):
-        return self.values.get(column)
-
-
-def _norm_header(value) -> str:
-    return str(value).strip().lower().replace(" ", "_") if value is not None else ""
-
-
-def _is_blank(value) -> bool:
-    # a NaN cell (some programs write NaN in a number cell) is a value, and a wrong one: not blank,
-    # or an optional capacity would silently read as 'unlimited'
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
-def _describe(value) -> str:
-    text = repr(str(value)) if isinstance(value, str) else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _as_float(number) -> float:
-    """A cell's int or float as a float; an int too large for a float is infinite (then reported)."""
-    try:
-        return float(number)
-    except OverflowError:
-        return math.copysign(math.inf, number)
-
-
-def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
-    """Convert one cell to the column's kind; report and return None if it cannot be."""
-    sheet, cell = where
-    if isinstance(raw, Uncalculated):
-        report.error(sheet, cell, f"{col.name} is the formula {str(raw)} with no calculated value; expected "
-                     "a value (open and save the workbook in Excel or LibreOffice, or type the value)")
-        return None
-    if _is_blank(raw):
-        return None
-    kind = col.kind
-    if kind == "str":
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)
-        return str(raw).strip()
-    if kind == "list":
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)
-        items = tuple(p.strip() for p in str(raw).split(",") if p.strip())
-        return items
-    if kind == "yesno":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if isinstance(raw, (int, float)):
-            text = str(int(raw)) if _as_float(raw).is_integer() else text
-        if text in _YES:
-            return True
-        if text in _NO:
-            return False
-        report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected yes or no")
-        return None
-    if kind == "period" and isinstance(raw, str) and raw.strip() == "*":
-        return "*"
-    if kind == "gap" and isinstance(raw, str) and raw.strip().lower() == "auto":
-        return "auto"
-    # numbers: float, int, period
-    if isinstance(raw, bool):
-        report.error(sheet, cell, f"{col.name} is {raw}, expected a number")
-        return None
-    if isinstance(raw, (int, float)):
-        number = _as_float(raw)
-    else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-        try:
-            number = float(text)
-        except (ValueError, OverflowError):
-            expected = {"period": "a period number or *", "gap": "auto or a number"}.get(kind, "a number")
-            hint = ""
-            if isinstance(raw, str) and raw.strip().upper() in ERROR_CODES:
-                hint = f" (the cell holds the spreadsheet error {raw.strip().upper()}: fix the formula or type the value)"
-            report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected {expected}{hint}")
-            return None
-        if not (math.isnan(number) or math.isinf(number)):
-            report.warn(sheet, cell, f"{col.name} is the text {_describe(raw)}; read as the number {text}")
-    if math.isnan(number) or math.isinf(number):
-        report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected a finite number")
-        return None
-    if kind in ("int", "period"):
-        if not number.is_integer():
-            report.error(sheet, cell, f"{col.name} is {raw}, expected a whole number")
-            return None
-        number = int(number)
-    if col.min_value is not None and number < col.min_value:
-        op = ">=" if col.min_value is not None else ""
-        report.error(sheet, cell, f"{col.name} is {_fmt(number)}, expected a number {op} {_fmt(col.min_value)}")
-        return None
-    if col.max_value is not None and number > col.max_value:
-        report.error(sheet, cell, f"{col.name} is {_fmt(number)}, expected a number <= {_fmt(col.max_value)}")
-        return None
-    return number
-
-
-def _lower_first(text: str) -> str:
-    """'Site id.' -> 'site id.', but 'ISO code' stays."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _fmt(x) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
-
-
-# --------------------------------------------------------------------------------------------------
-# The file itself: what it is, before openpyxl is asked to read it
-# --------------------------------------------------------------------------------------------------
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File (CFB/OLE2): .xls, .doc, encrypted OOXML
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_SAVE_AS_XLSX = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)"
-
-
-def _utf16(name: str) -> bytes:
-    return name.encode("utf-16-le")
-
-
-def _what_file(data: bytes, zip_names: list[str] | None = None) -> str:
-    """What a file that openpyxl cannot read is, in a user's words, and what to do about it."""
-    if data.startswith(_OLE_MAGIC):
-        # a compound file's directory holds its stream names in UTF-16: an encrypted .xlsx (Excel's
-        # "Encrypt with Password") is an EncryptionInfo stream and an EncryptedPackage stream
-        if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
-            return ("it is password-protected (encrypted); expected an unencrypted .xlsx (in Excel: File > Info > "
-                    "Protect Workbook > Encrypt with Password, delete the password, save)")
-        if _utf16("Workbook") in data or _utf16("Book") in data:
-            return f"it is an old Excel 97-2003 (.xls) workbook; expected an .xlsx ({_SAVE_AS_XLSX})"
-        return f"it is an OLE compound file (Word, Excel 97-2003 or similar), not an .xlsx; expected an .xlsx ({_SAVE_AS_XLSX})"
-    if data.startswith(_ZIP_MAGICS):
-        if zip_names is None:
-            return "it is a damaged or incomplete zip file; expected an .xlsx workbook saved by a spreadsheet program"
-        names = set(zip_names)
-        if "xl/workbook.bin" in names:
-            return f"it is a binary Excel workbook (.xlsb); expected an .xlsx ({_SAVE_AS_XLSX})"
-        if "mimetype" in names or "content.xml" in names:
-            return f"it is an OpenDocument file (.ods); expected an .xlsx ({_SAVE_AS_XLSX})"
-        if any(n.startswith("word/") for n in names):
-            return "it is a Word document; expected an .xlsx case workbook"
-        if any(n.startswith("ppt/") for n in names):
-            return "it is a PowerPoint file; expected an .xlsx case workbook"
-        return "it is a zip file without an Excel workbook inside; expected an .xlsx case workbook"
-    if data.startswith(b"%PDF"):
-        return "it is a PDF document; expected an .xlsx case workbook"
-    head = data[:65536]
-    text = None
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            text = head[len(bom):].decode(codec, errors="replace")
-            break
-    if text is None and b"\x00" not in head:
-        text = head.decode("utf-8", errors="replace")
-    if text is not None:
-        start = text.lstrip()[:2000].lower()
-        if start.startswith("<"):
-            if "urn:schemas-microsoft-com:office:spreadsheet" in start:
-                kind = "an XML Spreadsheet 2003 file"
-            elif "<html" in start or "<table" in start or "<!doctype html" in start:
-                kind = "an HTML page (what many 'Export to Excel' buttons write)"
-            else:
-                kind = "an XML or HTML text file"
-            return f"it is {kind}; expected an .xlsx ({_SAVE_AS_XLSX})"
-        first = text.splitlines()[0] if text.splitlines() else ""
-        if any(sep in first for sep in (",", ";", "\t")):
-            return f"it is a text (CSV) file; expected an .xlsx ({_SAVE_AS_XLSX})"
-        return "it is a text file; expected an .xlsx case workbook"
-    return f"it is not a spreadsheet (it starts with the bytes {data[:8].hex(' ')}); expected an .xlsx case workbook"
-
-
-def _read_file(path: Path, report: Report) -> bytes | None:
-    """The file's bytes (read once, never written), or None with the reason reported."""
-    def bad(message: str) -> None:
-        report.error("", "", f"{path}: {message}")
-        return None
-
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return bad("no such file, expected an .xlsx case workbook")
-    except OSError as exc:
-        return bad(f"cannot be opened ({exc.strerror or exc}), expected a readable .xlsx case workbook")
-    if stat.S_ISDIR(info.st_mode):
-        return bad("is a directory, expected an .xlsx case workbook file")
-    if not stat.S_ISREG(info.st_mode):
-        return bad("is not a regular file (a device, pipe or socket), expected an .xlsx case workbook file")
-    if info.st_size == 0:
-        return bad("cannot be read as an .xlsx workbook: the file is empty (0 bytes); expected an .xlsx case "
-                   "workbook (was it copied or saved completely?)")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        return bad(f"cannot be opened ({exc.strerror or exc}), expected a readable .xlsx case workbook")
-
-
-def _tolerant_cast_number(original):
-    """openpyxl's number cast, tolerant of what other programs write in a number cell.
-
-    openpyxl 3.1 reads a number cell's text with ``int()`` or ``float()`` and raises from inside the
-    row iterator on ``NaN``, ``INF`` or ``1,5`` (some writers put these in number cells): the whole
-    sheet would be lost and the cell unknown. Here ``NaN`` and ``INF`` read as the floats they name
-    (the reader then says 'expected a finite number' at the cell) and other text reads as text
-    ('expected a number' at the cell). A cell openpyxl reads is read exactly as before.
-    """
-    def cast(value):
-        try:
-            return original(value)
-        except (ValueError, OverflowError):
-            try:
-                return float(value)
-            except (ValueError, OverflowError):
-                return str(value)
-    cast._sourcing_tolerant = True
-    return cast
-
-
-def _install_tolerant_number_cast() -> None:
-    try:
-        from openpyxl.worksheet import _reader
-    except ImportError:  # pragma: no cover - another openpyxl layout: the per-sheet guard still holds
-        return
-    original = getattr(_reader, "_cast_number", None)
-    if callable(original) and not getattr(original, "_sourcing_tolerant", False):
-        _reader._cast_number = _tolerant_cast_number(original)
-
-
-_install_tolerant_number_cast()
-
-_MERGE_RE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([^"]*)"')
-
-
-@dataclass
-class RawSheet:
-    """A worksheet's non-blank rows as (Excel row number, values), header first, and how it is kept."""
-    title: str
-    rows: list[tuple[int, list]]
-    state: str = "visible"  # visible, hidden or veryHidden
-    merged: list[str] = field(default_factory=list)  # merged ranges, e.g. "B2:B3"
-
-
-class Merged:
-    """A cell covered by a merged range: the range's value is in its top-left cell only."""
-
-    def __init__(self, ref: str, top_left: str):
-        self.ref, self.top_left = ref, top_left
-
-    def __str__(self) -> str:  # a merged header cell reads as no header
-        return ""
-
-    def __repr__(self) -> str:
-        return f"<merged {self.ref}>"
-
-
-def _merged_ranges(archive: zipfile.ZipFile | None, ws) -> list[str]:
-    part = getattr(ws, "_worksheet_path", None)
-    if archive is None or not part:
-        return []
-    try:
-        xml = archive.read(part)
-    except Exception:  # a part that cannot be read is reported when its rows are read
-        return []
-    return [m.group(1).decode("ascii", "replace") for m in _MERGE_RE.finditer(xml)]
-
-
-def _read_raw(path: Path, report: Report) -> dict[str, RawSheet] | None:
-    """Each worksheet's rows (trailing blank rows dropped); None, with the reason reported, when the
-    file is not an .xlsx workbook that can be read. Never raises for a bad file."""
-    data = _read_file(path, report)
-    if data is None:
-        return None
-    with warnings.catch_warnings():
-        # openpyxl warns about features it drops (data validation extensions, default styles, ...);
-        # they change nothing here, and a warning with openpyxl's own file and line is noise to a user
-        warnings.simplefilter("ignore")
-        try:
-            wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            try:
-                names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-            except Exception:
-                names = None
-            if data.startswith(_ZIP_MAGICS) and names is not None and any(
-                    n.startswith("xl/") and n.endswith(".xml") for n in names):
-                report.error("", "", f"{path}: cannot be read as an .xlsx workbook ({exc.__class__.__name__}: {exc}); "
-                             f"expected an .xlsx saved by a spreadsheet program ({_SAVE_AS_XLSX} again)")
-            else:
-                report.error("", "", f"{path}: cannot be read as an .xlsx workbook: {_what_file(data, names)}")
-            return None
-        try:
-            formulas = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
-        except Exception:  # pragma: no cover - the first load worked, so this one does too
-            formulas = None
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except Exception:  # pragma: no cover - openpyxl has just read it as a zip
-            archive = None
-        suffix = path.suffix.lower()
-        if suffix not in (".xlsx", ".xlsm", ".xltx", ".xltm"):
-            report.warn("", "", f"{path}: named '{path.suffix or '(no extension)'}' but it is an .xlsx workbook; "
-                        "read as .xlsx")
-        sheets: dict[str, RawSheet] = {}
-        try:
-            for index, ws in enumerate(wb.worksheets):
-                raw = RawSheet(ws.title, [], getattr(ws, "sheet_state", "visible") or "visible",
-                               _merged_ranges(archive, ws))
-                sheets[ws.title] = raw
-                number = 0
-                try:
-                    f_ws = formulas.worksheets[index] if formulas is not None else None
-                    f_rows = f_ws.iter_rows(values_only=True) if f_ws is not None else None
-                    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                        f_values = next(f_rows, None) if f_rows is not None else None
-                        values = list(values)
-                        if f_values is not None:
-                            for j, (v, f) in enumerate(zip(values, f_values)):
-                                if v is None and isinstance(f, str) and f.startswith("="):
-                                    values[j] = Uncalculated(f)
-                        if all(_is_blank(v) for v in values):
-                            continue
-                        raw.rows.append((number, values))
-                except Exception as exc:  # malformed sheet XML: openpyxl stops inside the row iterator
-                    report.error(ws.title, f"A{number + 1}",
-                                 f"the sheet cannot be read from row {number + 1} on ({exc.__class__.__name__}: "
-                                 f"{exc}); expected a worksheet saved by a spreadsheet program ({_SAVE_AS_XLSX} again)")
-        finally:
-            wb.close()
-            if formulas is not None:
-                formulas.close()
-            if archive is not None:
-                archive.close()
-    return sheets
 
 
 # --------------------------------------------------------------------------------------------------
 # Pass 1: sheets and rows
 # --------------------------------------------------------------------------------------------------
-
-class Uncalculated(str):
-    """A formula cell with no cached value (the file was never opened in a spreadsheet program)."""
-
 
 def _mark_merged(spec, sheet: RawSheet, report: Report) -> list[tuple[int, list]]:
     """Report each merged range that holds a value, and mark the cells it covers.
@@ -504,8 +145,8 @@ def _parse_sheets(raw: dict[str, RawSheet], report: Report) -> dict[str, list[Ro
                 idx = positions.get(col.name)
                 raw_value = values[idx] if idx is not None and idx < len(values) else None
                 where = (spec.name, f"{letters.get(col.name, get_column_letter(next_free))}{number}")
-                if isinstance(raw_value, Merged):
-                    row_values[col.name] = _INVALID  # reported at the merged range
+                if isinstance(raw_value, Reported):
+                    row_values[col.name] = _INVALID  # reported where it was read (merged, too long)
                     continue
                 if spec.name == "settings":
                     if isinstance(raw_value, Uncalculated) and col.name == "value":
@@ -1222,7 +863,7 @@ def check_workbook(path: str | Path) -> tuple[Case | None, Report]:
     The file is only read, never written.
     """
     report = Report()
-    raw = _read_raw(Path(path), report)
+    raw = read_raw(Path(path), report)
     if raw is None:
         return None, report
     parsed = _parse_sheets(raw, report)
