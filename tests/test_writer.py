@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from model.results.answers import RunKind
 from model.results.report import FRONTIER_COLUMNS, Report
 from model.results.excel import (TOOL_MARK, is_results_workbook, number_format, read_frontier, sheet_name,
                                  write_plot, write_results)
@@ -286,7 +287,8 @@ def test_compare_round_trip_of_read_frontiers(written, tmp_path):
     _, a = read_frontier(written)
     b = a.assign(expected_cost=a["expected_cost"] + 1.0)
     table = pd.concat([a.assign(label="A"), b.assign(label="B")], ignore_index=True)
-    report = make_report(frontier=table[["label", *a.columns]], tables={}, knee_point=None, knee_text="")
+    report = make_report(frontier=table[["label", *a.columns]], tables={}, knee_point=None, knee_text="",
+                         kind=RunKind.COMPARE)
     path = write_results(report, tmp_path / "compare.xlsx", overlay={"A": a, "B": b},
                          extra_sheets={"compared_files": pd.DataFrame({"label": ["A", "B"]})})
     # no decision tables of its own: no empty sheets

@@ -334,7 +334,7 @@ def frontier_answer(report: "Report") -> Answer:
     if ref is not None:
         a, b = pct_pair(k["risk"], ref) if measure != "cvar_cost" else (risk_text, risk_shown(measure, ref, cur))
         risk_text = f"{a} (cheapest plan {b}, {risk_difference(measure, number(k['risk']) - ref, cur)})"
-    lead = (f"recommended: point {knee} of {len(fr)}, expected cost {amount(cost, cur)}"
+    lead = (f"recommended: the knee, point {knee} of {len(fr)}, expected cost {amount(cost, cur)}"
             + (f" ({extra_words})" if extra_words else "") if not single else
             f"plan: expected cost {amount(cost, cur)}")
     console = [lead, f"risk ({measure}): {risk_text}"]
