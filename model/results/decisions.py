@@ -38,7 +38,7 @@ def decisions_at(tables: dict[str, pd.DataFrame], point) -> dict[str, frozenset[
     out: dict[str, frozenset[str]] = {}
     for d in ONCE_DECISIONS:
         df = (tables or {}).get(d.table)
-        if df is None or df.empty or not {"point", d.column, d.key} <= set(df.columns):
+        if df is None or not {"point", d.column, d.key} <= set(df.columns):
             continue
         sel = df[(df["point"] == point) & (df[d.column].astype(str).str.lower() == "yes")]
         out[d.kind] = frozenset(str(x) for x in sel[d.key])
