@@ -234,7 +234,7 @@ def test_frontier_chart_references_the_frontier_cells(written):
     # risk is column E, expected_cost column D, four points in rows 2..5
     assert "<xVal><numRef><f>frontier!$E$2:$E$5</f>" in xml
     assert "<yVal><numRef><f>frontier!$D$2:$D$5</f>" in xml
-    assert "risk (cvar_shortfall)" in xml and "expected cost (USD)" in xml
+    assert "risk: cvar_shortfall (% of demand unmet)" in xml and "expected cost (USD)" in xml
     assert re.search(r"<f>frontier!\$E\$3(:\$E\$3)?</f>", xml)  # the knee point (point 2, row 3), own series
     assert xml.count("<ser>") == 2
     assert re.search(r'<dPt><idx val="2"\s*/>', xml)  # point 3 (not efficient) drawn hollow
@@ -279,7 +279,7 @@ def test_cost_type_risk_measure_and_text_date(tmp_path):
     assert ws[f"{head['cvar_shortfall']}2"].number_format == "0.0000"
     items = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
     assert items["date"] == datetime(2026, 11, 23, 8, 15)
-    assert "risk (cvar_cost)" in _charts(path)[0]
+    assert "risk: cvar_cost, tail cost (USD)" in _charts(path)[0]
 
 
 def test_compare_round_trip_of_read_frontiers(written, tmp_path):

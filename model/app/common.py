@@ -276,7 +276,12 @@ def write(report: Report, path: Path, reporter: Reporter, plot: bool = False) ->
         reporter.say(f"wrote {report.run_info['model_mps']} (the model of the first solve, MPS)")
     if plot:
         png = path.with_suffix(".png")
-        write_plot(report.overlay if report.overlay else report, png)
+        if report.overlay:
+            write_plot(report.overlay, png, risk_measure=report.risk_measure, currency=report.currency,
+                       title=f"{report.case_name}: expected cost against risk ({report.risk_measure}), "
+                             + " vs ".join(map(str, report.overlay)))
+        else:
+            write_plot(report, png)
         reporter.say(f"wrote {png}")
     return path
 

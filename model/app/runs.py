@@ -276,7 +276,8 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
     reporter.say(f"wrote {target}")
     _say_answer(reporter, answer)
     if plot:
-        write_plot(overlay, target.with_suffix(".png"))
+        write_plot(overlay, target.with_suffix(".png"), risk_measure=measure, currency=currency,
+                   title=f"Expected cost against risk ({measure}): " + " vs ".join(labels))
     return _outcome({"output": str(target), "files": summaries, "frontier": json_rows(table),
                      "cost_at_equal_risk": json_rows(equal)}, report, target, reporter)
 
