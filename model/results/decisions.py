@@ -16,6 +16,7 @@ class OnceDecision:
     ``column`` reads ``yes`` at a point, named by ``key``."""
     kind: str  # as the value sheet names options: contract, qualify, build, storage, substitute
     plural: str  # in words: "contracts"
+    one: str  # "contract"
     verb: str  # what the plan does: "contracts"
     table: str
     column: str
@@ -23,12 +24,13 @@ class OnceDecision:
 
 
 ONCE_DECISIONS: tuple[OnceDecision, ...] = (
-    OnceDecision("contract", "contracts", "contracts", "suppliers", "contracted", "offer"),
-    OnceDecision("qualify", "qualifications", "qualifies", "suppliers", "qualification_started", "offer"),
-    OnceDecision("build", "builds", "builds", "processes", "built", "process"),
-    OnceDecision("storage", "storage options", "stores in", "storage", "taken", "storage"),
-    OnceDecision("substitute", "substitute qualifications", "qualifies substitutes", "substitutes", "taken",
-                 "substitute"),
+    OnceDecision("contract", "contracts", "contract", "contracts", "suppliers", "contracted", "offer"),
+    OnceDecision("qualify", "qualifications", "qualification", "qualifies", "suppliers", "qualification_started",
+                 "offer"),
+    OnceDecision("build", "builds", "build", "builds", "processes", "built", "process"),
+    OnceDecision("storage", "storage options", "storage option", "stores in", "storage", "taken", "storage"),
+    OnceDecision("substitute", "substitute qualifications", "substitute qualification", "qualifies substitutes",
+                 "substitutes", "taken", "substitute"),
 )
 
 
@@ -72,14 +74,13 @@ def differences(before: dict[str, frozenset[str]], after: dict[str, frozenset[st
 
 
 def difference_counts(before: dict[str, frozenset[str]], after: dict[str, frozenset[str]]) -> str:
-    """The differences as counts, without ids (for the console): "adds 2 contracts and 1 builds,
-    drops 1 qualifications"; "takes the same once-decisions" when there are none."""
+    """The differences as counts, without ids (for the console): "adds 2 contracts, 1 build; drops
+    1 qualification"; "takes the same once-decisions" when there are none."""
     added, dropped = [], []
     for d in ONCE_DECISIONS:
         a, b = before.get(d.kind, frozenset()), after.get(d.kind, frozenset())
-        if len(b - a):
-            added.append(f"{len(b - a)} {d.plural}")
-        if len(a - b):
-            dropped.append(f"{len(a - b)} {d.plural}")
+        for n, out in ((len(b - a), added), (len(a - b), dropped)):
+            if n:
+                out.append(f"{n} {d.one if n == 1 else d.plural}")
     parts = [f"adds {', '.join(added)}" if added else "", f"drops {', '.join(dropped)}" if dropped else ""]
     return "; ".join(p for p in parts if p) or "takes the same once-decisions"

@@ -84,7 +84,7 @@ def summary_items(report: Report, summary: dict | None = None,
     last. ``summary`` overrides report.summary, which overrides what the report gives; an
     overridden answer row keeps its place. ``overlaid`` is accepted for callers and not used."""
     fr = report.frontier if report.frontier is not None else pd.DataFrame()
-    one_frontier = report.kind.has_frontier
+    one_frontier = report.kind.headline_numbers
     derived: dict[str, object] = {"case": report.case_name, "date": datetime.now().replace(microsecond=0),
                                   "risk_measure": report.risk_measure, "currency": report.currency or None}
     for key in ("input_file", "input_sha256", "tool_version", "solver_version", "highs_version",

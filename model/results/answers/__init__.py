@@ -28,6 +28,12 @@ class RunKind(str, Enum):
         compare (several frontiers)."""
         return self in (RunKind.SOLVE, RunKind.FRONTIER, RunKind.WHATIF, RunKind.VALUE)
 
+    @property
+    def headline_numbers(self) -> bool:
+        """Whether the summary lists the frontier's own headline numbers (points, efficient
+        points, min cost, min risk, knee): not for a what-if, whose answer gives both worlds'."""
+        return self in (RunKind.SOLVE, RunKind.FRONTIER, RunKind.VALUE)
+
 
 @dataclass
 class Answer:

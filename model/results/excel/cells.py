@@ -256,6 +256,8 @@ def _write_items(ws, items: list[tuple[str, object]], risk_measure: str) -> None
             cell.number_format = "yyyy-mm-dd"
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             fmt = number_format(key, risk_measure)
+            if key == "min_risk" and risk_measure != "cvar_cost":  # a share, to a person: in %
+                fmt = "0.00%"
             if fmt is None and isinstance(v, float):
                 fmt = "#,##0.00" if abs(v) >= 1000 else "0.000000"
             if fmt:

@@ -145,6 +145,8 @@ def _frontier_chart(series: list[Series], xs: list[float], ys: list[float], risk
     chart.y_axis.majorTickMark = "out"
     xb = _nice_bounds(xs, floor_zero=True)
     yb = _nice_bounds(ys, floor_zero=False)
+    if xb and risk_measure != "cvar_cost" and xs and max(xs) <= 1.0:
+        xb = (xb[0], min(xb[1], 1.0))  # a share never exceeds 100 %
     if xb:
         chart.x_axis.scaling.min, chart.x_axis.scaling.max = xb
     if yb:
