@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..decisions import decisions_at, difference_counts, kinds_in_words
+from ..decisions import decisions_at, difference_counts, differences, kinds_in_words
 from ..words import (EPS, amount, number, pct, pct_pair, risk_difference, risk_measure_words, risk_shown,
                      risk_words, tail_share)
 from . import Answer, RunKind
@@ -316,6 +316,14 @@ def frontier_answer(report: "Report") -> Answer:
     same = None if single else same_decisions_text(report)
     if same:
         rows.append(("same_decisions", same))
+    elif not single and cheap is not None and not is_cheapest:
+        changed = differences(decisions_at(report.tables, int(cheap["point"])), decisions_at(report.tables, knee))
+        stock = [number(r.get("stockpile_value")) for r in (cheap, k)]
+        if None not in stock and abs(stock[1] - stock[0]) >= 0.5:
+            changed.append(f"strategic stockpile {amount(stock[0], cur)} -> {amount(stock[1], cur)}")
+        rows.append(("against_cheapest_plan", f"against the cheapest plan (point {int(cheap['point'])}) it "
+                                              + ("; ".join(changed) if changed else
+                                                 "takes the same once-decisions and stockpile")))
     tail = one_scenario_tail(report, knee)
     if tail:
         rows.append(("risk_is_one_scenario", tail))

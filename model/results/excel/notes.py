@@ -248,6 +248,8 @@ ITEM_NOTES: dict[str, tuple[str, str]] = {
                              "shortfall (or cost)", "text, %"),
     "shortfall_penalties": ("The share of the recommended plan's expected cost that is shortfall penalties",
                             "%, {currency}"),
+    "against_cheapest_plan": ("What the recommended plan does differently from the cheapest plan: contracts, "
+                              "qualifications and builds added or dropped, the stockpile", "text, {currency}"),
     "decision_values": ("EVPI and VSS at the knee point (frontier --values)", "{currency}, % of expected cost"),
     # whatif
     "baseline": ("The baseline (no toggle): min cost, knee cost and min risk", "{currency}, %"),
