@@ -205,3 +205,31 @@ def test_value_first_rows_give_evpi_and_vss_in_money_and_as_a_share(tmp_path):
     assert "VSS, 144.4 % of the expected cost" in rows["value_of_the_stochastic_solution"]
     assert rows["option_values"].startswith("At point 1 (min cost). Most valuable held: O_AU (contract): 325 USD")
     assert "EVPI 50 USD (22.2 % of the expected cost)" in res.stderr
+
+
+def test_stress_says_from_which_period_the_undisrupted_network_fails_and_which_disruptions_it_bounds(tmp_path):
+    from types import SimpleNamespace
+
+    from model.results.answers.stress import stress_answer
+    from model.solving.stress import NO_DISRUPTION
+    from model.solving.survival import Survival
+    case = case_from(stress_rows(), tmp_path)
+    own = Survival(periods=1, survives_horizon=False, last_served_period=1, status="optimal",
+                   fails_first="PLANT X in period 2")
+    run_ = SimpleNamespace(survival={NO_DISRUPTION: (own, own)})
+    ranking = pd.DataFrame([
+        {"disruption": "BAN_JP", "start_period": 1, "time_to_survive": 0, "time_to_survive_redesigned": 1,
+         "survives_horizon": "no", "added_expected_cost": 100.0, "expected_cost": 300.0, "survival_note": "",
+         "status": "optimal"},
+        {"disruption": "MILD", "start_period": 1, "time_to_survive": 1, "time_to_survive_redesigned": 1,
+         "survives_horizon": "no", "added_expected_cost": 0.0, "expected_cost": 200.0, "survival_note": "",
+         "status": "optimal"}])
+    answer = stress_answer(case, run_, ranking)
+    rows = dict(answer.rows)
+    assert rows["answer"].startswith("undisrupted, the network as it stands (the min-cost plan's contracts, "
+                                     "qualifications and builds) fails from month 2 of 2: PLANT X in period 2 "
+                                     "cannot be served in full")
+    assert rows["shortest_time_to_survive"].startswith("BAN_JP: 0 months from month 1 (1 if redesigned), expected "
+                                                       "cost +100 USD")
+    assert rows["bounded_by_undisrupted"].startswith("1 of 2 disruptions end where the undisrupted network does")
+    assert answer.numbers["fails_from_period"] == 2
