@@ -182,7 +182,7 @@ def test_number_formats(written):
     ws = wb["frontier"]
     head = {c.value: c.column_letter for c in ws[1]}
     assert ws[f"{head['expected_cost']}2"].number_format == "#,##0"
-    assert ws[f"{head['risk']}2"].number_format == "0.0000"
+    assert ws[f"{head['risk']}2"].number_format == "0.00%"  # a share of demand, read in %
     assert ws[f"{head['mip_gap']}2"].number_format == "0.00%"
     assert ws[f"{head['cvar_cost']}2"].number_format == "#,##0"
     routes = wb["routes"]
@@ -276,7 +276,7 @@ def test_cost_type_risk_measure_and_text_date(tmp_path):
     ws = wb["frontier"]
     head = {c.value: c.column_letter for c in ws[1]}
     assert ws[f"{head['risk']}2"].number_format == "#,##0"
-    assert ws[f"{head['cvar_shortfall']}2"].number_format == "0.0000"
+    assert ws[f"{head['cvar_shortfall']}2"].number_format == "0.00%"
     items = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
     assert items["date"] == datetime(2026, 11, 23, 8, 15)
     assert "risk: cvar_cost, tail cost (USD)" in _charts(path)[0]
