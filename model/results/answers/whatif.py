@@ -83,28 +83,26 @@ def whatif_answer(base: "Report", tog: "Report", toggles: list[str], kept: pd.Da
     diff = difference(hb, ht)
     what = "; ".join(toggles) or "the toggle"
 
-    def cost_words(key: str, label: str) -> str:
+    def cost_words(key: str) -> str:
+        d = diff[key]
+        return "not known (a side has none)" if d is None else f"{signed_amount(d, cur)}{_share(d, hb[key])}"
+
+    def risk_words_(key: str) -> str:
         d = diff[key]
         if d is None:
-            return f"{label} not known (a side has none)"
-        return f"{label} {signed_amount(d, cur)}{_share(d, hb[key])}"
+            return "not known (a side has none)"
+        return f"{risk_difference(m, d, cur)} ({risk_shown(m, hb[key], cur)} -> {risk_shown(m, ht[key], cur)})"
 
-    def risk_words_(key: str, label: str) -> str:
-        d = diff[key]
-        if d is None:
-            return f"{label} not known (a side has none)"
-        return (f"{label} {risk_difference(m, d, cur)} ({risk_shown(m, hb[key], cur)} -> "
-                f"{risk_shown(m, ht[key], cur)})")
-
+    minus = "toggled minus baseline: "
     rows: list[tuple[str, object]] = [
-        ("answer", f"{what}: min cost {cost_words('min_cost', '')[1:]}, knee cost {cost_words('knee_cost', '')[1:]}, "
-                   f"min risk {risk_words_('min_risk', '')[1:]} (toggled against the baseline)"),
+        ("answer", f"{what}: min cost {cost_words('min_cost')}, knee cost {cost_words('knee_cost')}, "
+                   f"min risk {risk_words_('min_risk')} (toggled against the baseline)"),
         ("baseline", headline_words(hb, m, cur)),
         ("toggled", headline_words(ht, m, cur)),
-        ("difference_min_cost", cost_words("min_cost", "toggled minus baseline:")),
-        ("difference_knee_cost", cost_words("knee_cost", "toggled minus baseline:")),
-        ("difference_min_risk", risk_words_("min_risk", "toggled minus baseline:")),
-        ("difference_knee_risk", risk_words_("knee_risk", "toggled minus baseline:")),
+        ("difference_min_cost", minus + cost_words("min_cost")),
+        ("difference_knee_cost", minus + cost_words("knee_cost")),
+        ("difference_min_risk", minus + risk_words_("min_risk")),
+        ("difference_knee_risk", minus + risk_words_("knee_risk")),
     ]
     pb, pt, which = _compared_points(base, tog, hb, ht)
     words, counts = plan_difference(base, tog, pb, pt)
