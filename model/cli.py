@@ -40,10 +40,16 @@ OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Results wor
 TimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit per solve, seconds (default: the case's time_limit_s).")]
 GapOpt = Annotated[Optional[str], typer.Option("--mip-gap", help="auto (each point's gap chosen so that neighbouring points are told apart) or a relative MIP gap such as 0.005 (default: the case's mip_gap, auto unless it says otherwise).")]
 ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", help="HiGHS threads per solve (default: 1 when solves run side by side on --workers > 1 or --scheduler, else HiGHS's own choice).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the frontier rows as one JSON document on stdout.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else: the frontier rows (key frontier) and the warnings.")]
+WhatifJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the baseline's and the toggled frontier rows, the cost of keeping each baseline risk level, the difference (toggled minus baseline: min_cost, knee_cost, min_risk, knee_risk) and the warnings.")]
+StressJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the ranking of disruptions, the rows solved and the warnings.")]
+CompareJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the compared files, every frontier row with its label, the costs at equal risk and the warnings.")]
+ValueJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the point valued, its expected cost, the wait-and-see cost, EVPI, the EV plan's cost, VSS, every option's value and the warnings.")]
+ValidateJsonOpt = Annotated[bool, typer.Option("--json", help="Print the check as one JSON document on stdout: the file, ok, every error and warning.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages (errors still go to stderr).")]
 LogOpt = Annotated[Optional[Path], typer.Option("--solver-log", help="Write HiGHS's log to this file.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a results workbook of this tool.")]
+TemplateForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
 MeasureOpt = Annotated[Optional[str], typer.Option("--risk-measure", help="cvar_shortfall, cvar_cost, expected_shortfall, worst_shortfall or exposure.")]
 PointsOpt = Annotated[Optional[int], typer.Option("--points", help="Frontier points, both ends included (default: the case's frontier_points).")]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for independent solves (default: the cores).")]
@@ -89,7 +95,9 @@ def _guard(fn):
         except typer.Exit:
             raise
         except CaseError as exc:
-            lines = [str(i) for i in exc.report.errors]
+            # a problem in a sheet names its sheet and cell; one of an option or a file names that
+            # itself (its message starts with it), never "workbook"
+            lines = [str(i) if i.sheet else i.message for i in exc.report.errors]
             fail(EXIT_BAD_INPUT, "bad input", lines,
                  "error: bad input\n" + "\n".join(f"  {line}" for line in exc.report.summarised("error")))
         except NoSolution as exc:
@@ -167,7 +175,7 @@ def _options(case, out, points=None, risk_measure=None, time_limit=None, mip_gap
 @app.command()
 @_guard
 def template(path: Annotated[Path, typer.Argument(help="Where to write the template workbook (.xlsx).")],
-             force: ForceOpt = False, quiet: QuietOpt = False) -> None:
+             force: TemplateForceOpt = False, quiet: QuietOpt = False) -> None:
     """Write an input workbook with every sheet, column notes, dropdowns and a worked example."""
     from .case.template import write_template
     if path.suffix.lower() != ".xlsx":
@@ -181,7 +189,7 @@ def template(path: Annotated[Path, typer.Argument(help="Where to write the templ
 @app.command()
 @_guard
 def validate(case: CaseArg = None, quiet: QuietOpt = False,
-             json_out: JsonOpt = False) -> None:
+             json_out: ValidateJsonOpt = False) -> None:
     """Check a case workbook and list every problem at once (exit 1 if there is an error)."""
     from .case.reader import check_workbook
     path = case_path(case)
@@ -288,7 +296,7 @@ def main() -> None:  # console script entry
 def whatif(case: CaseArg = None, ban: BanOpt = None, lift: LiftOpt = None, from_period: FromOpt = None,
            out: OutOpt = None, points: PointsOpt = None, risk_measure: MeasureOpt = None,
            time_limit: TimeOpt = None, mip_gap: GapOpt = None, threads: ThreadsOpt = None,
-           workers: WorkersOpt = None, scheduler: SchedulerOpt = None, json_out: JsonOpt = False,
+           workers: WorkersOpt = None, scheduler: SchedulerOpt = None, json_out: WhatifJsonOpt = False,
            quiet: QuietOpt = False, solver_log: LogOpt = None, plot: PlotOpt = False,
            force: ForceOpt = False, write_mps: MpsOpt = None) -> None:
     """The frontier with rules toggled, beside the baseline: cost of keeping each risk level, plan changes."""
@@ -302,7 +310,7 @@ def whatif(case: CaseArg = None, ban: BanOpt = None, lift: LiftOpt = None, from_
 def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", help="Also every pair of disruptions (scenario rules and site outages).")] = False,
            out: OutOpt = None, risk_measure: MeasureOpt = None, time_limit: TimeOpt = None,
            mip_gap: GapOpt = None, threads: ThreadsOpt = None, workers: WorkersOpt = None,
-           scheduler: SchedulerOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False,
+           scheduler: SchedulerOpt = None, json_out: StressJsonOpt = False, quiet: QuietOpt = False,
            solver_log: LogOpt = None, force: ForceOpt = False, write_mps: MpsOpt = None) -> None:
     """Each scenario rule and each site as an outage, alone (or in pairs), in the nominal scenario:
     how long the network survives it (time to survive), and what it costs; ranked shortest first."""
@@ -315,7 +323,7 @@ def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", 
 @_guard
 def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks written by this tool.")],
             labels: Annotated[Optional[list[str]], typer.Option("--labels", help="Labels, comma separated (or --labels once per file); default: the file names.")] = None,
-            out: OutOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False, plot: PlotOpt = False,
+            out: OutOpt = None, json_out: CompareJsonOpt = False, quiet: QuietOpt = False, plot: PlotOpt = False,
             force: ForceOpt = False) -> None:
     """Overlay the frontiers of several results workbooks in one table and one chart."""
     _finish(runs.compare(files, list(labels or []), out, force, plot, CliReporter(Console(quiet))), json_out)
@@ -326,7 +334,7 @@ def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks 
 def value(case: CaseArg = None, point: PointOpt = None, out: OutOpt = None, points: PointsOpt = None,
           risk_measure: MeasureOpt = None, time_limit: TimeOpt = None, mip_gap: GapOpt = None,
           threads: ThreadsOpt = None, workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
-          json_out: JsonOpt = False, quiet: QuietOpt = False, solver_log: LogOpt = None,
+          json_out: ValueJsonOpt = False, quiet: QuietOpt = False, solver_log: LogOpt = None,
           plot: PlotOpt = False, force: ForceOpt = False, write_mps: MpsOpt = None) -> None:
     """What perfect information (EVPI), the stochastic solution (VSS) and each contract, qualification and build are worth."""
     opts = _options(case, out, points, risk_measure, time_limit, mip_gap, threads, workers, scheduler,

@@ -112,7 +112,7 @@ def test_frontier_progress_goes_to_stderr_and_json_stays_clean(frontier_case, tm
     res = run("frontier", frontier_case, "--points", 3, "--out", tmp_path / "f.xlsx", "--json")
     assert res.exit_code == 0, res.output
     json.loads(res.stdout)  # nothing but the JSON document on stdout
-    assert "knee point" in res.stderr
+    assert "recommended: the knee, point 1 of 3, expected cost 150 USD" in res.stderr
 
 
 def test_frontier_other_risk_measure_points(frontier_case, tmp_path):
@@ -362,3 +362,25 @@ def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
     res = run("compare", a, frontier_case, "--out", tmp_path / "c.xlsx", "--quiet")
     assert res.exit_code == 1
     assert "not a results workbook" in res.output
+
+
+@pytest.mark.parametrize("args, named", [
+    (["frontier", "--points", 1], "--points 1: expected at least 2"),
+    (["frontier", "--out", "x.csv"], "--out x.csv: expected a file name ending in .xlsx"),
+    (["whatif", "--ban", "NO_SUCH_RULE"], "--ban 'NO_SUCH_RULE'"),
+])
+def test_an_option_error_names_the_option_not_the_workbook(frontier_case, tmp_path, args, named):
+    verb, *rest = args
+    res = run(verb, frontier_case, *rest, "--quiet")
+    assert res.exit_code == 1, res.output
+    assert named in res.stderr
+    assert "workbook:" not in res.stderr
+
+
+def test_help_texts_match_their_verb():
+    template = run("template", "--help").output
+    assert "--out" not in template and "Overwrite PATH" in template
+    validate = run("validate", "--help").output
+    assert "frontier rows" not in validate and "every error and warning" in validate
+    assert "difference" in run("whatif", "--help").output
+    assert "EVPI" in run("value", "--help").output

@@ -55,7 +55,7 @@ def test_frontier_chart_references_the_frontier_cells(written):
     assert "<scatterChart>" in xml
     assert "frontier!$E$2:$E$6" in xml.replace("'", "")  # risk column, 5 points
     assert "frontier!$D$2:$D$6" in xml.replace("'", "")  # expected cost column
-    assert "expected cost" in xml and "risk (expected_shortfall)" in xml
+    assert "expected cost" in xml and "risk: expected_shortfall (% of demand unmet)" in xml
 
 
 def test_no_nan_or_none_written_as_text(written):

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from model.cli import app
-from model.results.answer import risk_words
+from model.results.words import risk_words
 from model.results.changes import CHANGES_COLUMNS, changes_table
 from model.results.compare import EQUAL_RISK_COLUMNS
 from model.results.excel import write_results
@@ -368,8 +368,9 @@ def test_compare_costs_at_equal_risk(compared, tmp_path):
         assert ws.max_row > 1, ws.title
     summary = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
     assert list(summary)[0] == "answer"
-    assert summary["answer"] == ("B costs 8 USD more than A on average at equal risk (+0 to +10 USD) over the "
-                                 "risk range both cover, 0 to 0.5")
+    assert summary["answer"].endswith("At equal risk: B costs 8 USD more than A on average at equal risk (+0 to "
+                                      "+10 USD) over the risk range both cover, 0 % to 50.0 %")
+    assert summary["answer"].startswith("B against A: min cost ")
     assert "piecewise-linearly in risk" in summary["cost_at_equal_risk_method"]
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from model.results.answers import RunKind
 from model.results.report import FRONTIER_COLUMNS, Report
 from model.results.excel import (TOOL_MARK, is_results_workbook, number_format, read_frontier, sheet_name,
                                  write_plot, write_results)
@@ -183,7 +184,7 @@ def test_number_formats(written):
     ws = wb["frontier"]
     head = {c.value: c.column_letter for c in ws[1]}
     assert ws[f"{head['expected_cost']}2"].number_format == "#,##0"
-    assert ws[f"{head['risk']}2"].number_format == "0.0000"
+    assert ws[f"{head['risk']}2"].number_format == "0.00%"  # a share of demand, read in %
     assert ws[f"{head['mip_gap']}2"].number_format == "0.00%"
     assert ws[f"{head['cvar_cost']}2"].number_format == "#,##0"
     routes = wb["routes"]
@@ -235,7 +236,7 @@ def test_frontier_chart_references_the_frontier_cells(written):
     # risk is column E, expected_cost column D, four points in rows 2..5
     assert "<xVal><numRef><f>frontier!$E$2:$E$5</f>" in xml
     assert "<yVal><numRef><f>frontier!$D$2:$D$5</f>" in xml
-    assert "risk (cvar_shortfall)" in xml and "expected cost (USD)" in xml
+    assert "risk: cvar_shortfall (% of demand unmet)" in xml and "expected cost (USD)" in xml
     assert re.search(r"<f>frontier!\$E\$3(:\$E\$3)?</f>", xml)  # the knee point (point 2, row 3), own series
     assert xml.count("<ser>") == 2
     assert re.search(r'<dPt><idx val="2"\s*/>', xml)  # point 3 (not efficient) drawn hollow
@@ -277,10 +278,10 @@ def test_cost_type_risk_measure_and_text_date(tmp_path):
     ws = wb["frontier"]
     head = {c.value: c.column_letter for c in ws[1]}
     assert ws[f"{head['risk']}2"].number_format == "#,##0"
-    assert ws[f"{head['cvar_shortfall']}2"].number_format == "0.0000"
+    assert ws[f"{head['cvar_shortfall']}2"].number_format == "0.00%"
     items = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
     assert items["date"] == datetime(2026, 11, 23, 8, 15)
-    assert "risk (cvar_cost)" in _charts(path)[0]
+    assert "risk: cvar_cost, tail cost (USD)" in _charts(path)[0]
 
 
 def test_compare_round_trip_of_read_frontiers(written, tmp_path):
@@ -288,7 +289,8 @@ def test_compare_round_trip_of_read_frontiers(written, tmp_path):
     _, a = read_frontier(written)
     b = a.assign(expected_cost=a["expected_cost"] + 1.0)
     table = pd.concat([a.assign(label="A"), b.assign(label="B")], ignore_index=True)
-    report = make_report(frontier=table[["label", *a.columns]], tables={}, knee_point=None, knee_text="")
+    report = make_report(frontier=table[["label", *a.columns]], tables={}, knee_point=None, knee_text="",
+                         kind=RunKind.COMPARE)
     path = write_results(report, tmp_path / "compare.xlsx", overlay={"A": a, "B": b},
                          extra_sheets={"compared_files": pd.DataFrame({"label": ["A", "B"]})})
     # no decision tables of its own: no empty sheets

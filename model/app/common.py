@@ -251,15 +251,19 @@ def provenance(loaded: Loaded, verb: str, case: Case | None = None) -> dict:
 
 
 def overall_status(result) -> str:
-    statuses = [p.outcome.status for p in result.points]
+    from .. import interrupt
+    from ..results.report import INTERRUPTED, shown_status
+    stopped = interrupt.requested() or any(INTERRUPTED in p.outcome.status for p in result.points)
+    status_of = {id(p): shown_status(p.outcome.status, stopped) for p in result.points}
+    statuses = list(status_of.values())
     if all(s == "optimal" for s in statuses):
         return "optimal"
     if all(s.startswith("optimal") for s in statuses):
-        return "optimal (" + "; ".join(f"point {p.point}: {p.outcome.status[len('optimal; '):]}"
-                                      for p in result.points if p.outcome.status != "optimal") + ")"
+        return "optimal (" + "; ".join(f"point {p.point}: {status_of[id(p)][len('optimal; '):]}"
+                                      for p in result.points if status_of[id(p)] != "optimal") + ")"
     if any(p.plan is not None for p in result.points):
-        return "partial: " + ", ".join(f"point {p.point} {p.outcome.status}" for p in result.points
-                                       if p.outcome.status != "optimal")
+        return "partial: " + ", ".join(f"point {p.point} {status_of[id(p)]}" for p in result.points
+                                       if status_of[id(p)] != "optimal")
     return "no solution"
 
 
@@ -276,7 +280,12 @@ def write(report: Report, path: Path, reporter: Reporter, plot: bool = False) ->
         reporter.say(f"wrote {report.run_info['model_mps']} (the model of the first solve, MPS)")
     if plot:
         png = path.with_suffix(".png")
-        write_plot(report.overlay if report.overlay else report, png)
+        if report.overlay:
+            write_plot(report.overlay, png, risk_measure=report.risk_measure, currency=report.currency,
+                       title=f"{report.case_name}: expected cost against risk ({report.risk_measure}), "
+                             + " vs ".join(map(str, report.overlay)))
+        else:
+            write_plot(report, png)
         reporter.say(f"wrote {png}")
     return path
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import interrupt
 from ..case.issues import CaseError
+from ..results.answers import Answer, RunKind
 from ..results.report import Report, build_report
 from .common import (EXIT_INTERRUPTED, Loaded, writable_file, Reporter, RunOptions, RunOutcome, load, outputs_dir, overall_status, provenance,
                      versions, write)
@@ -21,10 +22,12 @@ from .jsonout import json_rows
 
 
 def _report_for(result, loaded: Loaded, verb: str, timings: dict, case=None) -> Report:
-    """The report of a solved run, with its provenance and status in the summary."""
+    """The report of a solved run (its kind: ``verb``), with its provenance and status in the
+    summary; a run stopped by Ctrl-C says so (no point recommended, no stage read as an error)."""
     origin = provenance(loaded, verb, case)
     report = build_report(result, origin["input_sha256"], str(loaded.path), versions(),
-                          {"read_s": loaded.read_s, **timings})
+                          {"read_s": loaded.read_s, **timings}, interrupted=interrupt.requested(),
+                          kind=RunKind(verb))
     report.summary.update(origin)
     report.warnings = report.warnings + [f"input: {w}" for w in loaded.warnings]
     report.summary.update({"status": overall_status(result), "risk_measure": report.risk_measure})
@@ -44,6 +47,12 @@ def _outcome(document: dict, report: Report, written: Path, reporter: Reporter |
             reporter.say(f"interrupted: {finished} of {len(report.frontier)} points finished; they are in "
                          f"{written}, the rest marked interrupted")
     return RunOutcome({**document, "warnings": list(report.warnings)}, report, written, code)
+
+
+def _say_answer(reporter: Reporter, answer: Answer) -> None:
+    """The console's short answer (numbers and what changes; ids stay in the workbook)."""
+    for line in answer.console:
+        reporter.say(line)
 
 
 def _explained(run, loaded: Loaded, case=None):
@@ -82,10 +91,9 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
         result = _explained(lambda: solve_single(c, max_risk, loaded.measure, loaded.solve), loaded)
     report = _report_for(result, loaded, "solve", {})
     write(report, loaded.target, reporter, opts.plot)
+    _say_answer(reporter, report.the_answer())
     p = report.frontier.iloc[0]
-    if p["expected_cost"] is not None and p["expected_cost"] == p["expected_cost"]:
-        reporter.say(f"expected cost {p['expected_cost']:,.2f} {c.settings.currency}, {report.risk_measure} "
-                     f"{p['risk']:.6g}, status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
+    reporter.say(f"status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
     return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
                      "output": str(loaded.target), "frontier": json_rows(report.frontier)}, report, loaded.target, reporter)
 
@@ -128,7 +136,7 @@ def frontier(opts: RunOptions, reporter: Reporter, values: bool = False) -> RunO
     elif values:
         report.warnings.append("--values: no knee point (no efficient point), so no decision values")
     write(report, loaded.target, reporter, opts.plot)
-    reporter.say(f"knee point: {report.knee_text}")
+    _say_answer(reporter, report.the_answer())
     document = {"case": c.settings.case_name, "risk_measure": report.risk_measure,
                 "output": str(loaded.target), "knee_point": report.knee_point,
                 "frontier": json_rows(report.frontier)}
@@ -142,6 +150,7 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
     """The frontier with rules toggled, beside the baseline: the cost of keeping each baseline risk
     level, and what each point's plan does differently."""
     from ..case.toggles import GRAMMAR, apply_toggles
+    from ..results.answers.whatif import whatif_answer
     from ..results.whatif import cost_of_keeping, plan_changes
     from ..solving.whatif import run_whatif
     loaded = load(opts, "whatif", reporter)
@@ -160,18 +169,21 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
     tog.overlay = {"baseline": base.frontier, "toggled": tog.frontier}
     tog.warnings = list(dict.fromkeys([f"baseline: {w}" if not w.startswith("input:") else w for w in base.warnings]
                                       + tog.warnings))
+    tog.answer = whatif_answer(base, tog, list(toggled.toggles), kept)
     write(tog, loaded.target, reporter, opts.plot)
-    reporter.say("toggles: " + "; ".join(toggled.toggles))
+    _say_answer(reporter, tog.answer)
     return _outcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
                      "baseline": {"frontier": json_rows(base.frontier)},
                      "toggled": {"frontier": json_rows(tog.frontier), "toggles": list(toggled.toggles)},
-                     "cost_of_keeping": json_rows(kept)}, tog, loaded.target, reporter)
+                     "cost_of_keeping": json_rows(kept), "difference": tog.answer.numbers["difference"]},
+                    tog, loaded.target, reporter)
 
 
 def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
     """Each scenario rule and each site as an outage, alone (or in pairs), in the nominal scenario:
     how long the baseline network survives it (and a redesigned one), and what it costs."""
-    from ..results.stress import stress_headline, stress_ranking, stress_summary
+    from ..results.answers.stress import stress_answer
+    from ..results.stress import stress_ranking, stress_summary
     from ..solving.stress import run_stress, stress_disruptions
     loaded = load(opts, "stress", reporter)
     c = loaded.case
@@ -184,33 +196,22 @@ def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
                                                         "workers": loaded.solve.workers})
     report.summary.update(items)
     report.warnings += warnings
-    top = ranking.iloc[0]
     report.knee_point = None  # each disruption is its own world: no knee among them
-    report.knee_text = stress_headline(c, ranking)
+    report.answer = stress_answer(c, run, ranking)
+    report.knee_text = ""
     report.extra_sheets = {"stress_ranking": ranking}
     report.sheet_charts = {"stress_ranking": "time_to_survive"}
     write(report, loaded.target, reporter)
-    reporter.say(f"shortest time to survive: {top['disruption']} ({_periods_text(top, c)}; added expected cost "
-                 f"{top['added_expected_cost'] or 0:,.0f} {c.settings.currency})")
+    _say_answer(reporter, report.answer)
     return _outcome({"case": c.settings.case_name, "risk_measure": loaded.measure, "output": str(loaded.target),
                      "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)}, report, loaded.target, reporter)
-
-
-def _periods_text(row, case) -> str:
-    """A ranking row's time to survive in words."""
-    unit = case.settings.period_unit
-    tts = row["time_to_survive"]
-    if pd.isna(tts):
-        return "no answer"
-    if row["survives_horizon"] == "yes":
-        return f"survives the horizon, {int(tts)} {unit}s from period {row['start_period']}"
-    return f"{int(tts)} {unit}{'' if int(tts) == 1 else 's'} from period {row['start_period']}"
 
 
 def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,
             reporter: Reporter) -> RunOutcome:
     """Overlay the frontiers of several results workbooks in one table and one chart."""
-    from ..results.compare import METHOD, cost_at_equal_risk
+    from ..results.answers.compare import compare_answer
+    from ..results.compare import cost_at_equal_risk
     from ..results.excel import is_results_workbook, read_frontier, write_plot, write_results
     labels = [part.strip() for value in (labels or []) for part in value.split(",") if part.strip()]
     if len(files) < 2:
@@ -252,29 +253,31 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
                         "expected a new file name (or --force)")
     currencies = {s["currency"] for s in summaries if s.get("currency")}
     currency = currencies.pop() if len(currencies) == 1 else ""
-    equal, lines, equal_warnings = cost_at_equal_risk(overlay, currency)
+    measure = str(summaries[0]["risk_measure"])
+    equal, lines, equal_warnings = cost_at_equal_risk(overlay, currency, measure)
     warnings += equal_warnings
     extra = {"compared_files": pd.DataFrame(summaries)}
     if len(equal):
         extra["cost_at_equal_risk"] = equal
-    report = Report(case_name=" vs ".join(labels), risk_measure=str(summaries[0]["risk_measure"]),
-                    currency=currency, frontier=table, tables={},
-                    knee_point=None, knee_text="compare: see the frontier sheet, one series per label",
+    answer = compare_answer(overlay, {s["label"]: s.get("knee_point") for s in summaries}, measure, currency,
+                            equal, lines, equal_warnings)
+    report = Report(case_name=" vs ".join(labels), risk_measure=measure,
+                    currency=currency, frontier=table, tables={}, kind=RunKind.COMPARE, answer=answer,
+                    knee_point=None, knee_text="",
                     run_info={**versions(), "verb": "compare",
                               **{f"file_{i + 1}": f"{s['label']}: {s['file']}" for i, s in enumerate(summaries)}},
                     extra_sheets=extra, overlay=overlay, warnings=warnings)
-    report.summary = {"answer": ("; ".join(lines) if lines else
-                                 "no cost at equal risk: " + "; ".join(equal_warnings)),
-                      "cost_at_equal_risk_method": METHOD,
-                      "case": report.case_name, "verb": "compare", "date": datetime.now().replace(microsecond=0),
+    report.summary = {"case": report.case_name, "verb": "compare", "date": datetime.now().replace(microsecond=0),
                       "files": "; ".join(f"{s['label']} = {s['file']}" for s in summaries),
                       "toggles_applied": "; ".join(f"{s['label']}: {s['toggles_applied']}" for s in summaries),
                       "status": "; ".join(f"{s['label']}: {s['status']}" for s in summaries),
                       "risk_measure": ", ".join(map(str, measures)), **versions()}
     write_results(report, target)
     reporter.say(f"wrote {target}")
+    _say_answer(reporter, answer)
     if plot:
-        write_plot(overlay, target.with_suffix(".png"))
+        write_plot(overlay, target.with_suffix(".png"), risk_measure=measure, currency=currency,
+                   title=f"Expected cost against risk ({measure}): " + " vs ".join(labels))
     return _outcome({"output": str(target), "files": summaries, "frontier": json_rows(table),
                      "cost_at_equal_risk": json_rows(equal)}, report, target, reporter)
 
@@ -343,10 +346,17 @@ def _values_at(c, loaded: Loaded, point, reporter: Reporter):
 
 
 def _attach_values(report: Report, vr, currency: str) -> None:
-    """The value sheet, the summary's words on EVPI, VSS and the options, and the values' warnings."""
-    from ..results.value import value_summary, value_tables
+    """The value sheet, the answer's words on EVPI, VSS and the options (after a frontier's own
+    answer with ``frontier --values``), and the values' warnings."""
+    from ..results.answers.value import value_answer
+    from ..results.value import value_tables
     report.values = value_tables(vr, currency)
-    report.summary.update(value_summary(vr, currency))
+    values = value_answer(vr, currency)
+    if report.kind is RunKind.VALUE:
+        report.answer = values
+    else:
+        values.rows = [("decision_values" if k == "answer" else k, v) for k, v in values.rows]
+        report.answer = report.the_answer().extend(values)
     report.warnings = list(dict.fromkeys(report.warnings + vr.warnings))
 
 
@@ -382,12 +392,10 @@ def value(opts: RunOptions, point: str | None, reporter: Reporter) -> RunOutcome
     if spec == "min_cost":
         report.knee_point = None
         report.knee_text = ("decision values at the min-cost plan: "
-                            + describe_plan(1, report.tables, report.frontier, c.settings.currency))
+                            + describe_plan(1, report.tables, report.frontier, c.settings.currency, loaded.measure))
     else:
         report.knee_text = f"decision values at {point_label(vr)}; knee: {report.knee_text}"
     _attach_values(report, vr, c.settings.currency)
     write(report, loaded.target, reporter, opts.plot)
-    if vr.evpi is not None:
-        reporter.say(f"EVPI {vr.evpi:,.0f} {c.settings.currency}, VSS "
-                     + (f"{vr.vss:,.0f} {c.settings.currency}" if isinstance(vr.vss, float) else str(vr.vss)))
+    _say_answer(reporter, report.answer)
     return _outcome(value_document(vr), report, loaded.target, reporter)

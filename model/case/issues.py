@@ -66,8 +66,8 @@ class Report:
                 continue
             kind = issue.kind
             seen[kind] += 1
-            if seen[kind] <= shown:
-                out.append(str(issue))
+            if seen[kind] <= shown:  # a problem of an option or a file names itself, not "workbook"
+                out.append(str(issue) if issue.sheet else issue.message)
             if seen[kind] == shown and self._per_kind[kind] > shown:
                 _, sheet, column = kind
                 where = f"{sheet}!{column}" if sheet and column else (sheet or "workbook")

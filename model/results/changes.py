@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from .answer import pct_pair
+from .words import pct_pair
 from .mix import origin_mix
 from .report import Report
 from .resolution import overlapping_pairs
@@ -112,9 +112,7 @@ def changes_table(report: Report) -> pd.DataFrame:
     (no rows) when fewer than two points are efficient, and for a table of several frontiers
     (compare) or rule sets (stress)."""
     fr = report.frontier
-    if fr is None or fr.empty or "efficient" not in fr.columns or "label" in fr.columns:
-        return pd.DataFrame(columns=CHANGES_COLUMNS)
-    if "kind" in fr.columns and fr["kind"].astype(str).str.contains(":").any():  # several rule sets (stress)
+    if fr is None or fr.empty or "efficient" not in fr.columns or not report.kind.has_frontier:
         return pd.DataFrame(columns=CHANGES_COLUMNS)
     eff = fr[fr["efficient"] == "yes"].copy()
     eff["_c"] = pd.to_numeric(eff["expected_cost"], errors="coerce")

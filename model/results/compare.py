@@ -15,6 +15,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from .words import risk_shown
+
 EQUAL_RISK_COLUMNS = ["label", "reference", "risk_at", "reference_cost", "compared_cost", "cost_difference",
                       "cost_difference_share"]
 METHOD = ("each frontier's efficient points joined piecewise-linearly in risk (as the chart draws them) and read at "
@@ -33,8 +35,8 @@ def efficient_curve(frontier: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return df["_r"].to_numpy(dtype=float), df["_c"].to_numpy(dtype=float)
 
 
-def cost_at_equal_risk(frontiers: dict[str, pd.DataFrame], currency: str = "") -> tuple[pd.DataFrame, list[str],
-                                                                                      list[str]]:
+def cost_at_equal_risk(frontiers: dict[str, pd.DataFrame], currency: str = "",
+                       measure: str = "") -> tuple[pd.DataFrame, list[str], list[str]]:
     """(table, summary lines, warnings): each frontier after the first against the first, at equal
     risk. A pair without a common risk range gives a warning and no rows."""
     labels = list(frontiers)
@@ -52,8 +54,9 @@ def cost_at_equal_risk(frontiers: dict[str, pd.DataFrame], currency: str = "") -
             continue
         lo, hi = max(rx.min(), x.min()), min(rx.max(), x.max())
         if lo > hi + 1e-12:
-            warnings.append(f"{label} against {ref}: their risk ranges do not overlap ({ref} {rx.min():.4g} to "
-                            f"{rx.max():.4g}, {label} {x.min():.4g} to {x.max():.4g}); no cost at equal risk")
+            r = lambda v: risk_shown(measure, v, currency) if measure else f"{v:.4g}"  # noqa: E731
+            warnings.append(f"{label} against {ref}: their risk ranges do not overlap ({ref} {r(rx.min())} to "
+                            f"{r(rx.max())}, {label} {r(x.min())} to {r(x.max())}); no cost at equal risk")
             continue
         grid = np.unique(np.concatenate([rx, x, [lo, hi]]))
         grid = grid[(grid >= lo - 1e-12) & (grid <= hi + 1e-12)]
@@ -65,8 +68,9 @@ def cost_at_equal_risk(frontiers: dict[str, pd.DataFrame], currency: str = "") -
                          "compared_cost": float(b), "cost_difference": float(d),
                          "cost_difference_share": float(d / a) if a else None})
         mean = float(np.mean(diff))
-        where = (f"at risk {lo:.4g}" if math.isclose(lo, hi, rel_tol=1e-9, abs_tol=1e-12) else
-                 f"over the risk range both cover, {lo:.4g} to {hi:.4g}")
+        r = lambda v: risk_shown(measure, v, currency) if measure else f"{v:.4g}"  # noqa: E731
+        where = (f"at risk {r(lo)}" if math.isclose(lo, hi, rel_tol=1e-9, abs_tol=1e-12) else
+                 f"over the risk range both cover, {r(lo)} to {r(hi)}")
         cur = f" {currency}" if currency else ""
         lines.append(f"{label} costs {abs(mean):,.0f}{cur} {'more' if mean >= 0 else 'less'} than {ref} on average at "
                      f"equal risk ({diff.min():+,.0f} to {diff.max():+,.0f}{cur}) {where}")

@@ -1,6 +1,7 @@
 """A run as report tables: the frontier rows, efficiency marks, the knee point, the per-point
-decision tables with a ``point`` column, and the summary (this module is its one author). Pure
-pandas: no Pyomo, no files."""
+decision tables with a ``point`` column, and the summary's layout (this module alone lays it out:
+the verb's answer first, built by :mod:`model.results.answers`, then the warnings, provenance and
+headline numbers). Pure pandas: no Pyomo, no files."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from datetime import datetime
 import pandas as pd
 
 from ..formulation.objective import COST_COMPONENTS
-from .answer import answer_items
+from .answers import Answer, RunKind
+from .answers.frontier import frontier_answer
 from .metrics import RISK_COLUMNS
 from .resolution import overlapping_pairs
+from .words import amount, risk_shown
 from .views import plan_charts, strategic_stock, supplier_roles, unit_values
 
 FRONTIER_COLUMNS = ["point", "kind", "risk_limit", "expected_cost", "risk", *RISK_COLUMNS, "mip_gap",
@@ -25,11 +28,9 @@ COST_TOL_REL = 1e-7
 RISK_TOL = 1e-7
 
 
-# summary rows (DESIGN §5): the answer first, then the warnings, then provenance and headline
-# numbers in this order (when known); other keys follow; the plan in words last
-SUMMARY_ANSWER = ["answer", "knee_point", "cheapest_plan", "least_risk_plan", "expected_cost", "risk",
-                  "risk_measure_meaning", "buys", "backups", "qualifies", "builds", "holds", "cost_at_equal_risk",
-                  "cost_at_equal_risk_method", "warnings"]
+# summary rows (docs: the results workbook): the verb's answer first (in its own order), then the
+# warnings, then provenance and headline numbers in this order (when known); other keys follow; the
+# plan in words last
 SUMMARY_HEAD = ["case", "verb", "date", "input_file", "input_sha256", "tool_version", "solver_version",
                 "highs_version", "pyomo_version", "python_version", "toggles_applied", "status",
                 "risk_measure", "cvar_alpha", "currency", "points", "efficient_points", "min_expected_cost",
@@ -59,6 +60,17 @@ class Report:
     held: pd.DataFrame | None = None  # the strategic stockpile per point (views.strategic_stock)
     charts: dict = field(default_factory=dict)  # the recommended plan's chart data (views.plan_charts)
     values: object | None = None  # decision values (model.results.value.ValueTables): the value sheet
+    kind: RunKind = RunKind.FRONTIER  # the verb whose question the summary answers
+    answer: Answer | None = None  # its answer (model.results.answers); None: a frontier's, built on demand
+    interrupted: bool = False  # the run was stopped (Ctrl-C): no point is recommended
+
+    def the_answer(self) -> Answer:
+        """The verb's answer: the one given, else (a frontier or a solve) the frontier's."""
+        if self.answer is not None:
+            return self.answer
+        if self.kind in (RunKind.FRONTIER, RunKind.SOLVE):
+            return frontier_answer(self)
+        return Answer(self.kind, [])
 
 
 def _efficient(df: pd.DataFrame) -> int:
@@ -67,21 +79,20 @@ def _efficient(df: pd.DataFrame) -> int:
 
 def summary_items(report: Report, summary: dict | None = None,
                   overlaid: bool | None = None) -> list[tuple[str, object]]:
-    """The summary rows, the answer first (DESIGN §5): the recommended point, its cost against the
-    cheapest plan's, its risk in words, what it buys, backs up, qualifies, builds and holds
-    (:func:`model.results.answer.answer_items`), then the warnings, then provenance (case, date,
-    input file and hash, versions, toggles, status, risk measure and alpha) and headline numbers,
-    the plan in words last. ``summary`` overrides report.summary, which overrides what the report
-    gives. A table of several labelled frontiers (compare) has no headline numbers or answer of its
-    own: its run gives them. ``overlaid`` is accepted for callers and no longer used."""
+    """The summary rows: the verb's answer first (:meth:`Report.the_answer`, in its own order), then
+    the warnings, then provenance (case, date, input file and hash, versions, toggles, status, risk
+    measure and alpha) and, for a run with one frontier, its headline numbers; the plan in words
+    last. ``summary`` overrides report.summary, which overrides what the report gives; an
+    overridden answer row keeps its place. ``overlaid`` is accepted for callers and not used."""
     fr = report.frontier if report.frontier is not None else pd.DataFrame()
+    one_frontier = report.kind.headline_numbers
     derived: dict[str, object] = {"case": report.case_name, "date": datetime.now().replace(microsecond=0),
                                   "risk_measure": report.risk_measure, "currency": report.currency or None}
     for key in ("input_file", "input_sha256", "tool_version", "solver_version", "highs_version",
                 "pyomo_version", "python_version", "toggles_applied", "status", "verb"):
         if report.run_info.get(key) not in (None, ""):
             derived[key] = report.run_info[key]
-    if len(fr.columns) and "expected_cost" in fr.columns and "label" not in fr.columns:
+    if one_frontier and len(fr.columns) and "expected_cost" in fr.columns:
         costs = pd.to_numeric(fr["expected_cost"], errors="coerce").dropna()
         risks = pd.to_numeric(fr["risk"], errors="coerce").dropna() if "risk" in fr.columns else pd.Series([])
         derived["points"] = len(fr)
@@ -92,10 +103,10 @@ def summary_items(report: Report, summary: dict | None = None,
     if report.cvar_alpha is not None:
         derived["cvar_alpha"] = report.cvar_alpha
     derived["warnings"] = "\n".join(report.warnings) if report.warnings else "no warnings"
-    if report.knee_point is not None or "label" not in fr.columns:  # a compare table has no knee of its own
+    if one_frontier:
         derived["knee_point"] = report.knee_point
-    derived["knee_plan"] = report.knee_text or None
-    answer = dict(answer_items(report)) if "label" not in fr.columns else {}
+        derived["knee_plan"] = report.knee_text or None
+    answer = dict(report.the_answer().rows)
     merged = {**derived, **answer, **(report.summary or {}), **(summary or {})}
     date_value = merged.get("date")
     if isinstance(date_value, str):
@@ -103,9 +114,10 @@ def summary_items(report: Report, summary: dict | None = None,
             merged["date"] = datetime.fromisoformat(date_value)
         except ValueError:
             pass
-    first = [k for k in SUMMARY_ANSWER if k in merged]
+    first = [k for k in answer] + (["knee_point"] if "knee_point" in merged and "knee_point" not in answer else [])
+    first = [k for k in dict.fromkeys(first + ["warnings"]) if k in merged]
     head = [k for k in SUMMARY_HEAD if k in merged and k not in first]
-    tail = [k for k in SUMMARY_TAIL if k in merged]
+    tail = [k for k in SUMMARY_TAIL if k in merged and k not in first]
     rest = [k for k in merged if k not in first and k not in head and k not in tail]
     return [(k, merged[k]) for k in first + head + rest + tail if k != "tool"]  # run_info marks the tool
 
@@ -179,14 +191,16 @@ def knee_point(frontier: pd.DataFrame, unresolved: set[int] = frozenset()) -> in
     return int(eff.loc[best, "point"])
 
 
-def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.DataFrame, currency: str) -> str:
+def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.DataFrame, currency: str,
+                  risk_measure: str = "") -> str:
     """The plan of one point in words: what it buys in the nominal scenario, its backups (offers
     contracted or being qualified that the nominal scenario does not buy from, with the scenarios
     that do), qualifications, builds, stockpile, main lanes."""
     row = frontier[frontier["point"] == point].iloc[0]
     sup = tables["suppliers"]
     sup = sup[sup["point"] == point] if len(sup) else sup
-    parts = [f"Point {point}: expected cost {row['expected_cost']:,.0f} {currency}, risk {row['risk']:.4g}."]
+    parts = [f"Point {point}: expected cost {amount(row['expected_cost'], currency)}, risk "
+             f"{risk_shown(risk_measure, row['risk'], currency)}."]
     bought = sup[sup["volume"] > 0] if len(sup) else sup
     if len(bought):
         items = [f"{r.offer} ({r.owner}, {r.material}, {r.origin_group}, {r.share:.0%} of {r.material})"
@@ -204,7 +218,7 @@ def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.Data
     built = procs[(procs["point"] == point) & (procs["built"] == "yes")]["process"].tolist() if len(procs) else []
     if built:
         parts.append("Builds " + ", ".join(built) + ".")
-    parts.append(f"Strategic stockpile worth {row['stockpile_value']:,.0f} {currency}.")
+    parts.append(f"Strategic stockpile worth {amount(row['stockpile_value'], currency)}.")
     routes = tables["routes"]
     ships = (routes[(routes["point"] == point) & (routes["kind"] == "shipment") & (routes["nominal"] == "yes")]
              if len(routes) else routes)
@@ -215,13 +229,13 @@ def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.Data
 
 
 def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tuple[int, int]],
-                      currency: str) -> list[str]:
+                      currency: str, interrupted: bool = False) -> list[str]:
     """What a planner must know before trusting the frontier (DESIGN.md §4 "Frontier"): points
     stopped by a time limit or interrupted, points without a solution, neighbours the solver's
     gap cannot tell apart, and a cost span too small to matter."""
     out = []
     for p in result.points:
-        status = p.outcome.status
+        status = shown_status(p.outcome.status, interrupted)
         label = f"point {p.point}" + (f" ({p.world})" if p.world else "")
         gap = "" if p.outcome.gap is None else f", gap {p.outcome.gap:.2%}"
         if p.plan is None:
@@ -246,10 +260,23 @@ def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tup
     return out
 
 
+INTERRUPTED = "interrupted"
+
+
+def shown_status(status: str, interrupted: bool) -> str:
+    """A point's status as the report shows it: in a run stopped by Ctrl-C a stage that HiGHS
+    ended with an error (it was stopped mid-solve) reads ``interrupted``, never ``error``."""
+    if not interrupted or "error" not in status:
+        return status
+    return status.replace("error", INTERRUPTED)
+
+
 def build_report(result, input_hash: str = "", input_path: str = "", versions: dict | None = None,
-                 timings: dict | None = None) -> Report:
-    """Turn a FrontierResult into report tables."""
+                 timings: dict | None = None, interrupted: bool = False, kind: RunKind = RunKind.FRONTIER) -> Report:
+    """Turn a FrontierResult into report tables. ``interrupted``: the run was stopped (Ctrl-C); its
+    unfinished stages read interrupted and no point is recommended."""
     case = result.case
+    interrupted = interrupted or any(INTERRUPTED in p.outcome.status for p in result.points)
     nominal = case.nominal_scenario
     rows = []
     tables: dict[str, list[pd.DataFrame]] = {k: [] for k in
@@ -257,7 +284,8 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
                                               "stockpile", "shortfall", "scenarios")}
     for p in result.points:
         plan = p.plan
-        row = {"point": p.point, "kind": f"{p.world}:{p.kind}" if p.world else p.kind, "risk_limit": p.risk_limit, "status": p.outcome.status,
+        row = {"point": p.point, "kind": f"{p.world}:{p.kind}" if p.world else p.kind, "risk_limit": p.risk_limit,
+               "status": shown_status(p.outcome.status, interrupted),
                "solve_note": p.note,
                "mip_gap": p.outcome.gap, "solve_seconds": round(p.seconds, 3), "cost_bound": p.cost_bound}
         if plan is not None:
@@ -309,18 +337,22 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
         frontier["note"] = [("; ".join(x for x in (note, "within_gap: its cost interval overlaps point "
                                                      + ", ".join(map(str, partner[pt])) + "'s") if x))
                             if pt in unresolved else note for pt, note in zip(frontier["point"], frontier["note"])]
-    if len(frontier) > 1:
+    if interrupted:
+        knee = None  # the frontier is unfinished: its knee is not known
+    elif len(frontier) > 1:
         knee = knee_point(frontier, unresolved)
     else:
         knee = int(frontier.iloc[0]["point"]) if frontier["expected_cost"].notna().any() else None
     if knee is not None:
-        text = describe_plan(knee, joined, frontier, case.settings.currency)
+        text = describe_plan(knee, joined, frontier, case.settings.currency, result.risk_measure)
+    elif interrupted:
+        text = "no point recommended: the run was interrupted before the frontier was finished"
     elif frontier["expected_cost"].notna().any():
         text = ("no knee recommended: the efficient points between the ends cannot be told apart within the "
                 "solver's gap (see the within_gap notes)")
     else:
         text = "no solution"
-    warnings = frontier_warnings(result, frontier, pairs, case.settings.currency)
+    warnings = frontier_warnings(result, frontier, pairs, case.settings.currency, interrupted)
     charts = {}
     if knee is not None and worlds == {""}:
         knee_plan = next((p.plan for p in result.points if p.point == knee and p.plan is not None), None)
@@ -332,4 +364,4 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
                                                         **(versions or {}), **result.timings, **(timings or {}),
                                                         **{f"model_{k}": v for k, v in result.model_size.items()}},
                   warnings=warnings, cvar_alpha=case.settings.cvar_alpha, period_unit=case.settings.period_unit,
-                  held=held, charts=charts)
+                  held=held, charts=charts, kind=kind, interrupted=interrupted)

@@ -33,8 +33,9 @@ def stress_ranking(case: Case, measure: str, run) -> pd.DataFrame:
     base_plan = run.plans[NO_DISRUPTION]["min_cost"][1]
     nominal = case.nominal_scenario
     T = case.settings.periods
-    rows = []
+    rows, parts = [], []
     for d in run.disruptions:
+        parts.append(len(d.rules) + len(d.sites))
         outcome, plan = run.plans[d]["min_cost"]
         _, risk_plan = run.plans[d]["min_risk"]
         fixed, free = run.survival[d]
@@ -65,7 +66,7 @@ def stress_ranking(case: Case, measure: str, run) -> pd.DataFrame:
             "survival_note": "; ".join(notes),
         })
     rank = pd.DataFrame(rows, columns=[c for c in RANKING_COLUMNS if c != "rank"])
-    rank["_n"] = rank["disruption"].str.count(r"\+")  # on equal damage, the single disruption first
+    rank["_n"] = parts  # on equal damage, the single disruption first
     rank["_tts"] = pd.to_numeric(rank["time_to_survive"], errors="coerce").fillna(-1)  # no answer: first
     rank = rank.sort_values(["_tts", "added_expected_cost", "expected_shortfall", "_n"],
                             ascending=[True, False, False, True], na_position="first",
@@ -74,6 +75,12 @@ def stress_ranking(case: Case, measure: str, run) -> pd.DataFrame:
     for col in ("time_to_survive", "time_to_survive_redesigned"):
         rank[col] = rank[col].astype("Int64")
     return rank
+
+
+def undisrupted_survival(run):
+    """How long the network as it stands survives with nothing disrupted (a Survival)."""
+    from ..solving.stress import NO_DISRUPTION
+    return run.survival[NO_DISRUPTION][0]
 
 
 def stress_summary(case: Case, run) -> tuple[dict, list[str]]:
@@ -102,26 +109,3 @@ def stress_summary(case: Case, run) -> tuple[dict, list[str]]:
             elif s.periods is None and s.status != "not solved":
                 warnings.append(f"stress {d.label}: no {label}time to survive ({s.status}: {s.note})")
     return items, warnings
-
-
-def stress_headline(case: Case, ranking: pd.DataFrame, shown: int = 3) -> str:
-    """The answer in words, for the summary: the shortest times to survive, and how many
-    disruptions the network survives to the horizon."""
-    unit = case.settings.period_unit or "period"
-    n = len(ranking)
-    if not n:
-        return "stress test: nothing was stressed"
-    parts = []
-    for r in ranking.head(shown).to_dict("records"):
-        tts = r["time_to_survive"]
-        if tts is None or pd.isna(tts):
-            parts.append(f"{r['disruption']} (no answer: {r['survival_note'] or r['status']})")
-            continue
-        text = f"{r['disruption']} {int(tts)} {unit}{'' if int(tts) == 1 else 's'} from {unit} {r['start_period']}"
-        red = r["time_to_survive_redesigned"]
-        if red is not None and not pd.isna(red) and int(red) > int(tts):
-            text += f" ({int(red)} if redesigned)"
-        parts.append(text)
-    survived = int((ranking["survives_horizon"] == "yes").sum())
-    return ("Shortest time to survive (every demand met in full, the network as it stands): " + "; ".join(parts)
-            + f". {survived} of {n} disruptions are survived to the horizon. See the stress_ranking sheet.")

@@ -77,6 +77,10 @@ def _clean(value):
     return _clean(str(value))
 
 
+SHARE_COLUMNS = ("cvar_shortfall", "expected_shortfall", "worst_shortfall", "exposure", "unmet_share",
+                 "cost_difference_share")
+
+
 def number_format(column: str, risk_measure: str = "") -> str | None:
     """The Excel number format of a column (or summary item), from its name; None: General.
     Risk columns hold a cost when the risk measure is ``cvar_cost``."""
@@ -90,9 +94,11 @@ def number_format(column: str, risk_measure: str = "") -> str | None:
     if c.endswith("_per_cost"):  # a risk per unit of money: tiny numbers
         return "0.00E+00"
     if c == "risk_reduction":  # a difference of risks: small
-        return "#,##0" if risk_measure == "cvar_cost" else "0.000000"
-    if "risk" in c and not c.endswith("_cost"):  # min_risk_cost is money
-        return "#,##0" if risk_measure == "cvar_cost" else "0.0000"
+        return "#,##0" if risk_measure == "cvar_cost" else "0.0000%"
+    if "risk" in c and not c.endswith("_cost"):  # min_risk_cost is money; a share risk reads in %
+        return "#,##0" if risk_measure == "cvar_cost" else "0.00%"
+    if c in SHARE_COLUMNS:  # shares of demand or spend, as a person reads them
+        return "0.00%"
     if any(h in c for h in ("cost", "price", "value", "spend", "penalty")):
         return "#,##0"
     if any(h in c for h in ("share", "shortfall", "exposure", "probability", "cvar", "factor", "alpha")):
@@ -119,8 +125,8 @@ def _shown(value, fmt: str | None) -> str:
         return "FALSE" if not value else "TRUE"
     if isinstance(value, (int, float)):
         try:
-            if fmt == "0.00%":
-                return f"{value * 100:.2f}%"
+            if fmt in ("0.00%", "0.0000%"):
+                return f"{value * 100:.{2 if fmt == '0.00%' else 4}f}%"
             if fmt in _PYTHON_FORMAT:
                 return format(value, _PYTHON_FORMAT[fmt])
         except (ValueError, OverflowError):
@@ -256,6 +262,8 @@ def _write_items(ws, items: list[tuple[str, object]], risk_measure: str) -> None
             cell.number_format = "yyyy-mm-dd"
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             fmt = number_format(key, risk_measure)
+            if key == "min_risk" and risk_measure != "cvar_cost":  # a share, to a person: in %
+                fmt = "0.00%"
             if fmt is None and isinstance(v, float):
                 fmt = "#,##0.00" if abs(v) >= 1000 else "0.000000"
             if fmt:

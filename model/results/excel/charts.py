@@ -43,6 +43,38 @@ def _nice_bounds(values: list[float], floor_zero: bool) -> tuple[float, float] |
     return a, b
 
 
+MILLIONS = 1e7  # money axes from here on are shown in millions (M)
+RISK_UNITS = {"cvar_shortfall": "% of demand unmet", "expected_shortfall": "% of demand unmet",
+              "worst_shortfall": "% of demand unmet", "exposure": "% of purchase spend"}
+
+
+def money_axis(values: list[float], currency: str, what: str = "expected cost") -> tuple[str, str]:
+    """(axis title with its unit, Excel number format): money in M where large."""
+    vals = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    cur = f" {currency}" if currency else ""
+    if vals and max(vals) >= MILLIONS:
+        return f"{what} (M{cur})", '#,##0,,"M"' if max(vals) >= 1e9 else '#,##0.0,,"M"'
+    return (f"{what} ({currency})" if currency else what), "#,##0"
+
+
+def risk_axis(values: list[float], measure: str, currency: str) -> tuple[str, str]:
+    """(axis title with its unit, Excel number format): risk in % (money for cvar_cost)."""
+    if measure == "cvar_cost":
+        title, fmt = money_axis(values, currency, "risk")
+        return title.replace("risk (", "risk: cvar_cost, tail cost ("), fmt
+    vals = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    span = (max(vals) - min(vals)) if vals else 1.0
+    fmt = "0%" if span >= 0.05 else ("0.0%" if span >= 0.005 else "0.00%")
+    return f"risk: {measure or 'risk'} ({RISK_UNITS.get(measure, 'share')})", fmt
+
+
+def zoomed(title: str, low: float | None, fmt_value) -> str:
+    """An axis title that says the axis does not start at 0."""
+    if low is None or low <= 0:
+        return title
+    return f"{title}; axis zoomed, from {fmt_value(low)}"
+
+
 def _axis_format(values: list[float], money: bool) -> str:
     if money:
         return "#,##0"
@@ -102,10 +134,10 @@ def _frontier_chart(series: list[Series], xs: list[float], ys: list[float], risk
     chart.scatterStyle = "lineMarker"
     chart.display_blanks = "gap"
     chart.height, chart.width = 9.5, 17
-    chart.x_axis.title = f"risk ({risk_measure})"
-    chart.y_axis.title = f"expected cost ({currency})" if currency else "expected cost"
-    chart.x_axis.number_format = _axis_format(xs, risk_measure == "cvar_cost")
-    chart.y_axis.number_format = "#,##0"
+    x_title, x_fmt = risk_axis(xs, risk_measure, currency)
+    y_title, y_fmt = money_axis(ys, currency)
+    chart.x_axis.number_format = x_fmt
+    chart.y_axis.number_format = y_fmt
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.x_axis.axPos = "b"
@@ -113,11 +145,17 @@ def _frontier_chart(series: list[Series], xs: list[float], ys: list[float], risk
     chart.y_axis.majorTickMark = "out"
     xb = _nice_bounds(xs, floor_zero=True)
     yb = _nice_bounds(ys, floor_zero=False)
+    if xb and risk_measure != "cvar_cost" and xs and max(xs) <= 1.0:
+        xb = (xb[0], min(xb[1], 1.0))  # a share never exceeds 100 %
     if xb:
         chart.x_axis.scaling.min, chart.x_axis.scaling.max = xb
     if yb:
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = yb
         chart.x_axis.crosses = "min"  # the risk axis along the bottom, whatever the cost range
+    shown_money = (lambda v: f"{v / 1e6:,.1f} M" if "M" in y_fmt else f"{v:,.0f}")
+    shown_risk = (shown_money if risk_measure == "cvar_cost" else (lambda v: f"{v * 100:.4g} %"))
+    chart.x_axis.title = zoomed(x_title, xb[0] if xb else None, shown_risk)
+    chart.y_axis.title = zoomed(y_title, yb[0] if yb else None, shown_money)
     chart.y_axis.crosses = "min"
     chart.legend.position = "b"
     for s in series:
@@ -379,7 +417,9 @@ def add_time_to_survive_chart(ws, ranking: pd.DataFrame, new_sheet, risk_measure
                   - 1)
     data = time_to_survive_chart_data(ranking, horizon)
     ws_data = new_sheet("stress_chart")
-    _write_table(ws_data, data, risk_measure)
+    _, data_cols = _write_table(ws_data, data, risk_measure)
+    from .printing import not_printed
+    not_printed(ws_data, data_cols)  # the chart's data: the chart on the ranking's page shows it
     chart = time_to_survive_chart(ws_data, len(data), horizon, period_unit)
     first_chart_row = len(ranking) + 4
     ws.add_chart(chart, f"A{first_chart_row}")

@@ -271,6 +271,47 @@ ITEM_NOTES: dict[str, tuple[str, str]] = {
     "min_risk": ("Least risk on the frontier", "{risk_unit}"),
     "knee_plan": ("The recommended plan in words", "text"),
     "files": ("The compared workbooks", "text"),
+    # frontier
+    "same_decisions": ("Every efficient point takes the same contracts, qualifications and builds (and "
+                       "storage): what the cost span buys instead (recourse in the scenarios)", "text, %"),
+    "risk_is_one_scenario": ("The worst 1 - cvar_alpha of probability is one scenario: the risk is its "
+                             "shortfall (or cost)", "text, %"),
+    "shortfall_penalties": ("The share of the recommended plan's expected cost that is shortfall penalties",
+                            "%, {currency}"),
+    "against_cheapest_plan": ("What the recommended plan does differently from the cheapest plan: contracts, "
+                              "qualifications and builds added or dropped, the stockpile", "text, {currency}"),
+    "decision_values": ("EVPI and VSS at the knee point (frontier --values)", "{currency}, % of expected cost"),
+    # whatif
+    "baseline": ("The baseline (no toggle): min cost, knee cost and min risk", "{currency}, %"),
+    "toggled": ("The toggled case: min cost, knee cost and min risk", "{currency}, %"),
+    "difference_min_cost": ("Min expected cost, toggled minus baseline", "{currency}"),
+    "difference_knee_cost": ("The knee's expected cost, toggled minus baseline", "{currency}"),
+    "difference_min_risk": ("Min risk, toggled minus baseline", "points of % ({risk_unit})"),
+    "difference_knee_risk": ("The knee's risk, toggled minus baseline", "points of % ({risk_unit})"),
+    "plan_differently": ("What the toggled recommended plan does differently from the baseline's: "
+                         "contracts, qualifications, builds, stock, origin mix", "text"),
+    "cost_of_keeping_baseline_knee_risk": ("What keeping the baseline knee's risk costs under the toggle",
+                                           "{currency}"),
+    # stress
+    "shortest_time_to_survive": ("The disruptions the network as it stands survives the shortest, and what "
+                                 "each adds to the expected cost", "{period_unit}s, {currency}"),
+    "bounded_by_undisrupted": ("Disruptions whose time to survive ends where the undisrupted network's does",
+                               "count"),
+    "survived_to_horizon": ("Disruptions the network survives to the horizon", "count"),
+    "costliest": ("The disruption that adds most to the expected cost", "{currency}"),
+    "see": ("Where the full answer is", "sheet"),
+    "period_unit": ("The case's period", "text"), "horizon_periods": ("Periods in the horizon", "{period_unit}s"),
+    "time_to_survive_undisrupted": ("Periods the network as it stands meets every demand with nothing disrupted",
+                                    "{period_unit}s"),
+    "disruptions_stressed": ("Disruptions stressed", "count"), "stress_seconds": ("Stress run time", "seconds"),
+    # value
+    "value_of_perfect_information": ("EVPI in words: what knowing the scenario in advance is worth",
+                                     "{currency}, % of expected cost"),
+    "value_of_the_stochastic_solution": ("VSS in words: what planning for the scenarios is worth over planning "
+                                         "for the nominal one", "{currency}, % of expected cost"),
+    "option_values": ("The options worth most at the point valued", "text"),
+    "evpi": ("Expected value of perfect information", "{currency}"),
+    "vss": ("Value of the stochastic solution", "{currency}"),
 }
 
 
@@ -292,6 +333,8 @@ def note_for(column: str, sheet: str = "", ctx: dict | None = None,
 
 def item_note(item: str, ctx: dict | None = None) -> str | None:
     entry = ITEM_NOTES.get(item)
+    if entry is None and str(item).startswith("frontier "):  # compare: one row per compared frontier
+        entry = ("This compared frontier's min cost, knee and min risk", "{currency}, %")
     return None if entry is None else _text(entry, ctx)
 
 

@@ -19,6 +19,7 @@ from .notes import annotate_headers
 from .printing import one_page
 
 CHART_ROW = 3       # the first chart's top row
+STOCK_SERIES = 6    # the stock chart's lines at most: the largest stocks, the rest summed in one line
 ROW_CM = 0.53       # a default row (15 pt)
 WIDE_CM, NARROW_CM, HEIGHT_CM = 27.0, 13.4, 8.6
 
@@ -39,9 +40,25 @@ def _write_block(ws, df: pd.DataFrame, row: int, col: int, fmt: str) -> None:
             cell.number_format = "0" if j == 0 else fmt
 
 
+def largest_stocks(stock: pd.DataFrame, keep: int = STOCK_SERIES) -> tuple[pd.DataFrame, int]:
+    """The stock table with its ``keep - 1`` largest series (by peak level) and the others summed
+    in one column ("N others"), so that the chart's legend fits; (table, series summed)."""
+    if stock is None or stock.empty:
+        return stock, 0
+    series = [c for c in stock.columns if c != "period"]
+    if len(series) <= keep:
+        return stock, 0
+    peaks = stock[series].max().sort_values(ascending=False)
+    top = list(peaks.index[:keep - 1])
+    rest = [c for c in series if c not in top]
+    out = stock[["period", *top]].copy()
+    out[f"{len(rest)} others (sum)"] = stock[rest].sum(axis=1)
+    return out, len(rest)
+
+
 def write_plan_charts(ws, charts: dict, colours: dict[str, str], ctx: dict, risk_measure: str, title: str) -> None:
     point = charts.get("point")
-    stock = charts.get("stock")
+    stock, summed = largest_stocks(charts.get("stock"))
     nominal = charts.get("supply_nominal")
     worst = charts.get("supply_worst")
     head = ws.cell(row=1, column=1, value=f"The recommended plan, point {point} (chart data below the charts)")
@@ -73,6 +90,8 @@ def write_plan_charts(ws, charts: dict, colours: dict[str, str], ctx: dict, risk
         dyn = {**dynamic, "period": ("Planning period (0: the initial stock)", "{period_unit} number"),
                **{c: (f"Stock of {c} at the end of the period, nominal scenario", stock_unit)
                   for c in stock.columns if c != "period"}}
+        if summed:
+            dyn[stock.columns[-1]] = (f"Stock of the {summed} smaller stocks together, nominal scenario", stock_unit)
         annotate_headers(ws, list(stock.columns), "plan_charts", ctx, row=data_row, start_col=col, dynamic=dyn)
         blocks.append(("stock", col, stock))
         col += len(stock.columns) + 1
@@ -94,8 +113,10 @@ def write_plan_charts(ws, charts: dict, colours: dict[str, str], ctx: dict, risk
     by_key = {k: (c, t) for k, c, t in blocks}
     if "stock" in by_key:
         c, t = by_key["stock"]
+        which = f", the {len(t.columns) - 2} largest and the {summed} others summed" if summed else ""
         chart = stock_chart(ws, data_row, c, len(t.columns) - 1, len(t), "Stock held, nominal scenario "
-                            f"(point {point})", f"stock ({stock_unit})", WIDE_CM, HEIGHT_CM)
+                            f"(point {point}{which})", f"stock at the end of the period ({stock_unit})",
+                            WIDE_CM, HEIGHT_CM)
         ws.add_chart(chart, f"A{CHART_ROW}")
         right_col = max(right_col, _anchor_right_of(ws, 1, WIDE_CM))
         bottom_row = supply_top - 1

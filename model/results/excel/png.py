@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..report import Report
 from .cells import _clean
-from .charts import KNEE_COLOUR, SERIES_COLOURS, _efficient_flags
+from .charts import KNEE_COLOUR, MILLIONS, RISK_UNITS, SERIES_COLOURS, _efficient_flags
 
 
 def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: str | None = None,
@@ -29,7 +29,7 @@ def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: 
         knee = report_or_overlay.knee_point
         risk_measure = risk_measure or report_or_overlay.risk_measure
         currency = currency if currency is not None else report_or_overlay.currency
-        title = title or report_or_overlay.case_name
+        title = title or f"{report_or_overlay.case_name}: expected cost against risk ({risk_measure})"
     elif isinstance(report_or_overlay, pd.DataFrame):
         frames = {"frontier": report_or_overlay}
     elif isinstance(report_or_overlay, dict):
@@ -75,14 +75,31 @@ def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: 
         labels.append("not efficient (dominated or duplicate)")
     if handles:
         ax.legend(handles, labels, loc="best", fontsize=8, frameon=False)
-    ax.set_xlabel(f"risk ({risk_measure})" if risk_measure else "risk")
-    ax.set_ylabel(f"expected cost ({currency})" if currency else "expected cost")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    cur = f" {currency}" if currency else ""
+    ys = [abs(v) for line in ax.get_lines() for v in line.get_ydata()]
+    millions = bool(ys) and max(ys) >= MILLIONS
+
+    def money(v, _=None):
+        return f"{v / 1e6:,.0f} M" if millions and max(ys) >= 1e9 else (f"{v / 1e6:,.1f} M" if millions else f"{v:,.0f}")
+    y_title = f"expected cost ({'M' if millions else ''}{cur.strip() if not millions else cur})".replace("()", "")
+    ax.yaxis.set_major_formatter(FuncFormatter(money))
     if risk_measure == "cvar_cost":
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(money))
+        x_title = f"risk: cvar_cost, tail cost ({'M' if millions else ''}{cur})"
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.3g} %"))
+        x_title = f"risk: {risk_measure or 'risk'} ({RISK_UNITS.get(risk_measure, 'share')})"
+    lo_x, lo_y = ax.get_xlim()[0], ax.get_ylim()[0]
+    if lo_x > 0:
+        x_title += f"; axis zoomed, from {ax.xaxis.get_major_formatter()(lo_x, 0)}"
+    if lo_y > 0:
+        y_title += f"; zoomed, from {money(lo_y)}"
+    ax.set_xlabel(x_title)
+    ax.set_ylabel(y_title)
     ax.grid(alpha=0.3)
-    if title:
-        ax.set_title(title if len(title) <= 90 else title[:87] + "...", fontsize=10)
+    import textwrap
+    heading = title or "Expected cost against risk"
+    ax.set_title("\n".join(textwrap.wrap(heading, 80)[:3]), fontsize=10)
     fig.tight_layout()
 
     png_path = Path(png_path)

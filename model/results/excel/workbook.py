@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from ..changes import changes_table
 from ..mix import given_groups, origin_mix
+from ..answers import RunKind
 from ..report import Report, summary_items
 from .cells import _clean, _style_header, _write_items, _write_table, sheet_name
 from .charts import (KNEE_COLOUR, SERIES_COLOURS, _anchor_right_of, _efficient_flags, _frontier_chart,
@@ -150,8 +151,10 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
                     knee.graphicalProperties.line.noFill = True
                     series.append(knee)
         chart_title = "Expected cost against risk"
-    if len(chart_title) > 60:
-        chart_title = chart_title[:57] + "..."
+    if len(chart_title) > 100:
+        chart_title = chart_title[:97] + "..."
+    if report.kind is RunKind.STRESS:  # one world per disruption: no frontier to chart (stress_ranking has its chart)
+        series = []
     chart_row = last_row + 3
     chart_cols = 1
     cols = [str(c) for c in frontier.columns]
@@ -169,7 +172,7 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
 
     # origin mix: helper sheet and a stacked column chart beside the frontier chart
     groups_given = given_groups(report, summary)
-    mix = origin_mix(report, summary)
+    mix = origin_mix(report, summary) if report.kind.has_frontier else pd.DataFrame()
     mix_sheet = None
     if not mix.empty:
         groups = [c for c in mix.columns if c not in ("point", "total_volume")]
@@ -180,7 +183,10 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
         chart_cols = _anchor_right_of(ws_fr, col, chart_w)
     charts_bottom = chart_row + int(chart_h / 0.53) + 2 if (series or mix_sheet) else last_row
     # the frontier on one page: the table's key columns (to stockpile_value) and the charts
-    one_page(ws_fr, max(key_cols, chart_cols - 1), charts_bottom, landscape=True, title=title)
+    if report.kind is RunKind.STRESS:  # its answer is the summary and the stress_ranking page
+        not_printed(ws_fr, last_col)
+    else:
+        one_page(ws_fr, max(key_cols, chart_cols - 1), charts_bottom, landscape=True, title=title)
 
     # changes, efficient point to efficient point
     changes = changes_table(report)

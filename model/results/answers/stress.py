@@ -1,0 +1,90 @@
+"""The answer of ``stress`` (docs: the results workbook): whether the network as it stands survives
+the horizon undisrupted (and if not, from which period it fails and why), then the disruptions with
+the shortest time to survive and what each costs. No frontier rows: a stress run has no knee.
+Pure pandas.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..words import amount, signed_amount
+from . import Answer, RunKind
+
+SHOWN = 3
+
+
+def _periods(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
+    """``case`` a Case, ``run`` a :class:`model.solving.stress.StressResult`, ``ranking`` its
+    :func:`model.results.stress.stress_ranking`."""
+    from ..stress import undisrupted_survival
+    unit = case.settings.period_unit or "period"
+    cur = case.settings.currency or ""
+    T = case.settings.periods
+    own = undisrupted_survival(run)
+    rows: list[tuple[str, object]] = []
+    numbers = {"horizon_periods": T, "time_to_survive_undisrupted": own.periods,
+               "survives_horizon_undisrupted": bool(own.survives_horizon) if own.periods is not None else None}
+    if own.periods is None:
+        first = (f"undisrupted, the network as it stands (the min-cost plan's contracts, qualifications and builds): "
+                 f"no answer ({own.status}: {own.note})")
+    elif own.survives_horizon:
+        first = (f"undisrupted, the network as it stands (the min-cost plan's contracts, qualifications and builds) "
+                 f"meets every demand in full over the whole horizon ({_periods(T, unit)})")
+    else:
+        fails = (own.last_served_period or 0) + 1
+        numbers["fails_from_period"] = fails
+        why = (f": {own.fails_first} cannot be served in full" if own.fails_first else
+               (f": {own.note}" if own.note else ""))
+        first = (f"undisrupted, the network as it stands (the min-cost plan's contracts, qualifications and builds) "
+                 f"fails from {unit} {fails} of {T}{why}; it meets every demand in full only through {unit} "
+                 f"{own.last_served_period}, so no disruption's time to survive can be longer")
+    rows.append(("answer", first))
+    n = len(ranking)
+    if not n:
+        rows.append(("shortest_time_to_survive", "nothing was stressed"))
+        return Answer(RunKind.STRESS, rows, [first], numbers)
+    shortest = []
+    for r in ranking.head(SHOWN).to_dict("records"):
+        tts = r["time_to_survive"]
+        if tts is None or pd.isna(tts):
+            shortest.append(f"{r['disruption']}: no answer ({r['survival_note'] or r['status']})")
+            continue
+        text = f"{r['disruption']}: {_periods(int(tts), unit)} from {unit} {r['start_period']}"
+        red = r["time_to_survive_redesigned"]
+        if red is not None and not pd.isna(red) and int(red) > int(tts):
+            text += f" ({int(red)} if redesigned)"
+        added = r["added_expected_cost"]
+        text += (f", expected cost {signed_amount(added, cur)} against undisrupted"
+                 if added is not None and not pd.isna(added) else ", cost not known")
+        shortest.append(text)
+    rows.append(("shortest_time_to_survive", "; ".join(shortest)))
+    tts = pd.to_numeric(ranking["time_to_survive"], errors="coerce")
+    if own.periods is not None and not own.survives_horizon:
+        bound = ranking["time_to_survive"].notna() & (tts + ranking["start_period"] - 1 >= (own.last_served_period or 0))
+        tied = int(bound.sum())
+        if tied:
+            rows.append(("bounded_by_undisrupted", f"{tied} of {n} disruptions end where the undisrupted network does "
+                                                   f"({unit} {own.last_served_period}): they do not shorten it"))
+            numbers["bounded_by_undisrupted"] = tied
+    survived = int((ranking["survives_horizon"] == "yes").sum())
+    rows.append(("survived_to_horizon", f"{survived} of {n} disruptions are survived to the horizon"))
+    costs = pd.to_numeric(ranking["added_expected_cost"], errors="coerce")
+    if costs.notna().any() and costs.max() > 0:
+        top = ranking.loc[costs.idxmax()]
+        rows.append(("costliest", f"{top['disruption']}: expected cost {signed_amount(top['added_expected_cost'], cur)} "
+                                  f"({amount(top['expected_cost'], cur)} in all)"))
+    rows.append(("see", "the stress_ranking sheet: every disruption, ranked by time to survive, then by cost"))
+    head = ranking.iloc[0]
+    console = [first.split(";")[0]]
+    if head["time_to_survive"] is not None and not pd.isna(head["time_to_survive"]):
+        console.append(f"shortest time to survive: {head['disruption']}, {_periods(int(head['time_to_survive']), unit)} "
+                       f"from {unit} {head['start_period']}, expected cost "
+                       f"{signed_amount(head['added_expected_cost'], cur)}")
+    numbers.update({"disruptions": n, "survived_to_horizon": survived,
+                    "shortest": [r["time_to_survive"] for r in ranking.head(SHOWN).to_dict("records")]})
+    return Answer(RunKind.STRESS, rows, console, numbers)

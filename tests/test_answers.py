@@ -1,0 +1,235 @@
+"""Every verb answers its own question on its first printed page (docs: the results workbook): a
+test per verb reads the summary's first rows and finds that verb's answer numbers; whatif --json's
+``difference`` against the two frontiers; an interrupted frontier has no ``error`` status and
+recommends nothing. Small hand cases (tests/smallcases.py, test_frontier's two-scenario case).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from model.cli import app
+from model.results.report import build_report, knee_point, mark_efficiency, summary_items
+from model.solving.frontier import FrontierResult, Point, run_frontier
+from model.solving.highs import SolveOutcome
+from model.solving.staged import SolveOptions
+from smallcases import case_from, write_rows
+from test_cli import STRESS_ORDER, stress_rows
+from test_frontier import two_scenario_rows
+from test_value import au_case
+
+runner = CliRunner()
+FIRST_ROWS = 12  # the rows a printed first page shows for sure
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def first_rows(path) -> list[tuple[str, object]]:
+    ws = load_workbook(path)["summary"]
+    return [(r[0], r[1]) for r in ws.iter_rows(min_row=2, max_row=1 + FIRST_ROWS, values_only=True)]
+
+
+def first_text(path) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in first_rows(path))
+
+
+# ------------------------------------------------------------------------------------ frontier
+
+def test_frontier_first_rows_give_the_knee_its_cost_risk_tail_and_penalty_share(tmp_path):
+    """The two-scenario case under cvar_shortfall at alpha 0.5: the worst half of probability is
+    scenario B alone; the knee is the cheapest end (150 USD: A buys 10 at 10, B pays the penalty
+    20 x 10 = 200; 100 of the 150 expected are penalties, 66.7 %)."""
+    case = write_rows(two_scenario_rows("cvar_shortfall"), tmp_path / "two.xlsx")
+    out = tmp_path / "f.xlsx"
+    res = run("frontier", case, "--points", 5, "--out", out, "--workers", 1)
+    assert res.exit_code == 0, res.output
+    rows = dict(first_rows(out))
+    assert rows["answer"].startswith("recommended: point 1 of 5")
+    assert rows["expected_cost"] == "150 USD: the cheapest plan itself (point 1)"
+    assert "100.0 % of demand goes unmet" in rows["risk"]
+    assert rows["risk_is_one_scenario"].startswith("the worst 50 % of probability is one scenario, B")
+    assert "100.0 % of demand goes unmet there" in rows["risk_is_one_scenario"]
+    assert rows["shortfall_penalties"].startswith("66.7 % of the expected cost is shortfall penalties (100 USD "
+                                                  "of 150 USD)")
+    assert "recommended: the knee, point 1 of 5, expected cost 150 USD" in res.stderr
+    assert "risk (cvar_shortfall): 100.0 %" in res.stderr
+
+
+def test_a_frontier_whose_points_take_the_same_decisions_says_what_the_span_buys(tmp_path):
+    """Australia sold spot (no contract): every point contracts China alone; the span 150 -> 175
+    buys B's shortfall down, 100 % -> 0 % of demand, by buying 10 units in Australia."""
+    rows = two_scenario_rows()
+    rows["offers"][1].update({"spot": "yes", "fixed_cost": 0})
+    case = case_from(rows, tmp_path)
+    report = build_report(run_frontier(case, 3, options=SolveOptions(60, 0.0, workers=1)))
+    got = dict(summary_items(report))
+    same = got["same_decisions"]
+    assert same.startswith("every efficient point (3) takes the same contracts, qualifications and builds")
+    assert "25 USD from point 1 to point 3" in same
+    assert "B 100.0 % -> 0 % of demand unmet" in same
+    assert "less at PLANT X -10.0" in same
+    keys = [k for k, _ in summary_items(report)]
+    assert keys.index("same_decisions") < 8
+
+
+def _point(number, kind, cost, risk, status):
+    from model.results.tables import Plan
+    sup = pd.DataFrame(columns=["offer", "owner", "material", "origin_group", "volume", "contracted",
+                                "qualification_started", "share"])
+    plan = None if cost is None else Plan(
+        cost, {m: risk for m in ("cvar_shortfall", "cvar_cost", "expected_shortfall", "worst_shortfall",
+                                 "exposure")}, pd.DataFrame(columns=["scenario"]), sup,
+        pd.DataFrame(columns=["process", "built"]), pd.DataFrame(columns=["scenario", "kind", "route", "quantity"]),
+        pd.DataFrame(columns=["period"]), pd.DataFrame(columns=["scenario", "period"]),
+        extras={"risk": risk, "stockpile_value": 0.0})
+    return Point(number, kind, risk, SolveOutcome(status, plan is not None, cost, cost, 0.0, 1.0), plan, 1.0)
+
+
+def test_an_interrupted_frontier_reads_interrupted_never_error_and_recommends_nothing(tmp_path):
+    case = case_from(two_scenario_rows(), tmp_path)
+    pts = [_point(1, "min_cost", 150.0, 0.5, "optimal; risk tie-break error"),
+           _point(2, "interior", 160.0, 0.3, "optimal"),
+           _point(3, "min_risk", 175.0, 0.0, "optimal"),
+           _point(4, "interior", None, None, "interrupted")]
+    report = build_report(FrontierResult(case, "expected_shortfall", pts, SolveOptions(10, None)), interrupted=True)
+    statuses = report.frontier["status"].tolist()
+    assert not any("error" in s for s in statuses), statuses
+    assert statuses[0] == "optimal; risk tie-break interrupted"
+    assert report.knee_point is None
+    items = summary_items(report)
+    assert items[0][0] == "answer"
+    assert items[0][1].startswith("no point is recommended: the run was interrupted: 3 of 4 points have a plan")
+    assert "knee of the frontier" not in str(dict(items))
+    assert not any("error" in w for w in report.warnings), report.warnings
+
+
+# ------------------------------------------------------------------------------------ whatif
+
+def test_whatif_first_rows_and_json_difference_against_the_two_frontiers(tmp_path):
+    """Banning BAN (in force in both scenarios): min cost 150 -> 200, min risk 0 -> 0."""
+    case = write_rows(two_scenario_rows(), tmp_path / "two.xlsx")
+    out = tmp_path / "w.xlsx"
+    res = run("whatif", case, "--ban", "BAN", "--points", 5, "--out", out, "--json", "--quiet", "--workers", 1)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc["difference"]) == {"min_cost", "knee_cost", "min_risk", "knee_risk"}
+    assert {"baseline", "toggled", "cost_of_keeping", "frontier" if "frontier" in doc else "toggled"} <= set(doc)
+
+    def ends(rows):
+        fr = mark_efficiency(pd.DataFrame(rows)[["point", "expected_cost", "risk"]])
+        k = knee_point(fr)
+        knee = fr[fr["point"] == k].iloc[0]
+        return {"min_cost": fr["expected_cost"].min(), "min_risk": fr["risk"].min(),
+                "knee_cost": knee["expected_cost"], "knee_risk": knee["risk"]}
+    base, tog = ends(doc["baseline"]["frontier"]), ends(doc["toggled"]["frontier"])
+    for key in ("min_cost", "knee_cost", "min_risk", "knee_risk"):
+        assert doc["difference"][key] == pytest.approx(tog[key] - base[key], abs=1e-6), key
+    assert doc["difference"]["min_cost"] == pytest.approx(50, abs=1e-6)
+    rows = dict(first_rows(out))
+    assert list(rows)[0] == "answer"
+    assert rows["answer"].startswith("ban BAN") and "min cost +50 USD (+33.3%)" in rows["answer"]
+    assert rows["baseline"].startswith("min cost 150 USD at risk 50.0 %")
+    assert rows["toggled"].startswith("min cost 200 USD at risk 100.0 %")
+    assert rows["difference_min_cost"] == "toggled minus baseline: +50 USD (+33.3%)"
+    assert rows["difference_min_risk"] == "toggled minus baseline: 0 points (0 % -> 0 %)"
+    assert "plan_differently" in rows
+
+
+# ------------------------------------------------------------------------------------ compare
+
+def test_compare_first_rows_put_each_frontier_side_by_side(tmp_path):
+    a = write_rows(two_scenario_rows(), tmp_path / "a.xlsx")
+    b = write_rows(two_scenario_rows(au_price=30), tmp_path / "b.xlsx")
+    for case, name in ((a, "fa.xlsx"), (b, "fb.xlsx")):
+        res = run("frontier", case, "--points", 5, "--out", tmp_path / name, "--quiet", "--workers", 1)
+        assert res.exit_code == 0, res.output
+    out = tmp_path / "c.xlsx"
+    res = run("compare", tmp_path / "fa.xlsx", tmp_path / "fb.xlsx", "--labels", "A,B", "--out", out)
+    assert res.exit_code == 0, res.output
+    rows = dict(first_rows(out))
+    # B's Australian units cost 5 more: its min-risk end 185 + 5 x 10 x 0.5 = 210 against 185
+    assert rows["frontier A"].startswith("min cost 150 USD at risk 50.0 %")
+    assert rows["frontier A"].endswith("min risk 0 % at 185 USD")
+    assert rows["frontier B"].endswith("min risk 0 % at 210 USD")
+    assert rows["answer"].startswith("B against A: min cost 0 USD")
+    assert "At equal risk: B costs" in rows["answer"]
+    assert "efficient_points" not in dict(summary_items_of(out)) and "knee_point" not in dict(summary_items_of(out))
+    assert "A: min cost 150 USD" in res.stderr
+
+
+def summary_items_of(path):
+    ws = load_workbook(path)["summary"]
+    return [(r[0], r[1]) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+# ------------------------------------------------------------------------------------ stress
+
+def test_stress_first_rows_say_whether_the_network_survives_and_the_shortest_times(tmp_path):
+    case = write_rows(stress_rows(), tmp_path / "s.xlsx")
+    out = tmp_path / "stress.xlsx"
+    res = run("stress", case, "--out", out, "--workers", 1)
+    assert res.exit_code == 0, res.output
+    rows = dict(first_rows(out))
+    assert list(rows)[0] == "answer"
+    assert rows["answer"].startswith("undisrupted, the network as it stands")
+    assert "meets every demand in full over the whole horizon (2 months)" in rows["answer"]
+    assert rows["shortest_time_to_survive"].startswith(f"{STRESS_ORDER[0]}: 0 months from month 1")
+    assert "+1,800 USD" in rows["shortest_time_to_survive"]
+    assert rows["survived_to_horizon"] == "5 of 6 disruptions are survived to the horizon"
+    everything = dict(summary_items_of(out))
+    for key in ("knee_point", "knee_plan", "points", "efficient_points", "min_risk", "min_expected_cost"):
+        assert key not in everything, key
+    assert "shortest time to survive: outage PLANT, 0 months" in res.stderr
+
+
+# ------------------------------------------------------------------------------------ value
+
+def test_value_first_rows_give_evpi_and_vss_in_money_and_as_a_share(tmp_path):
+    """test_value's hand case: expected cost 225, EVPI 50 (22.2 %), VSS 325 (144.4 %)."""
+    case = write_rows(au_case(100, 15, 100), tmp_path / "vss.xlsx")
+    out = tmp_path / "v.xlsx"
+    res = run("value", case, "--out", out, "--workers", 1)
+    assert res.exit_code == 0, res.output
+    rows = dict(first_rows(out))
+    assert list(rows)[0] == "answer"
+    assert rows["answer"] == ("decision values at point 1 (min cost) (expected cost 225 USD), EVPI 50 USD (22.2 % of "
+                              "the expected cost), VSS 325 USD (144.4 %)")
+    assert "EVPI, 22.2 % of the expected cost" in rows["value_of_perfect_information"]
+    assert "VSS, 144.4 % of the expected cost" in rows["value_of_the_stochastic_solution"]
+    assert rows["option_values"].startswith("At point 1 (min cost). Most valuable held: O_AU (contract): 325 USD")
+    assert "EVPI 50 USD (22.2 % of the expected cost)" in res.stderr
+
+
+def test_stress_says_from_which_period_the_undisrupted_network_fails_and_which_disruptions_it_bounds(tmp_path):
+    from types import SimpleNamespace
+
+    from model.results.answers.stress import stress_answer
+    from model.solving.stress import NO_DISRUPTION
+    from model.solving.survival import Survival
+    case = case_from(stress_rows(), tmp_path)
+    own = Survival(periods=1, survives_horizon=False, last_served_period=1, status="optimal",
+                   fails_first="PLANT X in period 2")
+    run_ = SimpleNamespace(survival={NO_DISRUPTION: (own, own)})
+    ranking = pd.DataFrame([
+        {"disruption": "BAN_JP", "start_period": 1, "time_to_survive": 0, "time_to_survive_redesigned": 1,
+         "survives_horizon": "no", "added_expected_cost": 100.0, "expected_cost": 300.0, "survival_note": "",
+         "status": "optimal"},
+        {"disruption": "MILD", "start_period": 1, "time_to_survive": 1, "time_to_survive_redesigned": 1,
+         "survives_horizon": "no", "added_expected_cost": 0.0, "expected_cost": 200.0, "survival_note": "",
+         "status": "optimal"}])
+    answer = stress_answer(case, run_, ranking)
+    rows = dict(answer.rows)
+    assert rows["answer"].startswith("undisrupted, the network as it stands (the min-cost plan's contracts, "
+                                     "qualifications and builds) fails from month 2 of 2: PLANT X in period 2 "
+                                     "cannot be served in full")
+    assert rows["shortest_time_to_survive"].startswith("BAN_JP: 0 months from month 1 (1 if redesigned), expected "
+                                                       "cost +100 USD")
+    assert rows["bounded_by_undisrupted"].startswith("1 of 2 disruptions end where the undisrupted network does")
+    assert answer.numbers["fails_from_period"] == 2
