@@ -14,29 +14,22 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
-
 from model.app.common import default_case_path
-from model.cli import app
 from model.results.report import build_report, knee_point
 from model.results.resolution import overlapping_pairs
 from model.solving.frontier import FrontierResult, Point
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions
+from clitools import assert_fails, run
 from smallcases import base_rows, case_from, write_rows
 from test_frontier import two_scenario_rows
 from test_model_cases import solve
 
-runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
 def no_solution_doc(res) -> dict:
-    assert res.exit_code == 2, res.output
+    assert_fails(res, 2)
     doc = json.loads(res.stdout)
     assert doc["ok"] is False and doc["exit_code"] == 2
     return doc
@@ -109,8 +102,7 @@ def test_an_output_that_cannot_be_written_is_bad_input_at_once(where, tmp_path):
         out.mkdir()
     t0 = time.perf_counter()
     res = run("frontier", case, "--out", out, "--quiet")
-    assert res.exit_code == 1, res.output
-    assert "--out" in res.output and "expected" in res.output and "Traceback" not in res.output
+    assert_fails(res, 1, f"--out {out}", "expected")
     assert time.perf_counter() - t0 < 10  # refused before solving
 
 
@@ -119,7 +111,7 @@ def test_an_output_that_cannot_be_written_is_bad_input_at_once(where, tmp_path):
 def test_numeric_options_out_of_range_are_bad_input(option, value, tmp_path):
     case = write_rows(base_rows(), tmp_path / "c.xlsx")
     res = run("frontier", case, option, value, "--out", tmp_path / "o.xlsx", "--quiet")
-    assert res.exit_code == 1 and option in res.output, res.output
+    assert_fails(res, 1, f"{option} ", "expected")
     assert not (tmp_path / "o.xlsx").exists()
 
 
