@@ -195,3 +195,18 @@ def test_policies_are_checked_on_the_nominal_purchases(tmp_path):
     assert any("max_share_supplier 0.6 for X: ChinaCo sells 20 of 20" in p for p in problems), problems
     assert any("min_suppliers 2 for X: 1 owners contracted (ChinaCo)" in p for p in problems), problems
     assert not any("max_suppliers" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("measure", ["cvar_shortfall", "cvar_cost", "expected_shortfall", "worst_shortfall",
+                                     "exposure"])
+def test_every_point_of_a_frontier_passes_for_every_risk_measure(measure, tmp_path):
+    """The frontier's points carry the figures of plans that a risk limit shaped (shortfall chosen,
+    contracts taken for risk): each is recomputed and agrees."""
+    from model.solving.frontier import run_frontier
+    from model.solving.staged import SolveOptions
+    from test_frontier import two_scenario_rows
+    case = case_from(two_scenario_rows(measure), tmp_path)
+    result = run_frontier(case, points=3, options=SolveOptions(60, 0.0, workers=1))
+    assert all(p.plan is not None for p in result.points)
+    for p in result.points:
+        assert check_plan(case, p.plan) == [], (measure, p.point)

@@ -53,6 +53,12 @@ def test_the_input_case_as_out_is_refused_even_with_force(case):
     assert digest(case) == before
 
 
+def test_an_out_that_is_not_xlsx_is_bad_input(case, tmp_path):
+    out = tmp_path / "plan.csv"
+    assert_fails(run("solve", case, "--out", out, "--quiet"), 1, f"--out {out}: expected a file name ending in .xlsx")
+    assert not out.exists()
+
+
 # ------------------------------------------------------------------------------------ paths
 
 @pytest.fixture
