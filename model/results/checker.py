@@ -250,21 +250,22 @@ def check_stock_limits(case: Case, plan: Plan) -> list[str]:
     T = case.settings.periods
     rank = _rank(case)
     stock = plan.detail["stock"]
-    totals = stock.groupby(["scenario", "site", "material", "period"])["level"].sum()
+    limit = {key: rank[inv.max_origin_group] for key, inv in case.inventories.items()
+             if inv.max_origin_group is not None}
+    level_rank = stock["origin_group"].map(rank)
+    cap_rank = pd.Series([limit.get(k, len(rank)) for k in zip(stock["site"], stock["material"])],
+                         index=stock.index, dtype=float)
+    for r in stock[(level_rank > cap_rank) & (stock["level"] > TOL)].itertuples():
+        problems.append(f"stock {r.site} {r.material} holds {r.level:.6g} of group {r.origin_group} in period "
+                        f"{r.period} scenario {r.scenario}, above its max_origin_group")
+    keys = ["site", "material", "scenario", "period"]
+    totals = stock.groupby(keys)["level"].sum().to_dict()
+    clean = stock[level_rank <= cap_rank].groupby(keys)["level"].sum().to_dict()
     for (site, mat), inv in case.inventories.items():
-        held = stock[(stock["site"] == site) & (stock["material"] == mat)]
-        if inv.max_origin_group is not None:
-            dirty = held[held["origin_group"].map(rank) > rank[inv.max_origin_group]]
-            for r in dirty.itertuples():
-                if r.level > TOL:
-                    problems.append(f"stock {site} {mat} holds {r.level:.6g} of group {r.origin_group} in period "
-                                    f"{r.period} scenario {r.scenario}, above its max_origin_group")
-            held = held[held["origin_group"].map(rank) <= rank[inv.max_origin_group]]
-        clean_totals = held.groupby(["scenario", "period"])["level"].sum()
         for s in case.scenarios:
             for t in range(1, T + 1):
-                v = float(totals.get((s, site, mat, t), 0.0))
-                v_clean = float(clean_totals.get((s, t), 0.0))
+                v = totals.get((site, mat, s, t), 0.0)
+                v_clean = clean.get((site, mat, s, t), 0.0)
                 if inv.max_stock is not None and v > inv.max_stock + TOL:
                     problems.append(f"stock {site} {mat} {v:.6g} above max in period {t} scenario {s}")
                 if v_clean < inv.min_stock - TOL:
