@@ -17,6 +17,7 @@ from model.solving.frontier import run_frontier
 from model.solving.staged import SolveOptions
 from model.results.excel import is_results_workbook, read_frontier, write_plot, write_results
 from model.results.report import build_report
+from filechecks import pdf_pages, pdf_text, png_colours, png_size
 from smallcases import case_from
 from test_frontier import EXPECTED, two_scenario_rows
 
@@ -95,12 +96,20 @@ def test_overlay_writes_one_series_per_label(report, tmp_path):
 
 def test_png_plot(report, tmp_path):
     png = write_plot(report, tmp_path / "f.png")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = png_size(png)
+    assert width >= 600 and 0.4 * width <= height < width  # a landscape chart a slide can take
+    assert png_colours(png) > 50  # drawn: axes, points, labels (a blank image has one colour)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
+                    reason="LibreOffice (soffice) or poppler-utils (pdfinfo) is not installed")
 def test_libreoffice_opens_the_workbook(written, tmp_path):
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(written)], check=True, timeout=180, capture_output=True)
     pdf = tmp_path / "results.pdf"
     assert pdf.exists() and pdf.stat().st_size > 1000
+    pages = pdf_pages(pdf)
+    texts = [pdf_text(pdf, k) for k in range(1, pages + 1)]
+    assert 2 <= pages <= 6, pages  # the summary, the frontier and the charts; not every table
+    assert "answer" in texts[0] and "risk_limit" in texts[1]  # summary first, then the frontier
+    assert not any("arrival_period" in t for t in texts)  # the routes table does not print by default

@@ -41,9 +41,13 @@ def test_destination_must_match_both_lists(tmp_path):
     """to_countries JP and to_owners Us: our plant matches both (300); to_countries US with
     to_owners Us: our plant is in JP, so no match (200)."""
     both = add_rule(base_rows(), to_countries="JP", to_owners="Us")
-    assert solve(both, tmp_path / "a").expected_cost == pytest.approx(300, abs=1e-6)
+    plan = solve(both, tmp_path / "a")
+    assert plan.expected_cost == pytest.approx(300, abs=1e-6)
+    assert volume(plan, "O_AU") == pytest.approx(20) and volume(plan, "O_CN") == pytest.approx(0)
     one = add_rule(base_rows(), to_countries="US", to_owners="Us")
-    assert solve(one, tmp_path / "b").expected_cost == pytest.approx(200, abs=1e-6)
+    plan = solve(one, tmp_path / "b")
+    assert plan.expected_cost == pytest.approx(200, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(20) and volume(plan, "O_AU") == pytest.approx(0)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -120,7 +124,9 @@ def _prebuy_rows(max_origin_group=None):
 
 
 def test_clean_store_holds_no_chinese_stock(tmp_path):
-    assert solve(_prebuy_rows(), tmp_path / "any").expected_cost == pytest.approx(200, abs=1e-6)
+    plan = solve(_prebuy_rows(), tmp_path / "any")
+    assert plan.expected_cost == pytest.approx(200, abs=1e-6)
+    assert bought_in(plan, "O_CN", 1) == pytest.approx(20) and volume(plan, "O_AU") == pytest.approx(0)
     plan = solve(_prebuy_rows("free"), tmp_path / "free")
     assert plan.expected_cost == pytest.approx(250, abs=1e-6)
     assert bought_in(plan, "O_AU", 2) == pytest.approx(10)
@@ -167,9 +173,13 @@ def test_price_event_on_a_material_group_reaches_every_offer(tmp_path):
     2 x 10 x 20 = 400. A price event on China alone (the old way) would make Australia the answer
     at 300."""
     group = _one_scenario(base_rows(), event="price", target="heavy_REE", factor=2)
-    assert solve(group, tmp_path / "g").expected_cost == pytest.approx(400, abs=1e-6)
+    plan = solve(group, tmp_path / "g")
+    assert plan.expected_cost == pytest.approx(400, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(20) and volume(plan, "O_AU") == pytest.approx(0)
     china = _one_scenario(base_rows(), event="price", target="CN", factor=2)
-    assert solve(china, tmp_path / "c").expected_cost == pytest.approx(300, abs=1e-6)
+    plan = solve(china, tmp_path / "c")
+    assert plan.expected_cost == pytest.approx(300, abs=1e-6)
+    assert volume(plan, "O_AU") == pytest.approx(20) and volume(plan, "O_CN") == pytest.approx(0)
 
 
 def test_outage_on_a_material_cuts_every_offer(tmp_path):

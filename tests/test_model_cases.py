@@ -27,11 +27,24 @@ def volume(plan, offer):
     return float(plan.suppliers.set_index("offer").loc[offer, "volume"])
 
 
-def bought_in(plan, offer, period):
+def bought_in(plan, offer, period, scenario=None):
+    """Units ordered from the offer in the period, in the scenario (default: the first in the plan)."""
     r = plan.routes
+    scenario = scenario if scenario is not None else plan.scenarios["scenario"].iloc[0]
     sel = r[(r["kind"] == "purchase") & (r["route"] == offer) & (r["period"] == period)
-            & (r["scenario"] == r["scenario"].iloc[0])]
+            & (r["scenario"] == scenario)]
     return float(sel["quantity"].sum())
+
+
+def contracted(plan) -> set[str]:
+    return set(plan.suppliers.query("contracted == 'yes'")["offer"])
+
+
+def stock_at_end(plan, period, scenario=None) -> float:
+    """End-of-period stock at the plant, all origin groups, in the scenario (default: the first)."""
+    st = plan.detail["stock"]
+    scenario = scenario if scenario is not None else plan.scenarios["scenario"].iloc[0]
+    return float(st[(st["scenario"] == scenario) & (st["period"] == period)]["level"].sum())
 
 
 def add_rule(rows, **kw):
@@ -58,12 +71,16 @@ def test_ban_forces_a_second_source(tmp_path):
 
 def test_ban_to_another_country_changes_nothing(tmp_path):
     rows = add_rule(base_rows(), to_countries="US")
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(200, abs=1e-6)
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(200, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(20) and volume(plan, "O_AU") == pytest.approx(0)
 
 
 def test_entity_ban_names_the_owner(tmp_path):
     rows = add_rule(base_rows(), to_owners="Us")
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(300, abs=1e-6)
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(300, abs=1e-6)
+    assert volume(plan, "O_AU") == pytest.approx(20) and volume(plan, "O_CN") == pytest.approx(0)
 
 
 def _licence_rows(lead):
@@ -84,15 +101,20 @@ def test_licence_lead_time_forces_a_stockpile(tmp_path):
 
 
 def test_licence_after_review_allows_flows(tmp_path):
-    """One period of review: only period 3 is blocked: 100 + 200 + 10 holding + 100 = 410."""
+    """One period of review: only period 3 is blocked: 100 + 200 + 10 holding + 100 = 410, with
+    period 3's 10 units bought in period 2 and held, and China again in period 4."""
     plan = solve(_licence_rows(1), tmp_path)
     assert plan.expected_cost == pytest.approx(410, abs=1e-6)
+    assert [bought_in(plan, "O_CN", t) for t in (1, 2, 3, 4)] == pytest.approx([10, 20, 0, 10])
+    assert stock_at_end(plan, 2) == pytest.approx(10) and volume(plan, "O_AU") == pytest.approx(0)
 
 
 def test_licence_with_quota_caps_flows_after_review(tmp_path):
     """Licence in force from period 1, no review time, 4 units per period licensed: 4 CN + 6 AU."""
     rows = add_rule(base_rows(), kind="licence", licence_lead_time=0, quota_per_period=4)
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(2 * (40 + 90), abs=1e-6)
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(2 * (40 + 90), abs=1e-6)
+    assert [bought_in(plan, o, t) for o in ("O_CN", "O_AU") for t in (1, 2)] == pytest.approx([4, 4, 6, 6])
 
 
 def test_quota_caps_covered_flows(tmp_path):
@@ -222,8 +244,11 @@ def _one_scenario_with(event):
 
 
 def test_outage_removes_capacity(tmp_path):
+    """China's site is out in period 2 only: China in period 1, Australia in period 2."""
     rows = _one_scenario_with({"event": "outage", "target": "SUP_CN", "start_period": 2, "duration": 1})
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(100 + 150, abs=1e-6)
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(100 + 150, abs=1e-6)
+    assert [bought_in(plan, o, t) for o in ("O_CN", "O_AU") for t in (1, 2)] == pytest.approx([10, 0, 0, 10])
 
 
 def test_partial_lane_outage(tmp_path):
@@ -232,12 +257,18 @@ def test_partial_lane_outage(tmp_path):
     rows["scenarios"] = [{"scenario": "S1", "probability": 1}]
     rows["scenario_events"] = [{"scenario": "S1", "event": "outage", "target": "SUP_CN>PLANT",
                                 "start_period": 1, "factor": 0.4}]
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(2 * (40 + 90), abs=1e-6)
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(2 * (40 + 90), abs=1e-6)  # 4 units a period through the lane
+    assert [bought_in(plan, o, t) for o in ("O_CN", "O_AU") for t in (1, 2)] == pytest.approx([4, 4, 6, 6])
 
 
 def test_price_shock(tmp_path):
+    """China's price is 12 in period 2, still below Australia's 15: China throughout."""
     rows = _one_scenario_with({"event": "price", "target": "CN", "start_period": 2, "factor": 1.2})
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(100 + 120, abs=1e-6)
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(100 + 120, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(20) and volume(plan, "O_AU") == pytest.approx(0)
+    assert plan.extras["cost_breakdown"]["purchases"] == pytest.approx(220)
 
 
 def _two_worlds(notice):
@@ -260,9 +291,13 @@ def test_non_anticipativity_forbids_prebuying_only_in_the_bad_world(tmp_path):
 
 
 def test_notice_lets_the_plan_prepare(tmp_path):
-    """With one period of notice B is known in period 1 and pre-buys: 0.5 x 200 + 0.5 x 230."""
+    """With one period of notice B is known in period 1 and pre-buys: 0.5 x 200 + 0.5 x 230.
+    B buys 20 in period 1 and holds 10; A buys 10 in each period and holds nothing."""
     plan = solve(_two_worlds(notice=1), tmp_path)
     assert plan.expected_cost == pytest.approx(215, abs=1e-6)
+    assert [bought_in(plan, "O_CN", t, "B") for t in (1, 2)] == pytest.approx([20, 0])
+    assert [bought_in(plan, "O_CN", t, "A") for t in (1, 2)] == pytest.approx([10, 10])
+    assert stock_at_end(plan, 1, "B") == pytest.approx(10) and stock_at_end(plan, 1, "A") == pytest.approx(0)
 
 
 def test_min_suppliers(tmp_path):
@@ -277,45 +312,75 @@ def test_min_suppliers(tmp_path):
 def test_max_suppliers(tmp_path):
     """China bans X from period 2. Two suppliers: 100 + 150 = 250; one: Australia only, 300."""
     rows = add_rule(base_rows(), start_period=2)
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(250, abs=1e-6)
+    plan = solve(rows, tmp_path / "two")
+    assert plan.expected_cost == pytest.approx(250, abs=1e-6)
+    assert contracted(plan) == {"O_CN", "O_AU"}
+    assert bought_in(plan, "O_CN", 1) == pytest.approx(10) and bought_in(plan, "O_AU", 2) == pytest.approx(10)
     rows["policies"] = [{"policy": "max_suppliers", "material": "X", "value": 1}]
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(300, abs=1e-6)
+    plan = solve(rows, tmp_path / "one")
+    assert plan.expected_cost == pytest.approx(300, abs=1e-6)
+    assert contracted(plan) == {"O_AU"} and volume(plan, "O_AU") == pytest.approx(20)
 
 
 def test_max_share_origin_and_supplier(tmp_path):
     rows = base_rows()
+    """A quarter of 20 units may be Chinese: 5 CN + 15 AU; no owner above 60 %: 12 CN + 8 AU."""
     rows["policies"] = [{"policy": "max_share_origin", "material": "X", "target": "CN", "value": 0.25}]
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(5 * 10 + 15 * 15, abs=1e-6)
+    plan = solve(rows, tmp_path / "origin")
+    assert plan.expected_cost == pytest.approx(5 * 10 + 15 * 15, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(5) and volume(plan, "O_AU") == pytest.approx(15)
     rows["policies"] = [{"policy": "max_share_supplier", "material": "*", "value": 0.6}]
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(12 * 10 + 8 * 15, abs=1e-6)
+    plan = solve(rows, tmp_path / "supplier")
+    assert plan.expected_cost == pytest.approx(12 * 10 + 8 * 15, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(12) and volume(plan, "O_AU") == pytest.approx(8)
 
 
 def test_take_or_pay_minimum_is_paid(tmp_path):
-    """CN contract with a minimum of 15 per period: 2 x 150 = 300, still below Australia at 16."""
+    """CN contract with a minimum of 15 per period: 2 x 150 = 300, still below Australia at 16:
+    10 a period taken, 5 a period paid for and not taken (take-or-pay excess 100). With Australia
+    at 14 (280) China is not contracted at all."""
     rows = base_rows()
     rows["offers"][0]["min_per_period"] = 15
     rows["offers"][1]["price"] = 16
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(300, abs=1e-6)
+    plan = solve(rows, tmp_path / "cn")
+    assert plan.expected_cost == pytest.approx(300, abs=1e-6)
+    assert contracted(plan) == {"O_CN"} and volume(plan, "O_CN") == pytest.approx(20)
+    assert plan.extras["cost_breakdown"]["take_or_pay_excess"] == pytest.approx(100)
     rows["offers"][1]["price"] = 14
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(280, abs=1e-6)
+    plan = solve(rows, tmp_path / "au")
+    assert plan.expected_cost == pytest.approx(280, abs=1e-6)
+    assert "O_CN" not in contracted(plan) and volume(plan, "O_AU") == pytest.approx(20)
 
 
 def test_lane_lead_time_and_capacity(tmp_path):
-    """The CN lane takes a period: period 1 demand comes from Australia (or falls short)."""
+    """The CN lane takes a period: period 1 demand comes from Australia, period 2's from China,
+    shipped in period 1 (nothing shipped in period 2 would arrive within the horizon). A lane of
+    capacity 6: 6 Chinese and 4 Australian units a period."""
     rows = base_rows()
     rows["lanes"][0]["lead_time"] = 1
-    plan = solve(rows, tmp_path)
+    plan = solve(rows, tmp_path / "lead")
     assert plan.expected_cost == pytest.approx(150 + 100, abs=1e-6)
+    assert [bought_in(plan, o, t) for o in ("O_CN", "O_AU") for t in (1, 2)] == pytest.approx([10, 0, 10, 0])
+    ships = plan.routes[(plan.routes["kind"] == "shipment") & (plan.routes["route"] == "SUP_CN>PLANT")]
+    assert ships[["period", "arrival_period", "quantity"]].values.tolist() == [[1, 2, 10.0]]
     rows["lanes"][0].update({"lead_time": 0, "capacity_per_period": 6})
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(2 * (60 + 60), abs=1e-6)
+    plan = solve(rows, tmp_path / "cap")
+    assert plan.expected_cost == pytest.approx(2 * (60 + 60), abs=1e-6)
+    assert [bought_in(plan, o, t) for o in ("O_CN", "O_AU") for t in (1, 2)] == pytest.approx([6, 6, 4, 4])
 
 
 def test_end_stock_defaults_to_initial_stock(tmp_path):
     rows = base_rows()
+    """5 units in stock, end_stock_min blank (= 5): all 20 bought, 5 left at the end (200). With
+    end_stock_min 0 the stock serves 5 units: 15 bought, none left (150)."""
     rows["inventory"] = [{"site": "PLANT", "material": "X", "initial_stock": 5, "initial_origin_group": "CN"}]
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(200, abs=1e-6)
+    plan = solve(rows, tmp_path / "kept")
+    assert plan.expected_cost == pytest.approx(200, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(20) and stock_at_end(plan, 2) == pytest.approx(5)
     rows["inventory"][0]["end_stock_min"] = 0
-    assert solve(rows, tmp_path).expected_cost == pytest.approx(150, abs=1e-6)
+    plan = solve(rows, tmp_path / "used")
+    assert plan.expected_cost == pytest.approx(150, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(15) and stock_at_end(plan, 2) == pytest.approx(0)
 
 
 def test_shortfall_when_nothing_can_be_bought(tmp_path):

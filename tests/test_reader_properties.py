@@ -2,21 +2,22 @@
 
 The edits: a cell of a number column set to a value its schema forbids (a negative number, text,
 NaN, infinity); a reference renamed to an id nothing defines; an id (or a key) repeated. Each is
-an error at that sheet, and at the edited cell. Deterministic (derandomize) and fast (50 examples
-of each, a bare workbook written in milliseconds).
+an error that `sourcing validate` names at that sheet and the edited cell (exit 1, no exception).
+Deterministic (derandomize) and fast (50 examples of each, a bare workbook written in milliseconds).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import math
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
+from clitools import assert_fails, run
 from malformed import corpus_grid
-from model.case.reader import check_workbook
 from model.case.schema import SHEETS, SHEETS_BY_NAME
 from test_reader import write_plain_xlsx
 
@@ -65,13 +66,24 @@ def _set(grid, sheet, row, column, value):
 
 
 def _errors_at(grid, tmp_path):
-    case, report = check_workbook(write_plain_xlsx(tmp_path / "case.xlsx", grid))
-    return case, [(i.sheet, i.cell, str(i)) for i in report.errors]
+    """`sourcing validate --json` on the grid: (valid, [(sheet, cell, message)] of its errors)."""
+    res = run("validate", write_plain_xlsx(tmp_path / "case.xlsx", grid), "--json")
+    doc = json.loads(res.stdout)
+    if doc["ok"]:
+        assert res.exit_code == 0 and doc["errors"] == [], res.output
+        return True, []
+    assert_fails(res, 1)
+    errors = []
+    for text in doc["errors"]:
+        where, _, message = text.partition(": ")
+        sheet, _, cell = where.partition("!")
+        errors.append((sheet, cell, message))
+    return False, errors
 
 
 def test_the_base_grid_is_valid(tmp_path):
-    case, errors = _errors_at(copy.deepcopy(BASE), tmp_path)
-    assert errors == [] and case is not None
+    valid, errors = _errors_at(copy.deepcopy(BASE), tmp_path)
+    assert errors == [] and valid
     assert len(NUMBER_CELLS) > 20 and len(REFERENCE_CELLS) > 20 and len(KEYED_ROWS) > 10
 
 
@@ -90,8 +102,8 @@ def test_a_forbidden_number_is_an_error_at_its_cell(target, kind, magnitude, wor
              "text": word, "nan": math.nan, "inf": math.inf}[kind]
     grid = copy.deepcopy(BASE)
     _set(grid, sheet, row, column, value)
-    case, errors = _errors_at(grid, tmp_path)
-    assert case is None
+    valid, errors = _errors_at(grid, tmp_path)
+    assert not valid
     assert any(s == sheet and c == _ref(sheet, row, column) for s, c, _ in errors), (target, value, errors)
 
 
@@ -101,8 +113,8 @@ def test_an_unknown_reference_is_an_error_at_its_cell(target, suffix, tmp_path):
     sheet, row, column = target
     grid = copy.deepcopy(BASE)
     _set(grid, sheet, row, column, f"nothing_{suffix}")
-    case, errors = _errors_at(grid, tmp_path)
-    assert case is None
+    valid, errors = _errors_at(grid, tmp_path)
+    assert not valid
     assert any(s == sheet and c == _ref(sheet, row, column) for s, c, _ in errors), (target, errors)
 
 
@@ -118,8 +130,8 @@ def test_a_repeated_id_is_an_error_at_the_repeat(target, shout, tmp_path):
         first = spec.column_names.index(spec.key[0])
         copy_of[first] = f" {str(copy_of[first]).upper()} "
     grid[sheet].append(copy_of)
-    case, errors = _errors_at(grid, tmp_path)
-    assert case is None
+    valid, errors = _errors_at(grid, tmp_path)
+    assert not valid
     at = _ref(sheet, len(grid[sheet]), spec.key[0])
     assert any(s == sheet and c == at and "repeats row" in m for s, c, m in errors), (target, errors)
 
@@ -133,8 +145,8 @@ def test_an_uncalculated_formula_in_any_cell_is_an_error_at_that_cell(tmp_path):
     for sheet, row, column in ALL_CELLS:
         grid = copy.deepcopy(BASE)
         _set(grid, sheet, row, column, "=A1")
-        case, errors = _errors_at(grid, tmp_path)
+        valid, errors = _errors_at(grid, tmp_path)
         at = _ref(sheet, row, column)
-        if case is not None or not any(s == sheet and c == at and "formula =A1" in m for s, c, m in errors):
+        if valid or not any(s == sheet and c == at and "formula =A1" in m for s, c, m in errors):
             missed.append((sheet, at, column, errors))
     assert missed == [] and len(ALL_CELLS) > 80, missed

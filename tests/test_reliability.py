@@ -14,29 +14,22 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
-
 from model.app.common import default_case_path
-from model.cli import app
 from model.results.report import build_report, knee_point
 from model.results.resolution import overlapping_pairs
 from model.solving.frontier import FrontierResult, Point
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions
+from clitools import assert_fails, run
 from smallcases import base_rows, case_from, write_rows
 from test_frontier import two_scenario_rows
 from test_model_cases import solve
 
-runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
 def no_solution_doc(res) -> dict:
-    assert res.exit_code == 2, res.output
+    assert_fails(res, 2)
     doc = json.loads(res.stdout)
     assert doc["ok"] is False and doc["exit_code"] == 2
     return doc
@@ -109,8 +102,7 @@ def test_an_output_that_cannot_be_written_is_bad_input_at_once(where, tmp_path):
         out.mkdir()
     t0 = time.perf_counter()
     res = run("frontier", case, "--out", out, "--quiet")
-    assert res.exit_code == 1, res.output
-    assert "--out" in res.output and "expected" in res.output and "Traceback" not in res.output
+    assert_fails(res, 1, f"--out {out}", "expected")
     assert time.perf_counter() - t0 < 10  # refused before solving
 
 
@@ -119,7 +111,7 @@ def test_an_output_that_cannot_be_written_is_bad_input_at_once(where, tmp_path):
 def test_numeric_options_out_of_range_are_bad_input(option, value, tmp_path):
     case = write_rows(base_rows(), tmp_path / "c.xlsx")
     res = run("frontier", case, option, value, "--out", tmp_path / "o.xlsx", "--quiet")
-    assert res.exit_code == 1 and option in res.output, res.output
+    assert_fails(res, 1, f"{option} ", "expected")
     assert not (tmp_path / "o.xlsx").exists()
 
 
@@ -277,6 +269,13 @@ def _wait_busy(proc: subprocess.Popen, seconds: float) -> None:
     assert proc.poll() is None, "the frontier finished before it could be interrupted"
 
 
+# A first Ctrl-C lets the solves stop and the finished points be written: measured 1.7-6 s on the
+# default case on 2 cores, 8 s into the run (and up to 27 s later in the run). A second one stops
+# the run at once: measured 1.2-1.9 s from the second signal, 8 s into the run, the interpreter's
+# exit included. The second must stop within SECOND_CTRL_C_BOUND.
+SECOND_CTRL_C_BOUND = 2.5
+
+
 @pytest.mark.parametrize("to_group", [False, True])
 def test_ctrl_c_keeps_finished_points_and_exits_130(to_group, tmp_path):
     out = tmp_path / "f.xlsx"
@@ -300,14 +299,18 @@ def test_ctrl_c_keeps_finished_points_and_exits_130(to_group, tmp_path):
 
 
 def test_a_second_ctrl_c_stops_at_once(tmp_path):
+    """Timed from the second signal: within SECOND_CTRL_C_BOUND."""
     out = tmp_path / "f.xlsx"
     proc = _start(out)
-    _wait_busy(proc, 6.0)
+    _wait_busy(proc, 8.0)
     os.killpg(proc.pid, signal.SIGINT)
     time.sleep(0.3)
+    t0 = time.perf_counter()
     os.killpg(proc.pid, signal.SIGINT)
     proc.communicate(timeout=30)
+    stopped_in = time.perf_counter() - t0
     assert proc.returncode == 130
+    assert stopped_in < SECOND_CTRL_C_BOUND, stopped_in
     assert not [p for p in tmp_path.iterdir() if p.name != "f.xlsx"]  # no temporary files left
 
 

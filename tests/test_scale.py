@@ -18,6 +18,7 @@ from model.formulation import build_model
 from model.solving import frontier as frontier_module
 from model.solving.highs import PersistentHighs
 from model.solving.staged import SolveOptions
+from clitools import assert_fails
 from smallcases import case_from, write_rows
 from test_frontier import EXPECTED, two_scenario_rows
 import test_model_cases as cases
@@ -94,8 +95,7 @@ def test_an_mps_path_that_cannot_be_written_is_bad_input_before_solving(name, wh
         name = "adir.mps"
     out = tmp_path / "r.xlsx"
     res = run("frontier", case, "--out", out, "--write-mps", tmp_path / name, "--quiet")
-    assert res.exit_code == 1, res.output
-    assert why in res.output
+    assert_fails(res, 1, "--write-mps", why)
     assert not out.exists()  # refused before anything was solved or written
 
 

@@ -1,5 +1,5 @@
-"""Stress by time to survive (DESIGN.md §4 "Stress"), on cases solved by hand, through the CLI, and
-against the public time-to-survive method on the Databricks three-tier network.
+"""Stress by time to survive, on cases solved by hand and through the CLI (the public
+time-to-survive method on the Databricks three-tier network: tests/test_public_tts.py).
 
 Conventions the hand solutions use: a rule is in force from its start_period to the horizon, a site
 is out from period 1; everything is in the nominal scenario alone; "every demand" includes the
@@ -10,7 +10,6 @@ minimum (end_stock_min) not binding, the re-optimised (cost) plans with it bindi
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import replace
 
 import pytest
@@ -234,30 +233,7 @@ def test_disruptions_and_the_nothing_to_stress_error(tmp_path):
         run_stress(empty, case.settings.risk_measure, OPTIONS)
 
 
-# ------------------------------------------------------------------------------- the public method
-def test_time_to_survive_matches_the_public_method_node_by_node(tmp_path):
-    """Our stress on the Databricks three-tier network (tests/tts_reference.py, 14 periods): every
-    site out, our time to survive = min(periods, floor(their LP's t)), the values recorded (and
-    brute-forced on our model) in tests/test_tts_reference.py, for all 35 nodes and 30 stock sites."""
-    from test_tts_reference import EXPECTED, STOCK_SITES
-    from tts_reference import DEFAULT_PERIODS, case_rows, databricks_network
-
-    case = case_from(case_rows(databricks_network()), tmp_path)
-    # time to survive only (the re-optimised plans are tested above), on 2 worker processes: about
-    # twice as fast as inline here
-    run_ = run_stress(case, case.settings.risk_measure, SolveOptions(60, 0.0, workers=2), costs=False)
-    ranking = stress_ranking(case, case.settings.risk_measure, run_)
-    ours = {r.disruption.removeprefix("outage "): r for r in ranking.itertuples()}
-    reference = {**EXPECTED, **STOCK_SITES}
-    assert set(ours) == set(reference)
-    for site, (_, lp, _) in reference.items():
-        expected = min(DEFAULT_PERIODS, math.floor(lp))
-        row = ours[site]
-        assert row.time_to_survive == expected, (site, row.time_to_survive, lp)
-        assert row.survives_horizon == ("yes" if expected == DEFAULT_PERIODS else "no"), site
-        assert row.time_to_survive_redesigned == expected, site  # nothing to redesign: all spot, all built
-    assert list(ranking["time_to_survive"]) == sorted(ranking["time_to_survive"])
-    assert run_.survival[NO_DISRUPTION][0].periods == DEFAULT_PERIODS  # undisrupted it serves the 14 periods
+# The public method on the Databricks three-tier network, node by node, through the CLI: tests/test_public_tts.py
 
 
 # ------------------------------------------------------------------------------- technology bans

@@ -20,6 +20,7 @@ from model.cli import app
 from model.solving.frontier import run_frontier, solve_single
 from model.solving.staged import SolveOptions
 from model.solving.value import run_values
+from clitools import assert_fails
 from smallcases import base_rows, case_from, write_rows
 from test_frontier import two_scenario_rows
 
@@ -288,8 +289,7 @@ def test_value_at_an_interior_point_through_the_cli(tmp_path):
 def test_value_point_must_be_min_cost_knee_or_a_frontier_point(tmp_path, point):
     case = write_rows(two_scenario_rows(), tmp_path / "two.xlsx")
     res = run("value", case, "--point", point, "--out", tmp_path / "v.xlsx", "--quiet")
-    assert res.exit_code == 1
-    assert "--point" in res.output
+    assert_fails(res, 1, f"--point {point}")
 
 
 def test_frontier_values_adds_the_value_sheet_at_the_knee(tmp_path):

@@ -21,6 +21,7 @@ from model.results.report import FRONTIER_COLUMNS, Report
 from model.results.excel import (TOOL_MARK, is_results_workbook, number_format, read_frontier, sheet_name,
                                  write_plot, write_results)
 from model.results.mix import origin_mix
+from filechecks import pdf_pages, pdf_text, png_colours, png_size
 
 TABLES = ["suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -398,10 +399,14 @@ def test_sheet_names_are_valid_and_unique():
 def test_png_for_a_report_and_an_overlay(tmp_path):
     png = write_plot(make_report(), tmp_path / "plot.png")
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 5000
+    width, height = png_size(png)
+    assert width >= 600 and 0.4 * width <= height < width and png_colours(png) > 50
     fr = _frontier()
     png2 = write_plot({"baseline": fr, "toggled": fr.assign(expected_cost=fr["expected_cost"] * 1.1)},
                       tmp_path / "sub" / "overlay.png")
     assert png2.read_bytes()[:8] == PNG_MAGIC
+    assert png_size(png2) == png_size(png)
+    assert png_colours(png2) > png_colours(png) * 0.5  # two frontiers drawn, not an empty frame
     assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["overlay.png"]
 
 
@@ -414,6 +419,11 @@ def test_libreoffice_opens_the_workbook(written, tmp_path):
     pdf = tmp_path / (written.stem + ".pdf")
     assert pdf.exists(), proc.stdout + proc.stderr
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdfinfo"):  # poppler-utils: what the pages hold, not only that a PDF came out
+        pages = pdf_pages(pdf)
+        texts = [pdf_text(pdf, k) for k in range(1, pages + 1)]
+        assert pages >= 2 and "risk_limit" in texts[1], (pages, texts[:2])
+        assert not any("arrival_period" in t for t in texts)  # the routes table does not print by default
 
 
 def test_axis_bounds_of_a_degenerate_frontier_are_a_band_around_it():
