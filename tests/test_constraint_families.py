@@ -9,6 +9,7 @@ from model.formulation.constraints import CONSTRAINT_FAMILIES
 from model.solving.highs import PersistentHighs
 import pyomo.environ as pyo
 from smallcases import base_rows, case_from
+import test_levers as levers
 import test_mechanics as mechanics
 import test_model_cases as cases
 
@@ -51,6 +52,13 @@ def _stock_rows():
     return rows
 
 
+def _min_stock_rows():
+    """A floor of 5 at the end of each period: 15 bought in period 1, 10 in period 2 (250, not 200)."""
+    rows = base_rows()
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "min_stock": 5, "end_stock_min": 0}]
+    return rows
+
+
 def _defence_rows():
     rows = base_rows()
     rows["demand"].append({"site": "PLANT", "material": "X", "period": "*", "quantity": 5,
@@ -78,7 +86,10 @@ CASES = {
     "process_capacity": (cases._build_rows, 1150, 1100),
     "technology_bans": (lambda: cases._build_rows(technology_ban=True), 1600, 1150),
     "lane_capacity": (_lane_rows, 240, 200),
-    "stock_limits": (_stock_rows, 200, 150),
+    "stock_limits": (_min_stock_rows, 250, 200),
+    "end_of_horizon_stock": (_stock_rows, 200, 150),
+    "storage_option_room": (lambda: levers.storage_rows(build_periods=0), 205, 200),
+    "substitute_limits": (lambda: levers.substitute_rows(max_share=0.5), 150, 100),
     "clean_stock": (lambda: mechanics._prebuy_rows("free"), 250, 200),
     "export_controls": (lambda: cases.add_rule(base_rows(), to_countries="JP"), 300, 200),
     "sourcing_policies": (_min_suppliers_rows, 207, 200),

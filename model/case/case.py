@@ -130,6 +130,56 @@ class Inventory:
     min_stock: float
     end_stock_min: float
     max_origin_group: str | None = None  # most controlled group the end-of-period stock may carry
+    end_stock_value: float = 0.0  # cost of each unit below end_stock_min at the horizon, outside the nominal scenario
+
+
+@dataclass(frozen=True)
+class ScheduledReceipt:
+    """An open order already on its way: arrives at a stocking site in ``period``, in every scenario,
+    already paid for, carrying ``origin_group``."""
+    site: str
+    material: str
+    period: int
+    quantity: float
+    origin_group: str
+
+
+@dataclass(frozen=True)
+class StorageOption:
+    """Room to stock as a once-decision: taken (``cost``, paid once), it adds ``extra_max_stock``
+    units of room at ``site`` from period ``build_periods`` + 1, shared by ``materials``."""
+    option: str
+    site: str
+    materials: tuple[str, ...]  # resolved: only materials with an inventory row at the site
+    extra_max_stock: float
+    cost: float
+    build_periods: int
+
+
+@dataclass(frozen=True)
+class Substitute:
+    """A demand of ``demand_material`` may be served by ``substitute``: ``per_unit`` units of it per
+    unit of demand served, at most ``max_share`` of each demand row's quantity per period."""
+    demand_material: str
+    substitute: str
+    per_unit: float
+    max_share: float
+    qualification_periods: int
+    qualification_cost: float
+
+    @property
+    def key(self) -> str:
+        """The substitute's id in tables and option values: demand_material>substitute."""
+        return f"{self.demand_material}>{self.substitute}"
+
+    @property
+    def needs_qualification(self) -> bool:
+        """0 or blank qualification (periods and cost): already qualified, usable from period 1."""
+        return self.qualification_periods > 0 or self.qualification_cost > 0
+
+    @property
+    def first_period(self) -> int:
+        return self.qualification_periods + 1 if self.needs_qualification else 1
 
 
 @dataclass(frozen=True)
@@ -205,6 +255,12 @@ class Case:
     policies: tuple[Policy, ...] = ()
     sources: tuple[dict, ...] = ()
     toggles: tuple[str, ...] = field(default=())  # what-if toggles applied, in words
+    receipts: tuple[ScheduledReceipt, ...] = ()
+    storage_options: dict[str, StorageOption] = field(default_factory=dict)
+    substitutes: tuple[Substitute, ...] = ()
+    # the scenario in which end_stock_min is a hard limit; None: the nominal scenario. A scenario
+    # solved alone keeps its original role (a crisis solved alone still prices its end stock).
+    end_stock_scenario: str | None = None
 
     # --- small derived facts used everywhere -------------------------------------------------
     @property
@@ -240,6 +296,12 @@ class Case:
             best = max(s.probability for s in quiet)
             return next(s.scenario for s in quiet if s.probability == best)
         return next(iter(self.scenarios))
+
+    @property
+    def hard_end_stock_scenario(self) -> str:
+        """The scenario whose end stock must reach end_stock_min (business as usual hands the
+        stockpile on as it found it); in every other scenario a unit below costs end_stock_value."""
+        return self.end_stock_scenario if self.end_stock_scenario is not None else self.nominal_scenario
 
     @property
     def total_demand(self) -> float:

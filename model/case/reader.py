@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from .case import (Case, Country, Demand, Event, Inventory, Lane, Material, Offer, Policy, Process,
-                   Rule, Scenario, Settings, Site)
+                   Rule, Scenario, ScheduledReceipt, Settings, Site, StorageOption, Substitute)
 from .issues import CaseError, Report
 from .schema import IGNORED_COLUMNS, SETTINGS_KEYS, SHEETS, SHEETS_BY_NAME, STOCKING_ROLES, Column
 
@@ -710,6 +710,104 @@ def _unbuilt(rows: list[Row], column: str, built) -> set:
     return {r[column] for r in rows if isinstance(r[column], str)} - set(built)
 
 
+# --------------------------------------------------------------------------------------------------
+# The levers' sheets: scheduled receipts, storage options, substitutes (one builder per sheet)
+# --------------------------------------------------------------------------------------------------
+
+def _stocking_site(row: Row, site, sites: dict, report: Report) -> bool:
+    if sites[site].role in STOCKING_ROLES:
+        return True
+    report.error(row.sheet, row.cell("site"), f"site {site} has role {sites[site].role}, expected a stocking "
+                 "site (role own or warehouse)")
+    return False
+
+
+def _build_receipts(rows: list[Row], site_refs, material_refs, sites, group_ref, period_ok, groups,
+                    report: Report) -> tuple[ScheduledReceipt, ...]:
+    """scheduled_receipts: open orders arriving at a stocking site, in every scenario."""
+    out = []
+    for row in rows:
+        v = row.values
+        site = site_refs.get(row, "site")
+        mat = material_refs.get(row, "material")
+        g = group_ref(row, "origin_group")
+        if not (_ok(site, mat, g, *v.values()) and site and mat and v["period"] is not None):
+            continue
+        if not _stocking_site(row, site, sites, report) or not period_ok(row, "period", v["period"]):
+            continue
+        out.append(ScheduledReceipt(site, mat, int(v["period"]), float(v["quantity"] or 0.0),
+                                    g or (groups[-1] if groups else "")))
+    return tuple(out)
+
+
+def _build_storage_options(rows: list[Row], site_refs, sites, materials, invalid_materials, inventories, T,
+                           report: Report) -> dict[str, StorageOption]:
+    """storage_options: room at a stocking site, shared by the named materials that have an
+    inventory row there."""
+    out = {}
+    for row in rows:
+        v = row.values
+        site = site_refs.get(row, "site")
+        if not (_ok(site, *v.values()) and site and v["option"] and v["extra_max_stock"] is not None):
+            continue
+        if not _stocking_site(row, site, sites, report):
+            continue
+        named = v["material"] or "*"
+        mats = _expand_materials((named,), row, "material", materials, report, invalid_materials)
+        if mats is _INVALID:
+            continue
+        stocked = tuple(m for m in mats if (site, m) in inventories)
+        if named.lower() in {m.lower() for m in materials} and not stocked:
+            report.error("storage_options", row.cell("material"), f"material {mats[0]} has no inventory row at "
+                         f"site {site}, expected a material stocked there (add its inventory row)")
+            continue
+        if not stocked:
+            report.error("storage_options", row.cell("material"), f"material '{named}' names no material with an "
+                         f"inventory row at site {site}, expected a material, group or * stocked there")
+            continue
+        build = v["build_periods"] or 0
+        if T is not None and build >= T:
+            report.warn("storage_options", row.cell("build_periods"), f"build_periods {build} leaves no period of "
+                        f"the {T}-period horizon in which the room exists")
+        if all(inventories[(site, m)].max_stock is None for m in stocked):
+            report.warn("storage_options", row.cell("extra_max_stock"), f"every material it names has a blank "
+                        f"(unlimited) max_stock at {site}: the room adds nothing")
+        out[v["option"]] = StorageOption(v["option"], site, stocked, float(v["extra_max_stock"]),
+                                         float(v["cost"] or 0.0), int(build))
+    return out
+
+
+def _build_substitutes(rows: list[Row], material_refs, demands, T, report: Report) -> tuple[Substitute, ...]:
+    """substitutes: a demand material served in part by another material."""
+    out = []
+    demanded = {d.material for d in demands}
+    for row in rows:
+        v = row.values
+        dm = material_refs.get(row, "demand_material")
+        sub = material_refs.get(row, "substitute")
+        if not (_ok(dm, sub, *v.values()) and dm and sub):
+            continue
+        if dm == sub:
+            report.error("substitutes", row.cell("substitute"), f"substitute {sub} is its demand material, expected "
+                         "another material")
+            continue
+        per_unit = 1.0 if v["per_unit"] is None else float(v["per_unit"])
+        if per_unit <= 0:
+            report.error("substitutes", row.cell("per_unit"), f"per_unit is {_fmt(per_unit)}, expected a number > 0 "
+                         "(units of substitute per unit of demand served)")
+            continue
+        if dm not in demanded:
+            report.warn("substitutes", row.cell("demand_material"), f"no demand row asks for {dm}: this "
+                        "substitute serves nothing")
+        q = v["qualification_periods"] or 0
+        if T is not None and q >= T:
+            report.warn("substitutes", row.cell("qualification_periods"), f"qualification_periods {q} leaves no "
+                        f"period of the {T}-period horizon in which the substitute can serve")
+        out.append(Substitute(dm, sub, per_unit, 1.0 if v["max_share"] is None else float(v["max_share"]),
+                              int(q), float(v["qualification_cost"] or 0.0)))
+    return tuple(out)
+
+
 def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
     settings = _settings(p["settings"], report)
     T = settings.periods if settings else None
@@ -931,9 +1029,14 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             g = g or clean  # no initial stock: its group does not matter
         if bad:
             continue
+        if v["end_stock_value"] is not None:
+            end_value = float(v["end_stock_value"])
+        else:  # what a unit costs to put back: the material's cheapest offer, 0 where none is offered
+            prices = [o.price for o in offers.values() if o.material == mat]
+            end_value = min(prices) if prices else 0.0
         inventories[(site, mat)] = Inventory(site, mat, init, g or (groups[-1] if groups else ""), max_s,
                                              v["holding_cost_per_period"] or 0.0, v["min_stock"] or 0.0, end_min,
-                                             clean)
+                                             clean, end_value)
 
     rules = {}
     for row in p["controls"]:
@@ -1092,12 +1195,19 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
             continue
         policies.append(Policy(v["policy"], mats, target, float(v["value"])))
 
+    receipts = _build_receipts(p.get("scheduled_receipts", []), site_refs, material_refs, sites, group_ref,
+                               period_ok, groups, report)
+    storage = _build_storage_options(p.get("storage_options", []), site_refs, sites, materials, invalid_materials,
+                                     inventories, T, report)
+    substitutes = _build_substitutes(p.get("substitutes", []), material_refs, demands, T, report)
+
     if not report.ok or settings is None:
         return None
     return Case(settings=settings, countries=countries, materials=materials, sites=sites, offers=offers,
                 processes=processes, lanes=tuple(lanes), demands=tuple(demands), inventories=inventories,
                 rules=rules, scenarios=scenarios, events=tuple(events), policies=tuple(policies),
-                sources=tuple(r.values for r in p["sources"]))
+                sources=tuple(r.values for r in p["sources"]), receipts=receipts, storage_options=storage,
+                substitutes=substitutes)
 
 
 def check_workbook(path: str | Path) -> tuple[Case | None, Report]:

@@ -103,4 +103,5 @@ def only_scenario(case: Case, scenario: str, label: str | None = None) -> Case:
     sc = case.scenarios[scenario]
     return replace(case, scenarios={scenario: replace(sc, probability=1.0)},
                    events=tuple(e for e in case.events if e.scenario == scenario),
+                   end_stock_scenario=case.hard_end_stock_scenario,
                    toggles=case.toggles + ((label or f"scenario {scenario} alone"),))

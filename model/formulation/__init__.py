@@ -25,6 +25,7 @@ def build_model(case: Case, risk_measure: str | None = None, skip: tuple[str, ..
     variables.add_purchase_variables(m, ix)
     variables.add_flow_variables(m, ix)
     variables.add_stock_and_delivery_variables(m, ix)
+    variables.add_lever_variables(m, ix)
     for family in constraints.CONSTRAINT_FAMILIES:
         if family.__name__ not in skip:
             family(m, ix)

@@ -29,10 +29,12 @@ def _cap(value: float | None, factor: float, big_m: float) -> float:
 
 
 def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
-    """For each site, material, origin group and node: stock carried in + arrivals (purchases and
-    shipments placed lead_time earlier) + production (a process's output, and ratio x output of each
-    of its co-products) = stock carried out + shipments out + process inputs + deliveries + co-products
-    discarded. Sites other than own/warehouse carry no stock."""
+    """For each site, material, origin group and node: stock carried in (the initial stock in
+    period 1) + arrivals (purchases and shipments placed lead_time earlier, and scheduled receipts
+    of the period) + production (a process's output, and ratio x output of each of its co-products)
+    = stock carried out + shipments out + process inputs + deliveries (to demands of the material,
+    and to demands it substitutes for) + co-products discarded. Sites other than own/warehouse carry
+    no stock."""
     case = ix.case
     inflow: dict[tuple, list] = defaultdict(list)
     outflow: dict[tuple, list] = defaultdict(list)
@@ -70,6 +72,15 @@ def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     for (d_id, t, g, n), var in m.deliver.items():
         d = demand_by_id[(d_id, t)]
         outflow[(d.site, d.material, g, t, n)].append(var)
+    subs = ix.substitutes_by_key
+    for (d_id, t, key, g, n), var in m.deliver_substitute.items():
+        outflow[(demand_by_id[(d_id, t)].site, subs[key].substitute, g, t, n)].append(var)
+    received: dict[tuple, float] = defaultdict(float)
+    for r in case.receipts:  # already paid and on their way: the same arrival in every node
+        received[(r.site, r.material, r.origin_group, r.period)] += r.quantity
+    for (site, mat, g, t) in received:
+        for n in nodes_by_t[t]:
+            inflow.setdefault((site, mat, g, t, n), [])
     stock_keys = set(m.stock.keys())
     for (site, mat, g, t, n) in stock_keys:
         outflow[(site, mat, g, t, n)].append(m.stock[site, mat, g, t, n])
@@ -78,9 +89,8 @@ def material_balance(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
     def initial(site, mat, g, t):
         inv = case.inventories.get((site, mat))
-        if t == 1 and inv is not None and inv.initial_origin_group == g:
-            return inv.initial_stock
-        return 0.0
+        start = inv.initial_stock if t == 1 and inv is not None and inv.initial_origin_group == g else 0.0
+        return start + received.get((site, mat, g, t), 0.0)
 
     keys = sorted(set(inflow) | set(outflow), key=str)
     m.balance_index = pyo.Set(initialize=keys, dimen=5, ordered=True)
@@ -139,11 +149,15 @@ def process_output_origin(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
 
 def demand_satisfaction(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
-    """Deliveries of every origin group plus the unmet quantity equal the demand, per node."""
+    """Deliveries of every origin group, plus deliveries of each substitute divided by its
+    per_unit, plus the unmet quantity equal the demand, per node."""
     demand_by_id = ix.demand
     delivered = defaultdict(list)
     for (d_id, t, g, n), var in m.deliver.items():
         delivered[(d_id, t, n)].append(var)
+    subs = ix.substitutes_by_key
+    for (d_id, t, key, g, n), var in m.deliver_substitute.items():
+        delivered[(d_id, t, n)].append(var / subs[key].per_unit)
 
     def rule(_, d_id, t, n):
         return sum(delivered[(d_id, t, n)]) + m.unmet[d_id, t, n] == demand_by_id[(d_id, t)].quantity
@@ -152,14 +166,39 @@ def demand_satisfaction(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
 
 def demand_origin_limit(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
-    """A demand with max_origin_group takes no delivery of a more controlled group (DFARS: free)."""
+    """A demand with max_origin_group takes no delivery of a more controlled group (DFARS: free),
+    of its own material or of a substitute."""
     demand_by_id = ix.demand
-    index = []
-    for (d_id, t, g, n) in m.deliver.keys():
+
+    def dirty(d_id, t, g) -> bool:
         d = demand_by_id[(d_id, t)]
-        if d.max_origin_group is not None and ix.rank[g] > ix.rank[d.max_origin_group]:
-            index.append((d_id, t, g, n))
+        return d.max_origin_group is not None and ix.rank[g] > ix.rank[d.max_origin_group]
+
+    index = [k for k in m.deliver.keys() if dirty(k[0], k[1], k[2])]
     m.demand_origin_limit = pyo.Constraint(index, rule=lambda _, d, t, g, n: m.deliver[d, t, g, n] == 0)
+    sub_index = [k for k in m.deliver_substitute.keys() if dirty(k[0], k[1], k[3])]
+    m.demand_origin_limit_substitute = pyo.Constraint(
+        sub_index, rule=lambda _, d, t, key, g, n: m.deliver_substitute[d, t, key, g, n] == 0)
+
+
+def substitute_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Per demand row, substitute and node: deliveries of the substitute / per_unit (the demand it
+    serves) <= max_share x the row's quantity, and zero unless the substitute is qualified (one
+    that needs qualification is started once, and serves from period qualification_periods + 1:
+    earlier periods have no delivery variable)."""
+    demand_by_id = ix.demand
+    subs = ix.substitutes_by_key
+    served = defaultdict(list)
+    for (d_id, t, key, g, n), var in m.deliver_substitute.items():
+        served[(d_id, t, key, n)].append(var)
+
+    def rule(_, d_id, t, key, n):
+        sub = subs[key]
+        cap = sub.max_share * demand_by_id[(d_id, t)].quantity
+        lhs = sum(served[(d_id, t, key, n)]) / sub.per_unit
+        return lhs <= cap * m.qualify_substitute[key] if sub.needs_qualification else lhs <= cap
+
+    m.substitute_limits = pyo.Constraint(sorted(served, key=str), rule=rule)
 
 
 def offer_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
@@ -250,10 +289,9 @@ def lane_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     m.lane_capacity = pyo.Constraint(sorted(index, key=str), rule=rule)
 
 
-def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
-    """End-of-period stock (all origin groups) is within [min_stock, max_stock], and at the horizon
-    at least end_stock_min (default: the initial stock). Where the inventory row sets
-    max_origin_group g, min_stock and end_stock_min count only stock of group g or cleaner."""
+def _stock_sums(m: pyo.ConcreteModel, ix: CaseIndex):
+    """End-of-period stock per (site, material, period, node): all groups, and the groups that count
+    towards the row's floors (group max_origin_group or cleaner, where the row sets one)."""
     case = ix.case
     stocked = defaultdict(list)
     clean = defaultdict(list)
@@ -262,8 +300,19 @@ def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         inv = case.inventories.get((site, mat))
         if inv is None or inv.max_origin_group is None or ix.rank[g] <= ix.rank[inv.max_origin_group]:
             clean[(site, mat, t, n)].append(var)
-    T = ix.T
-    low, high, end = [], [], []
+    return stocked, clean
+
+
+def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """End-of-period stock (all origin groups) is within [min_stock, max_stock + the room the
+    material uses of the storage options taken at its site]. Where the inventory row sets
+    max_origin_group g, min_stock counts only stock of group g or cleaner."""
+    case = ix.case
+    stocked, clean = _stock_sums(m, ix)
+    room = defaultdict(list)
+    for (opt, mat, t, n), var in m.storage_room.items():
+        room[(case.storage_options[opt].site, mat, t, n)].append(var)
+    low, high = [], []
     for key in stocked:
         inv = case.inventories.get(key[:2])
         if inv is None:
@@ -272,15 +321,40 @@ def stock_limits(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
             low.append(key)
         if inv.max_stock is not None:
             high.append(key)
-        if key[2] == T and inv.end_stock_min > 0:
-            end.append(key)
     m.stock_min = pyo.Constraint(low, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])
                                  + _slack(m, ix, "min_stock", s, mt, t, n) >= case.inventories[(s, mt)].min_stock)
     m.stock_max = pyo.Constraint(high, rule=lambda _, s, mt, t, n: sum(stocked[(s, mt, t, n)])
-                                 <= case.inventories[(s, mt)].max_stock)
-    m.stock_end_min = pyo.Constraint(end, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])
+                                 <= case.inventories[(s, mt)].max_stock + sum(room[(s, mt, t, n)]))
+
+
+def storage_option_room(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """Per storage option, period (from build_periods + 1) and node: the room its materials use,
+    summed, is at most extra_max_stock x taken."""
+    case = ix.case
+    used = defaultdict(list)
+    for (opt, mat, t, n), var in m.storage_room.items():
+        used[(opt, t, n)].append(var)
+    m.storage_option_room = pyo.Constraint(sorted(used, key=str), rule=lambda _, o, t, n: sum(used[(o, t, n)])
+                                           <= case.storage_options[o].extra_max_stock * m.take_storage[o])
+
+
+def end_of_horizon_stock(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """At the horizon, in the nominal scenario's node: stock (of group max_origin_group or cleaner,
+    where the row sets one) >= end_stock_min (business as usual hands the stockpile on as it found
+    it). In every other node at the horizon: end_stock_below >= end_stock_min - that stock, each
+    unit below priced at end_stock_value in the scenario's cost (a crisis that lasts to the horizon
+    draws the stockpile down rather than leave customers short to refill it)."""
+    case = ix.case
+    _, clean = _stock_sums(m, ix)
+    T = ix.T
+    hard = [(s, mt, T, ix.hard_end_node) for (s, mt), inv in case.inventories.items()
+            if inv.end_stock_min > 0 and ix.hard_end_node is not None]
+    m.stock_end_min = pyo.Constraint(hard, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])
                                      + _slack(m, ix, "end_stock_min", s, mt, t, n)
                                      >= case.inventories[(s, mt)].end_stock_min)
+    m.end_stock_priced = pyo.Constraint(
+        list(m.end_stock_below.keys()), rule=lambda _, s, mt, n: m.end_stock_below[s, mt, n]
+        + sum(clean[(s, mt, T, n)]) >= case.inventories[(s, mt)].end_stock_min)
 
 
 def clean_stock(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
@@ -391,6 +465,9 @@ CONSTRAINT_FAMILIES = (
     technology_bans,
     lane_capacity,
     stock_limits,
+    storage_option_room,
+    end_of_horizon_stock,
+    substitute_limits,
     clean_stock,
     export_controls,
     sourcing_policies,

@@ -87,6 +87,30 @@ class CaseIndex:
         """The node, in an earlier (or the same) period t, that scenario n passed through."""
         return (t, self.node_of[(t, n)])
 
+    @cached_property
+    def substitutes_of(self) -> dict[str, list]:
+        """demand material -> its substitutes (the substitutes sheet's rows)."""
+        out: dict[str, list] = {}
+        for sub in self.case.substitutes:
+            out.setdefault(sub.demand_material, []).append(sub)
+        return out
+
+    @cached_property
+    def substitutes_by_key(self) -> dict:
+        return {sub.key: sub for sub in self.case.substitutes}
+
+    @cached_property
+    def hard_end_node(self) -> str | None:
+        """The node at the horizon in which end_stock_min is a hard limit (the nominal scenario's);
+        None when no scenario of the case holds it (a crisis scenario solved alone)."""
+        hard = self.case.hard_end_stock_scenario
+        return self.node_of[(self.T, hard)] if hard in self.case.scenarios else None
+
+    @cached_property
+    def soft_end_nodes(self) -> list[str]:
+        """Nodes at the horizon in which each unit below end_stock_min costs end_stock_value."""
+        return [n for t, n in self.nodes if t == self.T and n != self.hard_end_node]
+
     # ---------------------------------------------------------------- events
     @cached_property
     def _events_by_kind_and_scenario(self) -> dict[tuple[str, str], list]:
@@ -165,6 +189,8 @@ class CaseIndex:
                 reach.add((o.site, o.material, case.offer_group(o.offer)))
         for inv in case.inventories.values():  # stock rows exist even when empty: their targets bind
             reach.add((inv.site, inv.material, inv.initial_origin_group))
+        for r in case.receipts:
+            reach.add((r.site, r.material, r.origin_group))
         changed = True
         while changed:
             changed = False
@@ -287,9 +313,11 @@ class CaseIndex:
     def big_m(self) -> float:
         """An upper bound on any single flow in a period, used only where a capacity is blank."""
         case = self.case
-        need = sum(d.quantity for d in case.demands)
+        need = sum(d.quantity for d in case.demands) * max([1.0] + [s.per_unit for s in case.substitutes])
         need += sum(max(i.min_stock, i.end_stock_min, i.max_stock or 0.0) for i in case.inventories.values())
         need += sum(o.min_per_period * self.T for o in case.offers.values())
+        need += sum(r.quantity for r in case.receipts)
+        need += sum(opt.extra_max_stock for opt in case.storage_options.values())
         factor = 1.0
         for p in case.processes.values():
             for _, ratio in p.inputs:

@@ -17,19 +17,21 @@ from .index import CaseIndex
 # the parts of expected cost, in the order a planner reads them (DESIGN §5): paid once, then per period
 FIXED_COST_COMPONENTS = ("contracts", "qualification", "builds")
 NODE_COST_COMPONENTS = ("purchases", "take_or_pay_excess", "processing", "transport", "holding",
-                        "shortfall_penalties")
+                        "shortfall_penalties", "end_stock")
 COST_COMPONENTS = FIXED_COST_COMPONENTS + NODE_COST_COMPONENTS
 
 
 def add_costs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     """node_cost[node] = purchases (price x price factor x (bought + unpaid minimum)) + processing +
-    transport + holding (end-of-period stock) + shortfall penalties; fixed_cost = contracting +
-    qualification + building, paid once; scenario_cost[s] = fixed + its nodes' costs;
+    transport + holding (end-of-period stock) + shortfall penalties + end-stock replacement
+    (end_stock_value x units below end_stock_min, at the horizon outside the nominal scenario);
+    fixed_cost = contracting + qualification (offers and substitutes) + building (processes and
+    storage options), paid once; scenario_cost[s] = fixed + its nodes' costs;
     expected_cost = probability-weighted scenario cost.
 
     expected_cost_part[c] is the same expected cost split by component c (COST_COMPONENTS:
     contracts, qualification, builds, purchases (price x bought), take_or_pay_excess (price x the
-    minimum paid but not taken), processing, transport, holding, shortfall_penalties); the parts
+    minimum paid but not taken), processing, transport, holding, shortfall_penalties, end_stock); the parts
     share their terms with node_cost and sum to expected_cost. They are read for the report only:
     neither the objective nor any constraint uses them."""
     case = ix.case
@@ -62,18 +64,22 @@ def add_costs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
         penalty = ix.demand[(d_id, t)].shortfall_penalty
         if penalty:
             add("shortfall_penalties", (t, n), penalty * var)
+    for (site, mat, n), var in m.end_stock_below.items():
+        value = case.inventories[(site, mat)].end_stock_value
+        if value:
+            add("end_stock", (ix.T, n), value * var)
     m.node_cost = pyo.Expression(ix.nodes, rule=lambda _, t, n: sum(terms[(t, n)]))
-    m.fixed_cost = pyo.Expression(expr=(
-        sum(case.offers[o].fixed_cost * m.contract[o] for o in m.contract)
-        + sum(case.offers[o].qualification_cost * m.qualify[o] for o in m.qualify)
-        + sum(case.processes[p].build_cost * m.build[p] for p in m.build)))
+    subs = ix.substitutes_by_key
+    fixed = {"contracts": sum(case.offers[o].fixed_cost * m.contract[o] for o in m.contract),
+             "qualification": sum(case.offers[o].qualification_cost * m.qualify[o] for o in m.qualify)
+             + sum(subs[k].qualification_cost * m.qualify_substitute[k] for k in m.qualify_substitute),
+             "builds": sum(case.processes[p].build_cost * m.build[p] for p in m.build)
+             + sum(case.storage_options[o].cost * m.take_storage[o] for o in m.take_storage)}
+    m.fixed_cost = pyo.Expression(expr=sum(fixed.values()))
     m.scenario_cost = pyo.Expression(list(case.scenarios), rule=lambda _, s: m.fixed_cost + sum(
         m.node_cost[ix.node(t, s)] for t in case.periods))
     m.expected_cost = pyo.Expression(expr=m.fixed_cost + sum(
         ix.node_probability[node] * m.node_cost[node] for node in ix.nodes))
-    fixed = {"contracts": sum(case.offers[o].fixed_cost * m.contract[o] for o in m.contract),
-             "qualification": sum(case.offers[o].qualification_cost * m.qualify[o] for o in m.qualify),
-             "builds": sum(case.processes[p].build_cost * m.build[p] for p in m.build)}
 
     def part(_, component):
         if component in fixed:

@@ -12,11 +12,14 @@ from .index import CaseIndex
 
 
 def add_first_stage_decisions(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
-    """Once for every scenario: contract an offer, start qualifying it, build a process."""
+    """Once for every scenario: contract an offer, start qualifying it, build a process, take a
+    storage option, qualify a substitute."""
     case = ix.case
     m.contract = pyo.Var([o.offer for o in case.offers.values() if o.needs_contract], domain=pyo.Binary)
     m.qualify = pyo.Var([o.offer for o in case.offers.values() if o.needs_qualification], domain=pyo.Binary)
     m.build = pyo.Var([p.process for p in case.processes.values() if not p.exists], domain=pyo.Binary)
+    m.take_storage = pyo.Var(list(case.storage_options), domain=pyo.Binary)
+    m.qualify_substitute = pyo.Var([s.key for s in case.substitutes if s.needs_qualification], domain=pyo.Binary)
 
 
 def add_purchase_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
@@ -82,3 +85,36 @@ def add_stock_and_delivery_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> Non
             deliver.extend((d.demand, d.period, g, n) for g in ix.groups_at(d.site, d.material))
     m.deliver = pyo.Var(deliver, domain=pyo.NonNegativeReals)
     m.unmet = pyo.Var(unmet, domain=pyo.NonNegativeReals)
+
+
+def add_lever_variables(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    """storage_room[option, material, period, node]: the part of a storage option's room a material
+    uses (from period build_periods + 1, only where the material's max_stock binds);
+    deliver_substitute[demand, period, substitute, origin group, node]: units of the substitute
+    material delivered to a demand row (from the period it is usable);
+    end_stock_below[site, material, node]: units below end_stock_min at the horizon, in the nodes
+    where the end stock is priced rather than held (every scenario but the nominal one)."""
+    case = ix.case
+    nodes_by_t: dict[int, list[str]] = {}
+    for t, n in ix.nodes:
+        nodes_by_t.setdefault(t, []).append(n)
+    room = []
+    for opt in case.storage_options.values():
+        for mat in opt.materials:
+            if case.inventories[(opt.site, mat)].max_stock is None:
+                continue
+            room.extend((opt.option, mat, t, n) for t in case.periods if t > opt.build_periods
+                        for n in nodes_by_t[t])
+    m.storage_room = pyo.Var(room, domain=pyo.NonNegativeReals)
+    subs_of = ix.substitutes_of
+    deliver = []
+    for d in case.demands:
+        for sub in subs_of.get(d.material, ()):
+            if d.period < sub.first_period:
+                continue
+            for n in sorted({ix.node_of[(d.period, s)] for s in case.scenarios}):
+                deliver.extend((d.demand, d.period, sub.key, g, n) for g in ix.groups_at(d.site, sub.substitute))
+    m.deliver_substitute = pyo.Var(deliver, domain=pyo.NonNegativeReals)
+    below = [(site, mat, n) for (site, mat), inv in case.inventories.items() if inv.end_stock_min > 0
+             for n in ix.soft_end_nodes]
+    m.end_stock_below = pyo.Var(below, domain=pyo.NonNegativeReals)

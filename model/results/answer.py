@@ -167,7 +167,13 @@ def qualifies_text(report: "Report", point) -> str:
     if sup is None or sup.empty:
         return "nothing"
     q = sup[(sup["point"] == point) & (sup["qualification_started"] == "yes")]
-    return _list([f"{r.offer} ({r.owner}, {r.material}, {r.origin_group})" for r in q.itertuples()])
+    items = [f"{r.offer} ({r.owner}, {r.material}, {r.origin_group})" for r in q.itertuples()]
+    subs = (report.tables or {}).get("substitutes")
+    if subs is not None and not subs.empty:
+        qs = subs[(subs["point"] == point) & (subs["qualification_started"] == "yes")]
+        items += [f"{r.substitute_material} as a substitute for {r.demand_material} (from period "
+                  f"{int(r.usable_from_period)})" for r in qs.itertuples()]
+    return _list(items)
 
 
 def builds_text(report: "Report", point) -> str:
@@ -175,7 +181,13 @@ def builds_text(report: "Report", point) -> str:
     if procs is None or procs.empty:
         return "nothing"
     b = procs[(procs["point"] == point) & (procs["built"] == "yes")]
-    return _list([f"{r.process} ({r.output} at {r.site})" for r in b.itertuples()])
+    items = [f"{r.process} ({r.output} at {r.site})" for r in b.itertuples()]
+    store = (report.tables or {}).get("storage")
+    if store is not None and not store.empty:
+        st = store[(store["point"] == point) & (store["taken"] == "yes")]
+        items += [f"storage {r.option} ({r.extra_max_stock:,.0f} units of room at {r.site} from period "
+                  f"{int(r.ready_from_period)})" for r in st.itertuples()]
+    return _list(items)
 
 
 def holds_text(report: "Report", point) -> str:

@@ -16,7 +16,8 @@ from .resolution import overlapping_pairs
 EPS = 1e-7
 CHANGES_COLUMNS = ["from_point", "to_point", "extra_expected_cost", "risk_reduction", "risk_reduction_per_cost",
                    "risk_bought", "contracts_added", "contracts_dropped", "qualifications_added",
-                   "qualifications_dropped", "builds_added", "builds_dropped", "stockpile_value_change",
+                   "qualifications_dropped", "builds_added", "builds_dropped", "storage_added", "storage_dropped",
+                   "substitutes_added", "substitutes_dropped", "stockpile_value_change",
                    "stockpile_change", "origin_mix_change"]
 
 
@@ -126,6 +127,8 @@ def changes_table(report: Report) -> pd.DataFrame:
     contracted = _yes_sets(sup, "contracted", "offer")
     qualifying = _yes_sets(sup, "qualification_started", "offer")
     built = _yes_sets(procs, "built", "process")
+    stored = _yes_sets(tables.get("storage"), "taken", "option")
+    substituted = _yes_sets(tables.get("substitutes"), "qualification_started", "substitute")
     mix = origin_mix(report)
     levels = _stock_levels(report.held)
     unresolved = {frozenset(pair) for pair in overlapping_pairs(fr)}
@@ -151,6 +154,10 @@ def changes_table(report: Report) -> pd.DataFrame:
             "contracts_added": _join(cb - ca), "contracts_dropped": _join(ca - cb),
             "qualifications_added": _join(qb - qa), "qualifications_dropped": _join(qa - qb),
             "builds_added": _join(bb - ba), "builds_dropped": _join(ba - bb),
+            "storage_added": _join(stored.get(pb, set()) - stored.get(pa, set())),
+            "storage_dropped": _join(stored.get(pa, set()) - stored.get(pb, set())),
+            "substitutes_added": _join(substituted.get(pb, set()) - substituted.get(pa, set())),
+            "substitutes_dropped": _join(substituted.get(pa, set()) - substituted.get(pb, set())),
             "stockpile_value_change": (svb - sva) if sva is not None and svb is not None else None,
             "stockpile_change": _stock_change(levels, pa, pb),
             "origin_mix_change": _mix_change(mix, pa, pb),

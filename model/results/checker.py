@@ -1,7 +1,8 @@
 """An independent check of a plan: plain pandas on the plan's tables and the case, no Pyomo and
 none of the model's index code. It re-derives, from DESIGN.md §4 directly, that balances close
 (co-products and their discards included), capacities hold, lead times are respected, active bans
-carry nothing, origin rules hold and clean stores hold only clean stock.
+carry nothing, origin rules hold and clean stores hold only clean stock; scheduled receipts,
+storage options' room and substitutes' shares and qualifications are accounted for.
 
 ``check_plan`` returns a list of violations in words; an empty list means the plan is consistent.
 """
@@ -129,6 +130,12 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
         net[(r.scenario, r.site, r.material, r.origin_group, r.period)] -= r.quantity
     for r in deliveries.itertuples():
         net[(r.scenario, r.site, r.material, r.origin_group, r.period)] -= r.quantity
+    served = plan.substitutes_served
+    for r in served.itertuples():
+        net[(r.scenario, r.site, r.substitute_material, r.origin_group, r.period)] -= r.quantity_delivered
+    for s in case.scenarios:  # open orders arrive in every scenario
+        for rc in case.receipts:
+            net[(s, rc.site, rc.material, rc.origin_group, rc.period)] += rc.quantity
     level = defaultdict(float)
     for r in stock.itertuples():
         level[(r.scenario, r.site, r.material, r.origin_group, r.period)] = r.level
@@ -152,6 +159,9 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
     # stock limits; a clean store (max_origin_group) holds no dirtier stock, and only its clean stock
     # counts towards min_stock and end_stock_min
     totals = stock.groupby(["scenario", "site", "material", "period"])["level"].sum()
+    taken = set(plan.storage[plan.storage["taken"] == "yes"]["option"]) if len(plan.storage) else set()
+    room_used = defaultdict(float)  # (option, scenario, period) -> room its materials use above max_stock
+    hard_end = case.hard_end_stock_scenario
     for (site, mat), inv in case.inventories.items():
         held = stock[(stock["site"] == site) & (stock["material"] == mat)]
         if inv.max_origin_group is not None:
@@ -167,11 +177,23 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
                 v = float(totals.get((s, site, mat, t), 0.0))
                 v_clean = float(clean_totals.get((s, t), 0.0))
                 if inv.max_stock is not None and v > inv.max_stock + TOL:
-                    problems.append(f"stock {site} {mat} {v:.6g} above max in period {t} scenario {s}")
+                    # above max_stock only in the room of a storage option taken, ready and naming it
+                    rooms = [o for o in case.storage_options.values() if o.option in taken and o.site == site
+                             and mat in o.materials and t > o.build_periods]
+                    if not rooms:
+                        problems.append(f"stock {site} {mat} {v:.6g} above max in period {t} scenario {s}")
+                    else:  # shared room: charged to the first option, checked in total below
+                        room_used[(rooms[0].option, s, t)] += v - inv.max_stock
                 if v_clean < inv.min_stock - TOL:
                     problems.append(f"stock {site} {mat} {v_clean:.6g} below min in period {t} scenario {s}")
-                if t == T and v_clean < inv.end_stock_min - TOL:
+                if t == T and s == hard_end and v_clean < inv.end_stock_min - TOL:
                     problems.append(f"end stock {site} {mat} {v_clean:.6g} below end_stock_min in scenario {s}")
+    for (opt, s, t), used in room_used.items():
+        site_options = [o for o in case.storage_options.values() if o.option in taken
+                        and o.site == case.storage_options[opt].site and t > o.build_periods]
+        if used > sum(o.extra_max_stock for o in site_options) + TOL:
+            problems.append(f"stock at {case.storage_options[opt].site} uses {used:.6g} of storage room in period "
+                            f"{t} scenario {s}, more than the options taken add")
 
     # capacities (with outages)
     by = routes[routes["kind"] != "coproduct"].groupby(["scenario", "kind", "route", "period"])["quantity"].sum()
@@ -230,9 +252,29 @@ def check_plan(case: Case, plan: Plan) -> list[str]:
         if d.max_origin_group is not None and rank[r.origin_group] > rank[d.max_origin_group]:
             problems.append(f"demand {r.demand} period {r.period} gets {r.origin_group} material")
     got = deliveries.groupby(["scenario", "demand", "period"])["quantity"].sum()
+    if len(served):  # a substitute serves quantity_delivered / per_unit of the demand row
+        got = got.add(served.groupby(["scenario", "demand", "period"])["quantity_served"].sum(), fill_value=0.0)
     for (s, d_id, t), q in got.items():
         if q > demand_by_id[(d_id, t)].quantity + TOL:
             problems.append(f"demand {d_id} period {t} over-delivered in scenario {s}")
+    subs = {sub.key: sub for sub in case.substitutes}
+    qualified = set(plan.substitutes[plan.substitutes["qualified"] == "yes"]["substitute"]) if len(
+        plan.substitutes) else set()
+    for r in served.itertuples():
+        d, sub = demand_by_id[(r.demand, r.period)], subs[r.substitute]
+        if abs(r.quantity_served * sub.per_unit - r.quantity_delivered) > TOL * max(1.0, r.quantity_delivered):
+            problems.append(f"substitute {r.substitute} serves {r.quantity_served:.6g} with {r.quantity_delivered:.6g}")
+        if d.max_origin_group is not None and rank[r.origin_group] > rank[d.max_origin_group]:
+            problems.append(f"demand {r.demand} period {r.period} gets substitute {r.origin_group} material")
+        if r.substitute not in qualified or r.period < sub.first_period:
+            problems.append(f"substitute {r.substitute} serves demand {r.demand} in period {r.period} before it is "
+                            "qualified and usable")
+    if len(served):
+        share = served.groupby(["scenario", "demand", "period", "substitute"])["quantity_served"].sum()
+        for (s, d_id, t, key), q in share.items():
+            if q > subs[key].max_share * demand_by_id[(d_id, t)].quantity + TOL:
+                problems.append(f"substitute {key} serves {q:.6g} of demand {d_id} period {t} scenario {s}, "
+                                "above its max_share")
 
     # export controls, re-derived
     for rule in case.rules.values():

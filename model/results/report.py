@@ -17,7 +17,8 @@ from .views import plan_charts, strategic_stock, supplier_roles, unit_values
 
 FRONTIER_COLUMNS = ["point", "kind", "risk_limit", "expected_cost", "risk", *RISK_COLUMNS, "mip_gap",
                     "solve_seconds", "status", "efficient", "note", "suppliers", "stockpile_value",
-                    "contracted_offers", "built_processes", "cost_bound"]
+                    "contracted_offers", "built_processes", "storage_taken", "substitutes_qualified",
+                    "cost_bound"]
 # each point's expected cost by component (DESIGN §5): they sum to expected_cost
 COST_COLUMNS = [f"cost_{c}" for c in COST_COMPONENTS]
 COST_TOL_REL = 1e-7
@@ -252,7 +253,8 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
     nominal = case.nominal_scenario
     rows = []
     tables: dict[str, list[pd.DataFrame]] = {k: [] for k in
-                                             ("suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios")}
+                                             ("suppliers", "processes", "storage", "substitutes", "routes",
+                                              "stockpile", "shortfall", "scenarios")}
     for p in result.points:
         plan = p.plan
         row = {"point": p.point, "kind": f"{p.world}:{p.kind}" if p.world else p.kind, "risk_limit": p.risk_limit, "status": p.outcome.status,
@@ -268,7 +270,10 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
                         **plan.metrics, "suppliers": plan.n_suppliers,
                         "stockpile_value": plan.extras["stockpile_value"],
                         "contracted_offers": ", ".join(plan.suppliers.loc[plan.suppliers["contracted"] == "yes", "offer"]),
-                        "built_processes": ", ".join(plan.processes.loc[plan.processes["built"] == "yes", "process"])})
+                        "built_processes": ", ".join(plan.processes.loc[plan.processes["built"] == "yes", "process"]),
+                        "storage_taken": ", ".join(plan.storage.loc[plan.storage["taken"] == "yes", "option"]),
+                        "substitutes_qualified": ", ".join(
+                            plan.substitutes.loc[plan.substitutes["qualification_started"] == "yes", "substitute"])})
             for name in tables:
                 df = getattr(plan, name).copy()
                 df.insert(0, "point", p.point)

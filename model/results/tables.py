@@ -27,6 +27,15 @@ def _val(var) -> float:
     return 0.0 if abs(v) < EPS else float(v)
 
 
+STORAGE_COLUMNS = ["option", "site", "materials", "extra_max_stock", "cost", "ready_from_period", "taken",
+                   "peak_room_used"]
+SUBSTITUTE_COLUMNS = ["substitute", "demand_material", "substitute_material", "per_unit", "max_share",
+                      "usable_from_period", "qualification_cost", "qualified", "qualification_started",
+                      "nominal_quantity_served", "expected_quantity_served"]
+SERVED_COLUMNS = ["scenario", "demand", "site", "demand_material", "substitute", "substitute_material", "period",
+                  "origin_group", "quantity_delivered", "quantity_served"]
+
+
 @dataclass
 class Plan:
     """One point's plan and its outcomes, free of Pyomo."""
@@ -40,6 +49,9 @@ class Plan:
     shortfall: pd.DataFrame
     detail: dict[str, pd.DataFrame] = field(default_factory=dict)  # stock, deliveries, inputs per scenario
     extras: dict = field(default_factory=dict)
+    storage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STORAGE_COLUMNS))
+    substitutes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SUBSTITUTE_COLUMNS))
+    substitutes_served: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SERVED_COLUMNS))
 
     @property
     def n_suppliers(self) -> int:
@@ -168,9 +180,17 @@ def extract_plan(m: pyo.ConcreteModel, ix: CaseIndex) -> Plan:
 
     stockpile = _stockpile(m, ix, routes, nominal)
     detail = _detail(m, ix, scen_of)
+    storage, substitutes, served = _levers(m, ix, scen_of, probs, nominal)
+    if len(served):
+        by_row = served.groupby(["scenario", "demand", "period"])["quantity_served"].sum()
+        shortfall["delivered_by_substitute"] = [
+            float(by_row.get((r.scenario, r.demand, r.period), 0.0)) for r in shortfall.itertuples()]
+    else:
+        shortfall["delivered_by_substitute"] = 0.0
     plan = Plan(expected_cost=float(pyo.value(m.expected_cost)), metrics=metrics, scenarios=scenarios,
                 suppliers=suppliers, processes=processes, routes=routes, stockpile=stockpile,
-                shortfall=shortfall, detail=detail)
+                shortfall=shortfall, detail=detail, storage=storage, substitutes=substitutes,
+                substitutes_served=served)
     plan.extras["cost_breakdown"] = {c: float(pyo.value(m.expected_cost_part[c])) for c in m.expected_cost_part}
     sp = strategic_period(case)
     values = unit_values(case)
@@ -182,6 +202,46 @@ def extract_plan(m: pyo.ConcreteModel, ix: CaseIndex) -> Plan:
                                                    for inv in case.inventories.values()))
     plan.extras["strategic_period"] = sp
     return plan
+
+
+def _levers(m, ix: CaseIndex, scen_of, probs, nominal: str):
+    """Storage options (taken, the most room used in any period and scenario), substitutes
+    (qualified, quantity of demand served) and each delivery by substitute per scenario."""
+    case = ix.case
+    peak = defaultdict(float)
+    for (opt, mat, t, n), var in m.storage_room.items():
+        peak[opt] = max(peak[opt], _val(var))
+    storage = pd.DataFrame([{
+        "option": o.option, "site": o.site, "materials": ", ".join(o.materials),
+        "extra_max_stock": o.extra_max_stock, "cost": o.cost, "ready_from_period": o.build_periods + 1,
+        "taken": "yes" if _val(m.take_storage[o.option]) > 0.5 else "no", "peak_room_used": peak[o.option]}
+        for o in case.storage_options.values()], columns=STORAGE_COLUMNS)
+    subs = ix.substitutes_by_key
+    demand_by_id = ix.demand
+    served_rows = []
+    nominal_served, expected_served = defaultdict(float), defaultdict(float)
+    for (d_id, t, key, g, n), var in m.deliver_substitute.items():
+        v = _val(var)
+        if v <= EPS:
+            continue
+        d, sub = demand_by_id[(d_id, t)], subs[key]
+        for s in scen_of[(t, n)]:
+            served_rows.append({"scenario": s, "demand": d_id, "site": d.site, "demand_material": d.material,
+                                "substitute": key, "substitute_material": sub.substitute, "period": t,
+                                "origin_group": g, "quantity_delivered": v, "quantity_served": v / sub.per_unit})
+            expected_served[key] += probs[s] * v / sub.per_unit
+            if s == nominal:
+                nominal_served[key] += v / sub.per_unit
+    substitutes = pd.DataFrame([{
+        "substitute": sub.key, "demand_material": sub.demand_material, "substitute_material": sub.substitute,
+        "per_unit": sub.per_unit, "max_share": sub.max_share, "usable_from_period": sub.first_period,
+        "qualification_cost": sub.qualification_cost,
+        "qualified": "yes" if (not sub.needs_qualification or _val(m.qualify_substitute[sub.key]) > 0.5) else "no",
+        "qualification_started": "yes" if (sub.needs_qualification
+                                           and _val(m.qualify_substitute[sub.key]) > 0.5) else "no",
+        "nominal_quantity_served": nominal_served[sub.key], "expected_quantity_served": expected_served[sub.key]}
+        for sub in case.substitutes], columns=SUBSTITUTE_COLUMNS)
+    return storage, substitutes, pd.DataFrame(served_rows, columns=SERVED_COLUMNS)
 
 
 def _stockpile(m, ix: CaseIndex, routes: pd.DataFrame, nominal: str) -> pd.DataFrame:
@@ -201,6 +261,10 @@ def _stockpile(m, ix: CaseIndex, routes: pd.DataFrame, nominal: str) -> pd.DataF
         if ix.node_of[(t, nominal)] == n:
             d = demand_by_id[(d_id, t)]
             outflow[(d.site, d.material)] += _val(var)
+    subs = ix.substitutes_by_key
+    for (d_id, t, key, g, n), var in m.deliver_substitute.items():
+        if ix.node_of[(t, nominal)] == n:
+            outflow[(demand_by_id[(d_id, t)].site, subs[key].substitute)] += _val(var)
     nominal_ships = routes[(routes["scenario"] == nominal) & (routes["kind"] == "shipment")]
     for (a, mat), q in nominal_ships.groupby(["from", "material"])["quantity"].sum().items():
         outflow[(a, mat)] += q

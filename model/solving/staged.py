@@ -263,13 +263,14 @@ class StagedModel:
     # ------------------------------------------------------------------ once-decisions
     def _once_vars(self):
         m = self.model
-        for kind, var in (("contract", m.contract), ("qualify", m.qualify), ("build", m.build)):
+        for kind, var in (("contract", m.contract), ("qualify", m.qualify), ("build", m.build),
+                          ("storage", m.take_storage), ("substitute", m.qualify_substitute)):
             for key, v in var.items():
                 yield (kind, key), v
 
     def once_decisions(self) -> dict[tuple[str, str], int]:
-        """The loaded plan's once-decisions: (kind, offer or process) -> 0/1, kind one of
-        contract, qualify, build."""
+        """The loaded plan's once-decisions: (kind, id) -> 0/1, kind one of contract, qualify,
+        build (a process), storage (a storage option), substitute (demand_material>substitute)."""
         return {k: int(round(v.value or 0.0)) for k, v in self._once_vars()}
 
     def fix_once_decisions(self, values: dict[tuple[str, str], float]) -> None:

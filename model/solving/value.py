@@ -48,7 +48,7 @@ from .frontier import Point
 from .highs import NoSolution, SolveOutcome
 from .staged import SolveOptions, StagedModel
 
-OPTION_KINDS = ("contract", "qualify", "build")
+OPTION_KINDS = ("contract", "qualify", "build", "storage", "substitute")
 SHARE_POLICIES = ("max_share_origin", "max_share_supplier")  # on the nominal scenario's purchases
 VALUE_TOL = 1e-7  # relative: differences below this share of the cost are solver noise
 
@@ -214,6 +214,10 @@ def option_cost(case: Case, kind: str, name: str) -> float:
         return case.offers[name].fixed_cost
     if kind == "qualify":
         return case.offers[name].qualification_cost
+    if kind == "storage":
+        return case.storage_options[name].cost
+    if kind == "substitute":
+        return next(s.qualification_cost for s in case.substitutes if s.key == name)
     return case.processes[name].build_cost
 
 
@@ -222,6 +226,8 @@ def options_of(case: Case) -> list[tuple[str, str]]:
     out = [("contract", o.offer) for o in case.offers.values() if o.needs_contract]
     out += [("qualify", o.offer) for o in case.offers.values() if o.needs_qualification]
     out += [("build", p.process) for p in case.processes.values() if not p.exists]
+    out += [("storage", o) for o in case.storage_options]
+    out += [("substitute", s.key) for s in case.substitutes if s.needs_qualification]
     return out
 
 
@@ -230,12 +236,18 @@ def once_of_plan(case: Case, plan: Plan) -> dict[tuple[str, str], int]:
     uses is not taken: the plan does not contract it)."""
     sup = plan.suppliers.set_index("offer") if len(plan.suppliers) else None
     proc = plan.processes.set_index("process") if len(plan.processes) else None
+    store = plan.storage.set_index("option") if len(plan.storage) else None
+    subs = plan.substitutes.set_index("substitute") if len(plan.substitutes) else None
     out = {}
     for kind, name in options_of(case):
         if kind == "contract":
             taken = sup is not None and sup.loc[name, "contracted"] == "yes"
         elif kind == "qualify":
             taken = sup is not None and sup.loc[name, "qualification_started"] == "yes"
+        elif kind == "storage":
+            taken = store is not None and store.loc[name, "taken"] == "yes"
+        elif kind == "substitute":
+            taken = subs is not None and subs.loc[name, "qualification_started"] == "yes"
         else:
             taken = proc is not None and proc.loc[name, "built"] == "yes"
         out[(kind, name)] = int(taken)

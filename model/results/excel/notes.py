@@ -19,8 +19,10 @@ YES_NO = "yes/no"
 
 _COMPONENT_MEANING = {
     "contracts": "contracting (fixed) costs of the offers contracted, paid once",
-    "qualification": "qualification costs of the offers whose qualification is started, paid once",
-    "builds": "build costs of the processes built, paid once",
+    "qualification": "qualification costs of the offers and substitutes whose qualification is started, paid once",
+    "builds": "build costs of the processes built and of the storage options taken, paid once",
+    "end_stock": "end_stock_value x stock below end_stock_min at the horizon, in every scenario but the "
+                 "nominal one (what it costs to put the stockpile back), probability-weighted",
     "purchases": "price x price factor x quantity bought, probability-weighted over the scenarios",
     "take_or_pay_excess": "take-or-pay paid for the minimum not taken: price x (min_per_period - bought) in "
                           "each period an order can still arrive, probability-weighted",
@@ -61,6 +63,8 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
                         "disruption becomes known, each material at what it costs to buy or make", "{currency}"),
     "contracted_offers": ("Offers contracted by this plan", "list of offer ids"),
     "built_processes": ("Processes this plan builds", "list of process ids"),
+    "storage_taken": ("Storage options this plan takes (room to stock, paid once)", "list of option ids"),
+    "substitutes_qualified": ("Substitutes whose qualification this plan starts", "list of demand_material>substitute"),
     "cost_bound": ("The solver's lower bound on this point's min expected cost: the cost is known to lie in "
                    "[cost_bound, expected_cost]", "{currency}"),
     **{c: (f"Expected cost part: {_COMPONENT_MEANING[c[len('cost_'):]]}; the cost_ columns sum to "
@@ -92,6 +96,28 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
     "built": ("The plan builds this process", YES_NO),
     "technology": ("Technology tag of the process", "text"),
     "technology_origin": ("Country whose technology the process uses", "ISO code"),
+    # storage options
+    "option": ("Storage option id (storage_options sheet of the case)", "id"),
+    "materials": ("Materials that may use the option's room", "list of material ids"),
+    "extra_max_stock": ("Room the option adds, shared by its materials", "units"),
+    "ready_from_period": ("First period in which the room exists (build_periods + 1)", "{period_unit} number"),
+    "taken": ("The plan takes this option (its cost paid once)", YES_NO),
+    "peak_room_used": ("Most of the option's room in use at the end of any period, any scenario", "units"),
+    # substitutes
+    "substitute": ("Substitute id: demand_material>substitute material", "id"),
+    "demand_material": ("Material demanded", "id"),
+    "substitute_material": ("Material delivered instead", "id"),
+    "per_unit": ("Units of substitute delivered per unit of demand served", "units per unit"),
+    "max_share": ("Most of each demand row's quantity per period the substitute may serve", "share, 0..1"),
+    "usable_from_period": ("First period the substitute can serve (qualification_periods + 1)",
+                           "{period_unit} number"),
+    "qualification_cost": ("Cost of qualifying the substitute, paid once", "{currency}"),
+    "nominal_quantity_served": ("Demand served by the substitute over the horizon, nominal scenario",
+                                "units of the demand material"),
+    "expected_quantity_served": ("Demand served by the substitute over the horizon, probability-weighted",
+                                 "units of the demand material"),
+    "delivered_by_substitute": ("Part of the demand row's delivery made by substitutes (in units of the "
+                                "demand material)", "units of the material"),
     # routes
     "scenario": ("Scenario id (scenarios sheet of the case)", "id"),
     "route": ("The offer (purchase), lane from>to (shipment) or process (production, coproduct)", "id"),
@@ -135,6 +161,10 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
                                "list of offer ids"),
     "builds_added": ("Processes to_point builds and from_point does not", "list of process ids"),
     "builds_dropped": ("Processes from_point builds and to_point does not", "list of process ids"),
+    "storage_added": ("Storage options to_point takes and from_point does not", "list of option ids"),
+    "storage_dropped": ("Storage options from_point takes and to_point does not", "list of option ids"),
+    "substitutes_added": ("Substitutes to_point qualifies and from_point does not", "list of substitute ids"),
+    "substitutes_dropped": ("Substitutes from_point qualifies and to_point does not", "list of substitute ids"),
     "stockpile_value_change": ("Change in the strategic stockpile's value", "{currency}"),
     "stockpile_change": ("Change in the strategic stockpile per material and site", "units of each material"),
     "origin_mix_change": ("Change in the origin mix of nominal-scenario purchase volume",

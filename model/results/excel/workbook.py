@@ -45,7 +45,7 @@ from .valuesheet import write_value_sheet
 
 TOOL_MARK = "sourcing"
 SHEET_CHARTS = {"time_to_survive": add_time_to_survive_chart}  # Report.sheet_charts kinds
-TABLE_SHEETS = ("suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios")
+TABLE_SHEETS = ("suppliers", "processes", "storage", "substitutes", "routes", "stockpile", "shortfall", "scenarios")
 
 
 def write_results(report: Report, path: str | os.PathLike, summary: dict | None = None,
