@@ -60,7 +60,7 @@ SETTINGS = {
     "risk_measure": "cvar_shortfall",
     "cvar_alpha": 0.9,
     "frontier_points": 11,
-    "time_limit_s": 60,
+    "time_limit_s": 300,
     "mip_gap": "auto",
 }
 
@@ -254,7 +254,8 @@ src("Myanmar in 'covered'", "MM -> covered", "facts 2 (MM figures come from Chin
 #   heavy_REE    = separated heavy rare earths (Dy, Tb, Sm oxides, metals, DyFe): the crisis events name it;
 #   magnet, magnet_material = finished magnets / magnet alloy (No. 61 Annex 1 Part 2; crisis events);
 #   dual_use     = what China's dual-use rules (entity bans) cover: the licence_2025 items;
-#   light_REE, NdPr, REE = descriptive (Nd and Pr are not on China's control lists).
+#   light_REE, NdPr, REE = descriptive (Nd and Pr are not on China's licence list);
+#   RE_metal     = metals and alloys that keep only in an inert store (a storage option names it).
 # ==================================================================================================
 MATERIALS = [
     ("MREC", "Mixed rare-earth carbonate from ionic clay (Serra Verde type), t REO", "concentrate", "t REO",
@@ -263,12 +264,12 @@ MATERIALS = [
     ("Dy_oxide", "Dysprosium oxide (99.5 %)", "oxide", "t", "REE, heavy_REE, licence_2025, dual_use"),
     ("Tb_oxide", "Terbium oxide (Tb4O7, 99.99 %)", "oxide", "t", "REE, heavy_REE, licence_2025, dual_use"),
     ("Sm_oxide", "Samarium oxide", "oxide", "t", "REE, heavy_REE, licence_2025, dual_use"),
-    ("NdPr_metal", "NdPr metal", "metal", "t", "REE, light_REE, NdPr, dual_use"),
-    ("DyFe_alloy", "Dysprosium-iron alloy (~80 % Dy)", "alloy", "t", "REE, heavy_REE, licence_2025, dual_use"),
-    ("Tb_metal", "Terbium metal", "metal", "t", "REE, heavy_REE, licence_2025, dual_use"),
-    ("Sm_metal", "Samarium metal", "metal", "t", "REE, heavy_REE, licence_2025, dual_use"),
+    ("NdPr_metal", "NdPr metal", "metal", "t", "REE, light_REE, NdPr, dual_use, RE_metal"),
+    ("DyFe_alloy", "Dysprosium-iron alloy (~80 % Dy)", "alloy", "t", "REE, heavy_REE, licence_2025, dual_use, RE_metal"),
+    ("Tb_metal", "Terbium metal", "metal", "t", "REE, heavy_REE, licence_2025, dual_use, RE_metal"),
+    ("Sm_metal", "Samarium metal", "metal", "t", "REE, heavy_REE, licence_2025, dual_use, RE_metal"),
     ("NdFeB_alloy", "Strip-cast NdFeB alloy (~31 % NdPr, ~1 % Dy)", "alloy", "t",
-     "REE, magnet_material, licence_2025, dual_use"),
+     "REE, magnet_material, licence_2025, dual_use, RE_metal"),
     ("NdFeB_swarf", "NdFeB grinding swarf and scrap from sintering (~30 % RE)", "alloy", "t", "REE, scrap"),
     ("NdFeB_magnet", "Sintered NdFeB magnet, commercial grade (N/M/H, ~1 % Dy)", "magnet", "t",
      "REE, magnet, NdFeB, licence_2025, dual_use"),
@@ -909,15 +910,14 @@ src("Swarf is not stocked", "OWN_US NdFeB_swarf max_stock 0", "case convention",
 # storage_options: (option, site, materials, extra_max_stock t, cost USD, build_periods, note, mark)
 # ==================================================================================================
 STORAGE_OPTIONS = [
-    ("STORE_3PL_MAGNETS", "OWN_US", "NdFeB_magnet, NdFeB_HT_magnet, NdFeB_HT_DyFree", 400, 400_000, 2,
+    ("STORE_3PL_MAGNETS", "OWN_US", "magnet", 400, 400_000, 2,
      "rented bonded space at a logistics provider near the plant for finished magnets: ~400 pallets of ~1 t, "
      "~650 m2 with aisles, at ~$130/m2/yr for 3 years (~$250k) plus security, climate control and set-up "
      "(~$150k); 2 months to contract and fit out", "E"),
-    ("STORE_METALS_INERT", "OWN_US", "NdPr_metal, NdFeB_alloy, DyFe_alloy, Tb_metal, Sm_metal", 300, 1_500_000, 6,
+    ("STORE_METALS_INERT", "OWN_US", "RE_metal", 300, 1_500_000, 6,
      "an inert-gas, fire-rated store for rare-earth metals and alloy (they oxidise in air, and fines are "
      "pyrophoric): a built room with argon blanketing, monitoring and racking; 6 months to permit and build", "E"),
-    ("STORE_WH_EXPANSION", "OWN_WH", "NdFeB_HT_magnet, SmCo_magnet, NdFeB_alloy, DyFe_alloy, Tb_metal, Sm_metal",
-     150, 2_000_000, 9,
+    ("STORE_WH_EXPANSION", "OWN_WH", "*", 150, 2_000_000, 9,
      "extension of the bonded DFARS store: segregated, audited, access-controlled space with the same "
      "traceability as the store; 9 months to build and certify", "E"),
 ]
