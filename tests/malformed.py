@@ -98,6 +98,14 @@ def corpus_rows() -> dict:
     ]
     rows["policies"] = [{"policy": "max_share_origin", "material": "X", "target": "CN", "value": 0.9}]
     rows["sources"] = [{"item": "prices", "value": "10, 15", "source": "made up for the corpus", "reliability": "E"}]
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "max_stock": 20, "end_stock_value": 12}]
+    rows["scheduled_receipts"] = [{"site": "PLANT", "material": "X", "period": 1, "quantity": 5,
+                                   "origin_group": "free"}]
+    rows["storage_options"] = [{"option": "bay", "site": "PLANT", "material": "X", "extra_max_stock": 10,
+                                "cost": 3, "build_periods": 1}]
+    rows["materials"].append({"material": "Y2", "stage": "magnet", "groups": "magnet"})
+    rows["substitutes"] = [{"demand_material": "Y", "substitute": "Y2", "per_unit": 1.2, "max_share": 0.5,
+                            "qualification_periods": 1, "qualification_cost": 4}]
     return rows
 
 

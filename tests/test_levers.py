@@ -254,3 +254,43 @@ def test_room_never_ready_and_room_for_unlimited_stock_are_warned(tmp_path):
     warnings = _issues(rows, tmp_path, kind="warning")
     assert any(s == "storage_options" and "leaves no period" in m for s, _, m in warnings), warnings
     assert any(s == "storage_options" and "adds nothing" in m for s, _, m in warnings), warnings
+
+
+# --------------------------------------------------------------------------------------------------
+# option values: storage options and substitute qualifications are options too
+# --------------------------------------------------------------------------------------------------
+
+def _values(rows, tmp_path):
+    from model.solving.staged import SolveOptions
+    from model.solving.value import run_values
+    from smallcases import case_from
+    return run_values(case_from(rows, tmp_path), options=SolveOptions(60, 0.0, workers=1))
+
+
+def _option(result, name, kind):
+    hits = [o for o in result.options if o.option == name and o.kind == kind]
+    assert len(hits) == 1, [(o.option, o.kind) for o in result.options]
+    return hits[0]
+
+
+def test_a_storage_option_taken_is_worth_what_forbidding_it_costs(tmp_path):
+    """Taken at 205; forbidden, 225: worth 20."""
+    r = _values(storage_rows(build_periods=0), tmp_path)
+    rent = _option(r, "RENT", "storage")
+    assert (rent.taken, rent.value, rent.status) == (True, pytest.approx(20.0), "optimal")
+
+
+def test_a_substitute_not_qualified_is_worth_how_far_its_cost_is_from_paying(tmp_path):
+    """Not qualified at 200 (plan 200); forced, 200 + 150 = 350: free of its cost it would save 50."""
+    r = _values(substitute_rows(qualification_periods=1, qualification_cost=200), tmp_path)
+    sub = _option(r, "X>Y", "substitute")
+    assert (sub.taken, sub.value, sub.status) == (False, pytest.approx(50.0), "optimal")
+
+
+def test_wait_and_see_prices_a_crisis_end_stock_as_the_stochastic_model_does(tmp_path):
+    """The crisis solved alone still prices its end stock (650, not 1,100): WS = 0.5 x 200 + 0.5 x 650,
+    equal to the stochastic cost here (nothing to foresee before period 2), so EVPI = 0."""
+    r = _values(_crisis_rows(), tmp_path)
+    assert r.expected_cost == pytest.approx(425.0)
+    assert r.wait_and_see_cost == pytest.approx(425.0)
+    assert r.evpi == pytest.approx(0.0, abs=1e-6)

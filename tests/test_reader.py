@@ -239,17 +239,22 @@ def test_template_counts(template_case):
     assert c.settings.periods == 6
     assert c.settings.origin_groups == ("free", "covered", "CN")
     assert len(c.countries) == 6
-    assert set(c.materials) == {"NdPr_oxide", "NdPr_metal", "NdFeB_magnet", "NdFeB_swarf"}
+    assert set(c.materials) == {"NdPr_oxide", "NdPr_metal", "NdFeB_magnet", "NdFeB_swarf", "NdFeB_lowDy_magnet"}
     assert c.processes["us_magnet_line"].coproducts == (("NdFeB_swarf", 0.2),)
     assert c.inventories[("us_warehouse", "NdPr_oxide")].max_origin_group == "free"
-    assert len(c.sites) == 4
+    assert len(c.sites) == 5
     assert {s.role for s in c.sites.values()} == {"supplier", "own", "warehouse"}
-    assert len(c.offers) == 3
+    assert len(c.offers) == 4
     assert sum(o.spot for o in c.offers.values()) == 1
     assert sum(not o.qualified for o in c.offers.values()) == 1
     assert len(c.processes) == 2
-    assert len(c.lanes) == 4
-    assert len(c.inventories) == 2
+    assert len(c.lanes) == 5
+    assert len(c.inventories) == 3
+    assert c.inventories[("us_warehouse", "NdPr_oxide")].end_stock_value == 75000
+    assert c.inventories[("us_plant", "NdPr_metal")].end_stock_value == 95000  # the cheapest offer of it
+    assert len(c.receipts) == 1 and c.receipts[0].origin_group == "CN"
+    assert set(c.storage_options) == {"rent_bonded_bay"}
+    assert [s.key for s in c.substitutes] == ["NdFeB_magnet>NdFeB_lowDy_magnet"]
     assert len(c.rules) == 2
     assert {r.status for r in c.rules.values()} == {"in_force", "scenario"}
     assert {r.kind for r in c.rules.values()} == {"licence", "ban"}
@@ -522,12 +527,12 @@ def test_duplicate_id_ignores_case_and_spaces(tpl):
 
 def test_duplicate_lane_and_inventory_keys(tmp_path):
     rows = template_rows()
-    rows["lanes"].append(dict(rows["lanes"][0]))  # row 6
-    rows["inventory"].append(dict(rows["inventory"][1]))  # row 4
+    rows["lanes"].append(dict(rows["lanes"][0]))  # row 7
+    rows["inventory"].append(dict(rows["inventory"][1]))  # row 5
     case, report = check_workbook(write_rows(tmp_path, rows))
     assert case is None
-    the_issue(report, "lanes!A6", "cn_baotou/us_plant repeats row 2")
-    the_issue(report, "inventory!A4", "us_warehouse/NdPr_oxide repeats row 3")
+    the_issue(report, "lanes!A7", "cn_baotou/us_plant repeats row 2")
+    the_issue(report, "inventory!A5", "us_warehouse/NdPr_oxide repeats row 3")
 
 
 @pytest.mark.parametrize("ref, value, expected", [
@@ -849,7 +854,7 @@ def test_blank_rows_between_data_rows_are_skipped(tpl):
     tpl.sheets["offers"].insert(2, [])
     case, report = tpl.check()
     assert report.issues == [], messages(report)
-    assert set(case.offers) == {"cn_oxide", "cn_metal_spot", "lynas_oxide"}
+    assert set(case.offers) == {"cn_oxide", "cn_metal_spot", "lynas_oxide", "jp_lowdy_magnet"}
 
 
 def test_formula_without_a_cached_value_is_an_error(tpl):

@@ -187,7 +187,7 @@ def test_cost_breakdown_by_component_sums_to_expected_cost(every_cost, two):
     row = report.frontier.iloc[0]
     want = {"cost_contracts": 20, "cost_qualification": 5, "cost_builds": 30, "cost_purchases": 300,
             "cost_take_or_pay_excess": 150, "cost_processing": 40, "cost_transport": 20, "cost_holding": 2.5,
-            "cost_shortfall_penalties": 0}
+            "cost_shortfall_penalties": 0, "cost_end_stock": 0}
     assert list(want) == COST_COLUMNS
     assert {c: row[c] for c in COST_COLUMNS} == pytest.approx(want, abs=1e-6)
     assert row["expected_cost"] == pytest.approx(567.5, abs=1e-6)

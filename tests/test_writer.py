@@ -46,6 +46,8 @@ def _frontier() -> pd.DataFrame:
     df["stockpile_value"] = [0.0, 125_000.0, 125_000.0, 400_000.0]
     df["contracted_offers"] = ["CN_OX", "CN_OX, AU_OX", "CN_OX, AU_OX", "AU_OX, US_MAG"]
     df["built_processes"] = [None, None, "", "US_SEP"]
+    df["storage_taken"] = [None, None, None, "US_BAY"]
+    df["substitutes_qualified"] = [None, "HT>LOWDY", "HT>LOWDY", "HT>LOWDY"]
     return df[FRONTIER_COLUMNS]
 
 

@@ -740,8 +740,8 @@ def _build_receipts(rows: list[Row], site_refs, material_refs, sites, group_ref,
     return tuple(out)
 
 
-def _build_storage_options(rows: list[Row], site_refs, sites, materials, invalid_materials, inventories, T,
-                           report: Report) -> dict[str, StorageOption]:
+def _build_storage_options(rows: list[Row], site_refs, sites, materials, invalid_materials, inventories,
+                           invalid_inventories, T, report: Report) -> dict[str, StorageOption]:
     """storage_options: room at a stocking site, shared by the named materials that have an
     inventory row there."""
     out = {}
@@ -757,6 +757,8 @@ def _build_storage_options(rows: list[Row], site_refs, sites, materials, invalid
         if mats is _INVALID:
             continue
         stocked = tuple(m for m in mats if (site, m) in inventories)
+        if not stocked and any((site, m) in invalid_inventories for m in mats):
+            continue  # its inventory row has a bad cell, reported there
         if named.lower() in {m.lower() for m in materials} and not stocked:
             report.error("storage_options", row.cell("material"), f"material {mats[0]} has no inventory row at "
                          f"site {site}, expected a material stocked there (add its inventory row)")
@@ -1032,7 +1034,7 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
         if v["end_stock_value"] is not None:
             end_value = float(v["end_stock_value"])
         else:  # what a unit costs to put back: the material's cheapest offer, 0 where none is offered
-            prices = [o.price for o in offers.values() if o.material == mat]
+            prices = [o.price for o in offers.values() if o.material == mat and isinstance(o.price, (int, float))]
             end_value = min(prices) if prices else 0.0
         inventories[(site, mat)] = Inventory(site, mat, init, g or (groups[-1] if groups else ""), max_s,
                                              v["holding_cost_per_period"] or 0.0, v["min_stock"] or 0.0, end_min,
@@ -1197,8 +1199,10 @@ def _build_case(p: dict[str, list[Row]], report: Report) -> Case | None:
 
     receipts = _build_receipts(p.get("scheduled_receipts", []), site_refs, material_refs, sites, group_ref,
                                period_ok, groups, report)
+    inventory_rows = {(r["site"], r["material"]) for r in p["inventory"]
+                      if isinstance(r["site"], str) and isinstance(r["material"], str)}
     storage = _build_storage_options(p.get("storage_options", []), site_refs, sites, materials, invalid_materials,
-                                     inventories, T, report)
+                                     inventories, inventory_rows - set(inventories), T, report)
     substitutes = _build_substitutes(p.get("substitutes", []), material_refs, demands, T, report)
 
     if not report.ok or settings is None:

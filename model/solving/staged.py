@@ -30,6 +30,11 @@ MIN_TIE_BREAK_S = 5.0  # the exact risk tie-break gets at least this, else as lo
 RISK_FLOOR = 1e-12  # a risk this small is the floor of every measure (all are >= 0)
 
 
+# once-decision kind -> the model's binary variable (formulation/variables.py)
+ONCE_DECISION_VARIABLES = {"contract": "contract", "qualify": "qualify", "build": "build",
+                           "storage": "take_storage", "substitute": "qualify_substitute"}
+
+
 @dataclass
 class SolveOptions:
     time_limit_s: float
@@ -262,11 +267,13 @@ class StagedModel:
 
     # ------------------------------------------------------------------ once-decisions
     def _once_vars(self):
-        m = self.model
-        for kind, var in (("contract", m.contract), ("qualify", m.qualify), ("build", m.build),
-                          ("storage", m.take_storage), ("substitute", m.qualify_substitute)):
-            for key, v in var.items():
+        for kind, name in ONCE_DECISION_VARIABLES.items():
+            for key, v in getattr(self.model, name).items():
                 yield (kind, key), v
+
+    def once_variable(self, kind: str, name: str):
+        """The binary of one once-decision, e.g. ("storage", option id)."""
+        return getattr(self.model, ONCE_DECISION_VARIABLES[kind])[name]
 
     def once_decisions(self) -> dict[tuple[str, str], int]:
         """The loaded plan's once-decisions: (kind, id) -> 0/1, kind one of contract, qualify,

@@ -399,7 +399,7 @@ def _min_cost_solve(fm: StagedModel, limit: float | None = None, holds: dict | N
         if holds:
             fm.fix_once_decisions(holds)
             for (kind, name), v in holds.items():  # the start takes the held value (HiGHS repairs the rest)
-                getattr(fm.model, kind)[name].set_value(v)
+                fm.once_variable(kind, name).set_value(v)
         fm.configure(risk_limit=limit)
         outcome = fm.solve(warm_start=warm_start)
         cost = pyo.value(fm.model.expected_cost) if outcome.has_solution else None

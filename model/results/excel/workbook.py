@@ -46,6 +46,7 @@ from .valuesheet import write_value_sheet
 TOOL_MARK = "sourcing"
 SHEET_CHARTS = {"time_to_survive": add_time_to_survive_chart}  # Report.sheet_charts kinds
 TABLE_SHEETS = ("suppliers", "processes", "storage", "substitutes", "routes", "stockpile", "shortfall", "scenarios")
+OPTIONAL_TABLE_SHEETS = ("storage", "substitutes")  # written only for a case that has storage options or substitutes
 
 
 def write_results(report: Report, path: str | os.PathLike, summary: dict | None = None,
@@ -222,7 +223,8 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     # decision tables and extra sheets: rows streamed into the package after saving; none printed
     streamed = []
     tables = report.tables or {}
-    sheets = [(name, tables[name]) for name in TABLE_SHEETS if name in tables]
+    sheets = [(name, tables[name]) for name in TABLE_SHEETS if name in tables
+              and not (name in OPTIONAL_TABLE_SHEETS and tables[name].empty)]
     sheets += list((extra_sheets or {}).items())
     extra_ws = {}
     for name, df in sheets:
