@@ -884,7 +884,7 @@ INVENTORY = [
     ("OWN_WH", "Sm_metal", 3, "free", 15, 870, _, _, "free", 88_000),
 ]
 src("End-of-horizon stock value at the plant", "blank: the lowest base price of an offer of the material", "model "
-    "default (docs/input_reference.md, inventory)", "D",
+    "default (docs/inputs.md, inventory)", "D",
     "a crisis scenario may end with the plant's stock below its starting level; putting it back costs what the "
     "cheapest supplier charges in normal times (the Chinese price, Section 301 included for magnets)")
 src("End-of-horizon stock value in the DFARS store", "HT magnets $180k/t (MP_10X_HT), SmCo $250k/t (ARNOLD_SMCO "

@@ -1,7 +1,7 @@
 """The default rare-earth case: it reads cleanly, holds what docs/default_case.md says a realistic
 case must (a horizon that reaches the 2027-2029 capacity, spread scenarios, the levers, trade rules,
 origins as they are, penalties at the company's own loss, a source row for every figure), and its
-cheapest plan passes the independent checker (one solve at a loose gap, ~2-4 minutes)."""
+cheapest plan passes the independent checker (one solve to a 5 % gap: 1.5-4 minutes on 2 shared cores)."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def test_every_figure_has_a_source_row(case):
 
 def test_default_cheapest_plan_passes_the_independent_checker(case):
     """One min-cost solve at a loose gap (the frontier's figures are measured in docs/default_case.md)."""
-    fm = StagedModel(case, case.settings.risk_measure, SolveOptions(time_limit_s=300, mip_gap=0.05))
+    fm = StagedModel(case, case.settings.risk_measure, SolveOptions(time_limit_s=600, mip_gap=0.05))
     outcome = fm.min_cost_stage_one()
     assert outcome.has_solution, outcome.status
     plan = fm.plan()
