@@ -1,18 +1,20 @@
-"""One-at-a-time sensitivity of the default case's frontier span to its five most uncertain figures
-(the README's "The default case" section). Run: ``.venv/bin/python benchmarks/sensitivity.py``.
+"""One-at-a-time sensitivity of the default case's two frontier ends to the figures that move them
+most (docs/default_case.md). Run: ``.venv/bin/python benchmarks/sensitivity.py [--only NAME ...]``.
 
 The span is measured on the frontier's two ends (min cost, then min risk at that cost; min risk,
 then min cost at that risk): the cost span is what the lowest reachable risk costs over the
 cheapest plan, the risk span how much risk money can buy off. Each figure is moved to its low and
-its high value (the ranges defended in the case's sources sheet) on the read case, everything else
-as it is:
+its high value (the ranges given in the case's sources sheet) on the read case, everything else as
+it is:
 
-1. the automotive shortfall penalty (11 M USD/t: 3 M to 19 M);
-2. the crisis allocation to one buyer (capacity x0.5 on every offer of a scrambled group: 0.25 to 0.8);
-3. the price of reserving ex-China capacity: reservation fees (10 %: 5 % to 20 %) and take-or-pay
-   shares (50 %: 25 % to 80 %) together;
-4. qualification of a new automotive (15 months) or defence (18) magnet source: 12/15 to 24/24;
-5. the plant's stock ceilings (max_stock at OWN_US: half to double).
+1. ``penalty``: the shortfall penalties, automotive 200 k USD/t (80 k to 500 k) with defence in
+   proportion (0.75 M USD/t: 0.3 M to 1.9 M);
+2. ``allocation``: the crisis allocation to one buyer (every partial outage of an ex-China offer in
+   a crisis, x0.3 to x0.7 by severity): each factor x0.5 (a harsher scramble) to x1.4 (capped at 1);
+3. ``qualification``: a new automotive (18 months) and defence (27) magnet source: 12/24 to 24/30;
+4. ``storage``: the storage options' cost: x0.5 to x4;
+5. ``probabilities``: every crisis scenario's probability x0.5 or x1.5, the nominal scenario taking
+   up the difference (0.70 or 0.10).
 """
 
 from __future__ import annotations
@@ -31,53 +33,48 @@ from model.executor import default_workers  # noqa: E402
 from model.solving.frontier import run_frontier  # noqa: E402
 from model.solving.staged import SolveOptions  # noqa: E402
 
-CONTRACT_EXCH = 100_000  # the contracting cost inside every ex-China fixed cost (inputs/build_default_case.py)
 
-
-def penalty(case, value):
-    auto = max(d.shortfall_penalty for d in case.demands if d.max_origin_group is None)
-    return replace(case, demands=tuple(replace(d, shortfall_penalty=value) if d.shortfall_penalty == auto else d
+def penalty(case, scale):
+    return replace(case, demands=tuple(replace(d, shortfall_penalty=d.shortfall_penalty * scale)
                                        for d in case.demands))
 
 
-def allocation(case, value):
-    return replace(case, events=tuple(replace(e, factor=value) if e.event == "outage" and e.target_kind == "group"
-                                      and abs(e.factor - 0.5) < 1e-9 else e for e in case.events))
-
-
-def reservation(case, scale):
-    """Fees (the part of fixed_cost above the contracting cost) and take-or-pay minimums scaled."""
-    fee_scale, top_scale = scale
-
-    def one(o):
-        if case.sites[o.site].country == "CN" or o.spot:
-            return o
-        fee = max(0.0, o.fixed_cost - CONTRACT_EXCH)
-        return replace(o, fixed_cost=CONTRACT_EXCH + fee * fee_scale if fee else o.fixed_cost,
-                       min_per_period=min(o.min_per_period * top_scale, o.capacity_per_period or float("inf")))
-    return replace(case, offers={k: one(o) for k, o in case.offers.items()})
+def allocation(case, scale):
+    """Partial outages of single offers (the crisis allocation; a 0 factor is a stop, left alone)."""
+    return replace(case, events=tuple(replace(e, factor=min(1.0, e.factor * scale))
+                                      if e.event == "outage" and e.target_kind == "offer" and 0 < e.factor < 1
+                                      else e for e in case.events))
 
 
 def qualification(case, months):
     auto, defence = months
-    new = {15: auto, 18: defence}
+    new = {18: auto, 27: defence}
     return replace(case, offers={k: replace(o, qualification_periods=new.get(o.qualification_periods,
                                                                           o.qualification_periods))
-                                 for k, o in case.offers.items()})
+                                 for k, o in case.offers.items()},
+                   substitutes=tuple(replace(s, qualification_periods=new.get(s.qualification_periods,
+                                                                            s.qualification_periods))
+                                     for s in case.substitutes))
 
 
-def ceilings(case, scale):
-    return replace(case, inventories={k: replace(i, max_stock=i.max_stock * scale)
-                                      if k[0] == "OWN_US" and i.max_stock else i
-                                      for k, i in case.inventories.items()})
+def storage(case, scale):
+    return replace(case, storage_options={k: replace(o, cost=o.cost * scale)
+                                          for k, o in case.storage_options.items()})
+
+
+def probabilities(case, scale):
+    nominal = case.nominal_scenario
+    crisis = {k: replace(s, probability=s.probability * scale) for k, s in case.scenarios.items() if k != nominal}
+    rest = 1.0 - sum(s.probability for s in crisis.values())
+    return replace(case, scenarios={nominal: replace(case.scenarios[nominal], probability=rest), **crisis})
 
 
 FIGURES = [
-    ("automotive shortfall penalty (USD/t)", penalty, 11e6, 3e6, 19e6),
-    ("crisis allocation to one buyer", allocation, 0.5, 0.25, 0.8),
-    ("reservation fee x, take-or-pay x", reservation, (1.0, 1.0), (0.5, 0.5), (2.0, 1.6)),
-    ("qualification months (automotive, defence)", qualification, (15, 18), (12, 15), (24, 24)),
-    ("plant stock ceilings x", ceilings, 1.0, 0.5, 2.0),
+    ("penalty", "shortfall penalties x (automotive 200 k USD/t)", penalty, 1.0, 0.4, 2.5),
+    ("allocation", "crisis allocation to one buyer x", allocation, 1.0, 0.5, 1.4),
+    ("qualification", "qualification months (automotive, defence)", qualification, (18, 27), (12, 24), (24, 30)),
+    ("storage", "storage option cost x", storage, 1.0, 0.5, 4.0),
+    ("probabilities", "crisis probabilities x", probabilities, 1.0, 0.5, 1.5),
 ]
 
 
@@ -93,13 +90,20 @@ def ends(case, options):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--case", type=Path, default=ROOT / "inputs" / "rare_earth_magnets.xlsx")
-    ap.add_argument("--time-limit", type=float, default=300)
+    ap.add_argument("--time-limit", type=float, default=600)
+    ap.add_argument("--mip-gap", type=float, default=None, help="a fixed relative gap (default: auto)")
+    ap.add_argument("--only", nargs="*", default=None, help=f"figures to move: {[f[0] for f in FIGURES]}")
+    ap.add_argument("--no-base", action="store_true", help="skip the case as shipped")
     args = ap.parse_args()
     base = read_case(args.case)
-    options = SolveOptions(args.time_limit, None, workers=default_workers())
-    rows = [("base", "", ends(base, options))]
-    print(_line(*rows[-1]), flush=True)
-    for name, change, _, low, high in FIGURES:
+    options = SolveOptions(args.time_limit, args.mip_gap, workers=default_workers())
+    rows = []
+    if not args.no_base:
+        rows.append(("base", "", ends(base, options)))
+        print(_line(*rows[-1]), flush=True)
+    for key, name, change, _, low, high in FIGURES:
+        if args.only and key not in args.only:
+            continue
         for label, value in (("low", low), ("high", high)):
             rows.append((f"{name}: {label}", value, ends(change(base, value), options)))
             print(_line(*rows[-1]), flush=True)
