@@ -64,6 +64,7 @@ class RiskMeasure:
     in_money = False  # its values are money (the case's currency); else a share, 0..1
     tail = False  # a CVaR: the worst (1 - alpha) of scenarios by probability
     note: tuple[str, str] = ("", "")  # the column note: (meaning, unit); "{currency}" is filled in
+    axis_unit = "share"  # a share measure's unit on a chart's risk axis
 
     # --- words ---------------------------------------------------------------------------------
     def meaning(self, alpha: float | None, tail: str, most_controlled: str) -> str:
@@ -131,6 +132,7 @@ class CvarShortfall(RiskMeasure):
     """CVaR at alpha of the unmet share: eta + 1/(1-alpha) x sum_s p_s excess_s, with
     excess_s >= outcome_s - eta and excess_s >= 0 (Rockafellar-Uryasev)."""
     name = "cvar_shortfall"
+    axis_unit = "% of demand unmet"
     tail = True
     note = ("CVaR at cvar_alpha of the share of demand not met: the unmet share averaged over the worst "
             "(1 - alpha) of scenarios by probability", "share of demand, 0..1")
@@ -191,6 +193,7 @@ class CvarCost(CvarShortfall):
 class ExpectedShortfall(RiskMeasure):
     """sum_s p_s unmet_share_s."""
     name = "expected_shortfall"
+    axis_unit = "% of demand unmet"
     note = ("Probability-weighted share of demand not met", "share of demand, 0..1")
 
     def meaning(self, alpha, tail, most_controlled):
@@ -210,6 +213,7 @@ class ExpectedShortfall(RiskMeasure):
 class WorstShortfall(RiskMeasure):
     """w >= unmet_share_s for every listed scenario (a scenario of probability 0 counts too)."""
     name = "worst_shortfall"
+    axis_unit = "% of demand unmet"
     note = ("Share of demand not met in the worst scenario", "share of demand, 0..1")
 
     def meaning(self, alpha, tail, most_controlled):
@@ -241,6 +245,7 @@ class Exposure(RiskMeasure):
     in 0..1 (never infinite; 1 means no limit); its minimum is found by Dinkelbach steps on
     ``controlled - exposure_ratio x total`` (``m.risk``)."""
     name = "exposure"
+    axis_unit = "% of purchase spend"
     note = ("Share of nominal-scenario purchase spend (base prices) on offers of the most controlled origin "
             "group", "share of spend, 0..1")
 

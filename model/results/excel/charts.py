@@ -16,6 +16,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 
+from ...formulation.risk import MEASURES
 from ..words import in_money
 
 # chart colours: series of an overlay, and origin groups from least to most controlled
@@ -46,8 +47,8 @@ def _nice_bounds(values: list[float], floor_zero: bool) -> tuple[float, float] |
 
 
 MILLIONS = 1e7  # money axes from here on are shown in millions (M)
-RISK_UNITS = {"cvar_shortfall": "% of demand unmet", "expected_shortfall": "% of demand unmet",
-              "worst_shortfall": "% of demand unmet", "exposure": "% of purchase spend"}
+# a share measure's unit on the risk axis, as its class gives it (cvar_cost's axis is money)
+RISK_UNITS = {name: rm.axis_unit for name, rm in MEASURES.items() if not rm.in_money}
 
 
 def money_axis(values: list[float], currency: str, what: str = "expected cost") -> tuple[str, str]:
