@@ -18,11 +18,10 @@ from typing import Annotated, Optional
 import typer
 
 from . import interrupt
-from .app import runs
-from .app.common import Reporter, RunOptions, case_path
+from .app import checks, runs
+from .app.common import Reporter, RunOptions
 from .app.jsonout import dumps
-from .case.issues import CaseError
-from .solving.highs import NoSolution
+from .formulation.risk import MEASURES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Resilient sourcing of critical materials: cost-versus-risk frontiers from an Excel case.")
@@ -50,7 +49,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar o
 LogOpt = Annotated[Optional[Path], typer.Option("--solver-log", help="Write HiGHS's log to this file.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a results workbook of this tool.")]
 TemplateForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
-MeasureOpt = Annotated[Optional[str], typer.Option("--risk-measure", help="cvar_shortfall, cvar_cost, expected_shortfall, worst_shortfall or exposure.")]
+MeasureOpt = Annotated[Optional[str], typer.Option("--risk-measure", help=", ".join(list(MEASURES)[:-1]) + " or " + list(MEASURES)[-1] + ".")]
 PointsOpt = Annotated[Optional[int], typer.Option("--points", help="Frontier points, both ends included (default: the case's frontier_points).")]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for independent solves (default: the cores).")]
 PlotOpt = Annotated[bool, typer.Option("--plot", help="Also save a PNG of the frontier beside the workbook.")]
@@ -94,25 +93,11 @@ def _guard(fn):
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
-        except CaseError as exc:
-            # a problem in a sheet names its sheet and cell; one of an option or a file names that
-            # itself (its message starts with it), never "workbook"
-            lines = [str(i) if i.sheet else i.message for i in exc.report.errors]
-            fail(EXIT_BAD_INPUT, "bad input", lines,
-                 "error: bad input\n" + "\n".join(f"  {line}" for line in exc.report.summarised("error")))
-        except NoSolution as exc:
-            if interrupt.requested():
-                fail(EXIT_INTERRUPTED, "interrupted", [], "interrupted before any result was found")
-            text = f"no solution: {exc}" + ("" if exc.warnings else
-                                            " (the case is infeasible or the time limit is too short)")
-            fail(EXIT_NO_SOLUTION, "no solution", [text, *exc.warnings],
-                 "\n  ".join([text, *(w for w in exc.warnings if w not in text)]), exc.warnings)
-        except KeyboardInterrupt:
-            fail(EXIT_INTERRUPTED, "interrupted", [], "interrupted")
-        except Exception as exc:  # a bug of ours: say so, with the traceback for the report
-            traceback.print_exc(file=sys.stderr)
-            text = f"internal error: {exc.__class__.__name__}: {exc}"
-            fail(EXIT_INTERNAL, "internal error", [text], text)
+        except (Exception, KeyboardInterrupt) as exc:
+            failed = checks.failure(exc)
+            if failed.exit_code == EXIT_INTERNAL:  # a bug of ours: say so, with the traceback for the report
+                traceback.print_exc(file=sys.stderr)
+            fail(failed.exit_code, failed.headline, failed.lines, failed.text, failed.warnings)
     return functools.wraps(fn)(run)
 
 
@@ -177,13 +162,7 @@ def _options(case, out, points=None, risk_measure=None, time_limit=None, mip_gap
 def template(path: Annotated[Path, typer.Argument(help="Where to write the template workbook (.xlsx).")],
              force: TemplateForceOpt = False, quiet: QuietOpt = False) -> None:
     """Write an input workbook with every sheet, column notes, dropdowns and a worked example."""
-    from .case.template import write_template
-    if path.suffix.lower() != ".xlsx":
-        raise CaseError(f"{path}: expected a file name ending in .xlsx (the template is an Excel workbook)")
-    if path.exists() and not force:
-        raise CaseError(f"{path}: the file exists; expected a new file name (or --force to overwrite it)")
-    write_template(path)
-    Console(quiet).say(f"wrote {path}: fill it in, then run: sourcing validate {path}")
+    Console(quiet).say(checks.template(path, force))
 
 
 @app.command()
@@ -191,33 +170,21 @@ def template(path: Annotated[Path, typer.Argument(help="Where to write the templ
 def validate(case: CaseArg = None, quiet: QuietOpt = False,
              json_out: ValidateJsonOpt = False) -> None:
     """Check a case workbook and list every problem at once (exit 1 if there is an error)."""
-    from .case.reader import check_workbook
-    path = case_path(case)
-    loaded, report = check_workbook(path)
+    checked = checks.validate(case)
     if json_out:
-        # every error and warning (past a thousand of one kind, the first thousand), and how many
-        emit_json({"file": str(path), "ok": report.ok,
-                   "errors": [str(i) for i in report.errors], "warnings": [str(i) for i in report.warnings],
-                   "error_count": report.count("error"), "warning_count": report.count("warning")})
+        emit_json(checked.document)
     else:
-        for line in report.summarised("error"):
-            typer.echo(f"error: {line}", err=True)
-        for line in report.summarised("warning"):
+        for line in checked.error_lines():
+            typer.echo(line, err=True)
+        for line in checked.warning_lines():
             if not quiet:
-                typer.echo(f"warning: {line}", err=True)
-        if loaded is not None and not quiet:
-            c = loaded
-            typer.echo(
-                f"{path}: ok ({report.count('warning')} warnings). Case '{c.settings.case_name}': "
-                f"{c.settings.periods} {c.settings.period_unit}s, {len(c.countries)} countries, "
-                f"{len(c.materials)} materials, {len(c.sites)} sites, {len(c.offers)} offers, "
-                f"{len(c.processes)} processes, {len(c.lanes)} lanes, {len(c.demands)} demand rows "
-                f"(by period), {len(c.rules)} rules, {len(c.scenarios)} scenarios, {len(c.events)} events, "
-                f"{len(c.policies)} policies.", err=True)
-    if not report.ok:
+                typer.echo(line, err=True)
+        if checked.ok_line() is not None and not quiet:
+            typer.echo(checked.ok_line(), err=True)
+    if checked.exit_code:
         if not json_out:
-            typer.echo(f"{path}: {report.count('error')} errors", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+            typer.echo(checked.failed_line(), err=True)
+        raise typer.Exit(checked.exit_code)
 
 
 @app.command()

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import interrupt
 from ..case.issues import CaseError
 from ..results.answers import Answer, RunKind
-from ..results.report import Report, build_report
+from ..results.report import Report, build_report, the_answer
 from .common import (EXIT_INTERRUPTED, Loaded, writable_file, Reporter, RunOptions, RunOutcome, load, outputs_dir, overall_status, provenance,
                      versions, write)
 from .jsonout import json_rows
@@ -91,7 +91,7 @@ def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOu
         result = _explained(lambda: solve_single(c, max_risk, loaded.measure, loaded.solve), loaded)
     report = _report_for(result, loaded, "solve", {})
     write(report, loaded.target, reporter, opts.plot)
-    _say_answer(reporter, report.the_answer())
+    _say_answer(reporter, the_answer(report))
     p = report.frontier.iloc[0]
     reporter.say(f"status {p['status']}, gap {p['mip_gap'] or 0:.3%}")
     return _outcome({"case": c.settings.case_name, "risk_measure": report.risk_measure,
@@ -136,7 +136,7 @@ def frontier(opts: RunOptions, reporter: Reporter, values: bool = False) -> RunO
     elif values:
         report.warnings.append("--values: no knee point (no efficient point), so no decision values")
     write(report, loaded.target, reporter, opts.plot)
-    _say_answer(reporter, report.the_answer())
+    _say_answer(reporter, the_answer(report))
     document = {"case": c.settings.case_name, "risk_measure": report.risk_measure,
                 "output": str(loaded.target), "knee_point": report.knee_point,
                 "frontier": json_rows(report.frontier)}
@@ -356,7 +356,7 @@ def _attach_values(report: Report, vr, currency: str) -> None:
         report.answer = values
     else:
         values.rows = [("decision_values" if k == "answer" else k, v) for k, v in values.rows]
-        report.answer = report.the_answer().extend(values)
+        report.answer = the_answer(report).extend(values)
     report.warnings = list(dict.fromkeys(report.warnings + vr.warnings))
 
 

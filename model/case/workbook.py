@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -12,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..files import write_atomically
 from .schema import SETTINGS_KEYS, SHEETS, Column, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -84,17 +83,7 @@ def write_case_workbook(path: str | Path, rows: dict[str, list[dict]]) -> Path:
                 key_col = SETTINGS_KEYS.get(str(r.get("key")))
                 if key_col is not None:
                     ws.cell(row=i, column=1).comment = Comment(_note(key_col), "sourcing")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a workbook is for sharing
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    return write_atomically(path, wb.save)
 
 
 def _with_extra_columns(spec: Sheet, data: list[dict]) -> Sheet:

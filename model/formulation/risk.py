@@ -54,8 +54,32 @@ def cvar_threshold(values: list[float], probabilities: list[float], alpha: float
 
 
 class RiskMeasure:
-    """Base: a measure written as ``m.risk``, limited by ``risk + risk_slack == risk_level``."""
+    """Base: a measure written as ``m.risk``, limited by ``risk + risk_slack == risk_level``.
+
+    Each measure also owns what a planner reads of it: its unit (money, or a share 0..1),
+    :meth:`meaning` (what it measures), :meth:`words` (one plan's risk in a sentence) and ``note``
+    (the results column's note: meaning and unit). The results layer formats the numbers
+    (:mod:`model.results.words`) and asks the measure for the sentence around them."""
     name = ""
+    in_money = False  # its values are money (the case's currency); else a share, 0..1
+    tail = False  # a CVaR: the worst (1 - alpha) of scenarios by probability
+    note: tuple[str, str] = ("", "")  # the column note: (meaning, unit); "{currency}" is filled in
+    axis_unit = "share"  # a share measure's unit on a chart's risk axis
+
+    # --- words ---------------------------------------------------------------------------------
+    def meaning(self, alpha: float | None, tail: str, most_controlled: str) -> str:
+        """What the measure is, in words (the summary's risk_measure row); ``tail`` is the CVaR's
+        tail in words (10 %), ``most_controlled`` the case's most controlled origin group."""
+        raise NotImplementedError  # every concrete measure defines it
+
+    def against(self, reference: str, label: str, reference_worst: str | None) -> str:
+        """The comparison after a plan's risk: ", against 19.6 % at the cheapest plan"."""
+        return f", against {reference} {label}"
+
+    def words(self, shown: str, against: str, tail: str, worst: str | None, most_controlled: str) -> str:
+        """One plan's risk in a sentence: ``shown`` its value in its unit, ``against`` the
+        comparison (or ""), ``worst`` the plan's worst scenario when known."""
+        raise NotImplementedError  # every concrete measure defines it
 
     # --- building ------------------------------------------------------------------------------
     def add(self, m: pyo.ConcreteModel, ix: CaseIndex) -> None:
@@ -108,6 +132,17 @@ class CvarShortfall(RiskMeasure):
     """CVaR at alpha of the unmet share: eta + 1/(1-alpha) x sum_s p_s excess_s, with
     excess_s >= outcome_s - eta and excess_s >= 0 (Rockafellar-Uryasev)."""
     name = "cvar_shortfall"
+    axis_unit = "% of demand unmet"
+    tail = True
+    note = ("CVaR at cvar_alpha of the share of demand not met: the unmet share averaged over the worst "
+            "(1 - alpha) of scenarios by probability", "share of demand, 0..1")
+
+    def meaning(self, alpha, tail, most_controlled):
+        return (f"cvar_shortfall at alpha {alpha if alpha is not None else 0.9:g}: the share of demand left "
+                f"unmet, averaged over the worst {tail} of scenarios (by probability)")
+
+    def words(self, shown, against, tail, worst, most_controlled):
+        return f"in the worst {tail} of scenarios (by probability) {shown} of demand goes unmet on average{against}"
 
     def outcome(self, m):
         return m.unmet_share
@@ -137,6 +172,16 @@ class CvarShortfall(RiskMeasure):
 class CvarCost(CvarShortfall):
     """CVaR at alpha of the scenario cost, written as for the shortfall."""
     name = "cvar_cost"
+    in_money = True
+    note = ("CVaR at cvar_alpha of the scenario cost: the cost averaged over the worst (1 - alpha) of "
+            "scenarios by probability", "{currency}")
+
+    def meaning(self, alpha, tail, most_controlled):
+        return (f"cvar_cost at alpha {alpha if alpha is not None else 0.9:g}: the scenario cost averaged over "
+                f"the worst {tail} of scenarios (by probability)")
+
+    def words(self, shown, against, tail, worst, most_controlled):
+        return f"in the worst {tail} of scenarios (by probability) the plan costs {shown} on average{against}"
 
     def outcome(self, m):
         return m.scenario_cost
@@ -148,6 +193,15 @@ class CvarCost(CvarShortfall):
 class ExpectedShortfall(RiskMeasure):
     """sum_s p_s unmet_share_s."""
     name = "expected_shortfall"
+    axis_unit = "% of demand unmet"
+    note = ("Probability-weighted share of demand not met", "share of demand, 0..1")
+
+    def meaning(self, alpha, tail, most_controlled):
+        return ("expected_shortfall: the share of demand left unmet, averaged over the scenarios weighted by "
+                "probability")
+
+    def words(self, shown, against, tail, worst, most_controlled):
+        return f"on average over the scenarios (weighted by probability) {shown} of demand goes unmet{against}"
 
     def add_expression(self, m, ix):
         m.risk = pyo.Expression(expr=sum(sc.probability * m.unmet_share[s] for s, sc in ix.case.scenarios.items()))
@@ -159,6 +213,18 @@ class ExpectedShortfall(RiskMeasure):
 class WorstShortfall(RiskMeasure):
     """w >= unmet_share_s for every listed scenario (a scenario of probability 0 counts too)."""
     name = "worst_shortfall"
+    axis_unit = "% of demand unmet"
+    note = ("Share of demand not met in the worst scenario", "share of demand, 0..1")
+
+    def meaning(self, alpha, tail, most_controlled):
+        return "worst_shortfall: the share of demand left unmet in the worst scenario"
+
+    def against(self, reference, label, reference_worst):
+        return f", against {reference} {label}" + (f" (in {reference_worst})" if reference_worst else "")
+
+    def words(self, shown, against, tail, worst, most_controlled):
+        where = f" ({worst})" if worst else ""
+        return f"in its worst scenario{where} {shown} of demand goes unmet{against}"
 
     def add_expression(self, m, ix):
         m.worst_share = pyo.Var(domain=pyo.NonNegativeReals)
@@ -179,6 +245,19 @@ class Exposure(RiskMeasure):
     in 0..1 (never infinite; 1 means no limit); its minimum is found by Dinkelbach steps on
     ``controlled - exposure_ratio x total`` (``m.risk``)."""
     name = "exposure"
+    axis_unit = "% of purchase spend"
+    note = ("Share of nominal-scenario purchase spend (base prices) on offers of the most controlled origin "
+            "group", "share of spend, 0..1")
+
+    def meaning(self, alpha, tail, most_controlled):
+        group = most_controlled or "the most controlled origin group"
+        return (f"exposure: the share of purchase spend (nominal scenario, base prices) on offers of {group} "
+                "origin, the most controlled group")
+
+    def words(self, shown, against, tail, worst, most_controlled):
+        group = most_controlled or "the most controlled group"
+        return (f"{shown} of purchase spend (nominal scenario, at base prices) goes to offers of {group} "
+                f"origin{against}")
 
     def add_expression(self, m, ix):
         m.exposure_ratio = pyo.Param(initialize=0.0, mutable=True)
@@ -225,6 +304,11 @@ class Exposure(RiskMeasure):
 MEASURES: dict[str, RiskMeasure] = {cls.name: cls() for cls in
                                     (CvarShortfall, CvarCost, ExpectedShortfall, WorstShortfall, Exposure)}
 assert tuple(MEASURES) == RISK_MEASURES, "every measure the workbook may name has its class here"
+
+
+def known(name: str | None) -> RiskMeasure | None:
+    """The measure of that name, or None (a name this version does not know)."""
+    return MEASURES.get(name) if isinstance(name, str) else None
 
 
 def measure(name: str) -> RiskMeasure:

@@ -4,13 +4,12 @@ risk per unit of cost. Pure pandas."""
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
-from .words import pct_pair
+from .words import in_money, number, pct_pair
 from .mix import origin_mix
-from .report import Report
+from .report_data import Report
 from .resolution import overlapping_pairs
 
 EPS = 1e-7
@@ -38,7 +37,7 @@ def risk_bought_words(measure: str, reduction: float, extra_cost: float, currenc
     per, per_text = _scale(extra_cost)
     rate = reduction / extra_cost * per
     cur = f" {currency}" if currency else ""
-    if measure == "cvar_cost":
+    if in_money(measure):
         return f"{rate:,.3g}{cur} less {measure} per {per_text}{cur} more expected cost"
     return f"{rate * 100:.3g} percentage points less {measure} per {per_text}{cur} more expected cost"
 
@@ -95,14 +94,6 @@ def _mix_change(mix: pd.DataFrame, a, b) -> str:
     return ", ".join(parts) + (" of nominal purchase volume" if parts else "")
 
 
-def _num(x) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def changes_table(report: Report) -> pd.DataFrame:
     """One row per step between consecutive efficient points, by falling risk (then rising cost):
     the extra expected cost, the risk reduction (in the measure's unit) and that per unit of cost,
@@ -140,13 +131,13 @@ def changes_table(report: Report) -> pd.DataFrame:
         ca, cb = contracted.get(pa, set()), contracted.get(pb, set())
         qa, qb = qualifying.get(pa, set()), qualifying.get(pb, set())
         ba, bb = built.get(pa, set()), built.get(pb, set())
-        sva, svb = _num(a.get("stockpile_value")), _num(b.get("stockpile_value"))
+        sva, svb = number(a.get("stockpile_value")), number(b.get("stockpile_value"))
         rows.append({
             "from_point": int(pa), "to_point": int(pb), "extra_expected_cost": extra, "risk_reduction": reduction,
             "risk_reduction_per_cost": reduction / extra if extra > EPS * max(1.0, abs(a["_c"])) else None,
             "risk_bought": risk_bought_words(report.risk_measure, reduction, extra, currency)
             + (" ({} {} -> {})".format(report.risk_measure, *pct_pair(a["_r"], b["_r"]))
-               if report.risk_measure != "cvar_cost" else "")
+               if not in_money(report.risk_measure) else "")
             + ("; within the solver's gap: the extra cost is not proven" if frozenset((pa, pb)) in unresolved
                else ""),
             "contracts_added": _join(cb - ca), "contracts_dropped": _join(ca - cb),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .report import Report
+from .report_data import Report
 
 
 def given_groups(report: Report, summary: dict | None = None) -> list[str]:

@@ -5,7 +5,6 @@ headline numbers). Pure pandas: no Pyomo, no files."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
@@ -14,6 +13,7 @@ from ..formulation.objective import COST_COMPONENTS
 from .answers import Answer, RunKind
 from .answers.frontier import frontier_answer
 from .metrics import RISK_COLUMNS
+from .report_data import Report
 from .resolution import overlapping_pairs
 from .words import amount, risk_shown
 from .views import plan_charts, strategic_stock, supplier_roles, unit_values
@@ -38,39 +38,13 @@ SUMMARY_HEAD = ["case", "verb", "date", "input_file", "input_sha256", "tool_vers
 SUMMARY_TAIL = ["knee_plan"]
 
 
-@dataclass
-class Report:
-    """Everything a results workbook shows, as tables."""
-    case_name: str
-    risk_measure: str
-    currency: str
-    frontier: pd.DataFrame
-    tables: dict[str, pd.DataFrame]  # suppliers, processes, routes, stockpile, shortfall, scenarios
-    knee_point: int | None
-    knee_text: str
-    summary: dict = field(default_factory=dict)  # items the run adds (verb, input, status, toggles)
-    run_info: dict = field(default_factory=dict)
-    origin_groups: tuple[str, ...] = ()  # least to most controlled, as the case orders them
-    extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # after the decision tables
-    sheet_charts: dict[str, str] = field(default_factory=dict)  # extra sheet -> chart kind (excel/charts.py)
-    overlay: dict[str, pd.DataFrame] | None = None  # label -> frontier: one chart series each
-    warnings: list[str] = field(default_factory=list)
-    cvar_alpha: float | None = None
-    period_unit: str = ""
-    held: pd.DataFrame | None = None  # the strategic stockpile per point (views.strategic_stock)
-    charts: dict = field(default_factory=dict)  # the recommended plan's chart data (views.plan_charts)
-    values: object | None = None  # decision values (model.results.value.ValueTables): the value sheet
-    kind: RunKind = RunKind.FRONTIER  # the verb whose question the summary answers
-    answer: Answer | None = None  # its answer (model.results.answers); None: a frontier's, built on demand
-    interrupted: bool = False  # the run was stopped (Ctrl-C): no point is recommended
-
-    def the_answer(self) -> Answer:
-        """The verb's answer: the one given, else (a frontier or a solve) the frontier's."""
-        if self.answer is not None:
-            return self.answer
-        if self.kind in (RunKind.FRONTIER, RunKind.SOLVE):
-            return frontier_answer(self)
-        return Answer(self.kind, [])
+def the_answer(report: Report) -> Answer:
+    """The verb's answer: the one the report carries, else (a frontier or a solve) the frontier's."""
+    if report.answer is not None:
+        return report.answer
+    if report.kind in (RunKind.FRONTIER, RunKind.SOLVE):
+        return frontier_answer(report)
+    return Answer(report.kind, [])
 
 
 def _efficient(df: pd.DataFrame) -> int:
@@ -79,7 +53,7 @@ def _efficient(df: pd.DataFrame) -> int:
 
 def summary_items(report: Report, summary: dict | None = None,
                   overlaid: bool | None = None) -> list[tuple[str, object]]:
-    """The summary rows: the verb's answer first (:meth:`Report.the_answer`, in its own order), then
+    """The summary rows: the verb's answer first (:func:`the_answer`, in its own order), then
     the warnings, then provenance (case, date, input file and hash, versions, toggles, status, risk
     measure and alpha) and, for a run with one frontier, its headline numbers; the plan in words
     last. ``summary`` overrides report.summary, which overrides what the report gives; an
@@ -106,7 +80,7 @@ def summary_items(report: Report, summary: dict | None = None,
     if one_frontier:
         derived["knee_point"] = report.knee_point
         derived["knee_plan"] = report.knee_text or None
-    answer = dict(report.the_answer().rows)
+    answer = dict(the_answer(report).rows)
     merged = {**derived, **answer, **(report.summary or {}), **(summary or {})}
     date_value = merged.get("date")
     if isinstance(date_value, str):

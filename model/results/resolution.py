@@ -6,19 +6,11 @@ their order (and so a knee among them) sits inside the solver's tolerance.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
+from .words import number
+
 RESOLUTION_TOL_REL = 1e-9  # intervals that touch within this (relative) overlap
-
-
-def _num(x) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def overlapping_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
@@ -27,10 +19,10 @@ def overlapping_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
     cost. A point without a bound counts as known exactly (its interval is its cost)."""
     rows = []
     for r in frontier.to_dict("records"):
-        cost = _num(r.get("expected_cost"))
+        cost = number(r.get("expected_cost"))
         if cost is None or str(r.get("efficient", "yes")).lower() != "yes":
             continue
-        bound = _num(r.get("cost_bound"))
+        bound = number(r.get("cost_bound"))
         rows.append((cost, bound if bound is not None else cost, int(r["point"])))
     rows.sort()
     pairs = []

@@ -29,7 +29,7 @@ def _yes(flag: bool | None) -> str | None:
 
 def stress_ranking(case: Case, measure: str, run) -> pd.DataFrame:
     """One row per disruption of ``run`` (a :class:`model.solving.stress.StressResult`)."""
-    from ..solving.stress import NO_DISRUPTION
+    from ..case.disruptions import NO_DISRUPTION
     base_plan = run.plans[NO_DISRUPTION]["min_cost"][1]
     nominal = case.nominal_scenario
     T = case.settings.periods
@@ -79,14 +79,14 @@ def stress_ranking(case: Case, measure: str, run) -> pd.DataFrame:
 
 def undisrupted_survival(run):
     """How long the network as it stands survives with nothing disrupted (a Survival)."""
-    from ..solving.stress import NO_DISRUPTION
+    from ..case.disruptions import NO_DISRUPTION
     return run.survival[NO_DISRUPTION][0]
 
 
 def stress_summary(case: Case, run) -> tuple[dict, list[str]]:
     """Summary items and warnings of a stress run: the baseline network's own time to survive
     (nothing disrupted), and every answer that is a lower bound or no answer."""
-    from ..solving.stress import NO_DISRUPTION
+    from ..case.disruptions import NO_DISRUPTION
     T = case.settings.periods
     own, _ = run.survival[NO_DISRUPTION]
     items = {"period_unit": case.settings.period_unit, "horizon_periods": T,

@@ -1,14 +1,17 @@
 """A planner's words and units (docs: the results workbook): risk as a % of demand, money with
 thousands separators (M where large), a risk measure and a plan's risk in words. Every verb's
-answer (:mod:`model.results.answers`) speaks through these. Pure Python: no tables, no report.
+answer (:mod:`model.results.answers`) speaks through these; each risk measure's sentence and unit are
+its class's (:mod:`model.formulation.risk`). No tables, no report.
 """
 
 from __future__ import annotations
 
 import math
 
+from ..formulation.risk import MEASURES, known
+
 EPS = 1e-7
-SHARE_MEASURES = ("cvar_shortfall", "expected_shortfall", "worst_shortfall", "exposure")
+SHARE_MEASURES = tuple(name for name, rm in MEASURES.items() if not rm.in_money)
 
 
 def pct(share) -> str:
@@ -63,9 +66,15 @@ def signed_amount(x, currency: str = "") -> str:
     return ("+" if v > 0 else "-") + amount(abs(v), currency)
 
 
+def in_money(measure: str | None) -> bool:
+    """Whether the measure's values are money (cvar_cost), not a share of demand or of spend."""
+    rm = known(measure)
+    return rm is not None and rm.in_money
+
+
 def risk_shown(measure: str, value, currency: str = "") -> str:
     """A risk value in its unit: % of demand (or of spend) for a share measure, money for cvar_cost."""
-    if measure == "cvar_cost":
+    if in_money(measure):
         return amount(value, currency)
     return pct(value)
 
@@ -74,7 +83,7 @@ def risk_difference(measure: str, diff, currency: str = "") -> str:
     """A difference of risks: in points of % for a share measure (+0.4 points), money for cvar_cost."""
     if diff is None or (isinstance(diff, float) and math.isnan(diff)):
         return "n/a"
-    if measure == "cvar_cost":
+    if in_money(measure):
         return signed_amount(diff, currency)
     v = float(diff) * 100
     if abs(v) < 5e-10:
@@ -84,7 +93,8 @@ def risk_difference(measure: str, diff, currency: str = "") -> str:
 
 
 def number(x) -> float | None:
-    """A finite float, or None (missing, text, NaN)."""
+    """A finite float, or None (missing, text, NaN, infinite): the one reading of a table's number
+    that may be missing."""
     try:
         v = float(x)
     except (TypeError, ValueError):
@@ -99,19 +109,9 @@ def tail_share(alpha: float | None) -> str:
 
 
 def risk_measure_words(measure: str, alpha: float | None, most_controlled: str = "") -> str:
-    """What the measure is, in words (the summary's risk_measure row)."""
-    group = most_controlled or "the most controlled origin group"
-    return {
-        "cvar_shortfall": f"cvar_shortfall at alpha {alpha if alpha is not None else 0.9:g}: the share of demand "
-                          f"left unmet, averaged over the worst {tail_share(alpha)} of scenarios (by probability)",
-        "cvar_cost": f"cvar_cost at alpha {alpha if alpha is not None else 0.9:g}: the scenario cost averaged over "
-                     f"the worst {tail_share(alpha)} of scenarios (by probability)",
-        "expected_shortfall": "expected_shortfall: the share of demand left unmet, averaged over the scenarios "
-                              "weighted by probability",
-        "worst_shortfall": "worst_shortfall: the share of demand left unmet in the worst scenario",
-        "exposure": f"exposure: the share of purchase spend (nominal scenario, base prices) on offers of {group} "
-                    "origin, the most controlled group",
-    }.get(measure, measure)
+    """What the measure is, in words (the summary's risk_measure row), as the measure says it."""
+    rm = known(measure)
+    return measure if rm is None else rm.meaning(alpha, tail_share(alpha), most_controlled)
 
 
 def risk_words(measure: str, alpha: float | None, value, reference=None, currency: str = "",
@@ -119,33 +119,13 @@ def risk_words(measure: str, alpha: float | None, value, reference=None, currenc
                reference_label: str = "at the cheapest plan") -> str:
     """One plan's risk in words and in %, against a reference plan's when given, e.g. "in the
     worst 10 % of scenarios (by probability) 5.9 % of demand goes unmet on average, against 19.6 %
-    at the cheapest plan"."""
-    against = ""
-    shown, ref_shown = (pct_pair(value, reference) if reference is not None else (pct(value), ""))
-    if measure == "cvar_shortfall":
-        if reference is not None:
-            against = f", against {ref_shown} {reference_label}"
-        return (f"in the worst {tail_share(alpha)} of scenarios (by probability) {shown} of demand goes "
-                f"unmet on average{against}")
-    if measure == "cvar_cost":
-        if reference is not None:
-            against = f", against {money(reference, currency)} {reference_label}"
-        return (f"in the worst {tail_share(alpha)} of scenarios (by probability) the plan costs "
-                f"{money(value, currency)} on average{against}")
-    if measure == "expected_shortfall":
-        if reference is not None:
-            against = f", against {ref_shown} {reference_label}"
-        return f"on average over the scenarios (weighted by probability) {shown} of demand goes unmet{against}"
-    if measure == "worst_shortfall":
-        where = f" ({worst})" if worst else ""
-        if reference is not None:
-            against = f", against {ref_shown} {reference_label}" + (f" (in {reference_worst})"
-                                                                    if reference_worst else "")
-        return f"in its worst scenario{where} {shown} of demand goes unmet{against}"
-    if measure == "exposure":
-        group = most_controlled or "the most controlled group"
-        if reference is not None:
-            against = f", against {ref_shown} {reference_label}"
-        return (f"{shown} of purchase spend (nominal scenario, at base prices) goes to offers of {group} "
-                f"origin{against}")
-    return f"{measure} {value}" + (f", against {reference} {reference_label}" if reference is not None else "")
+    at the cheapest plan": the numbers in the measure's unit, the sentence the measure's own."""
+    rm = known(measure)
+    if rm is None:
+        return f"{measure} {value}" + (f", against {reference} {reference_label}" if reference is not None else "")
+    if rm.in_money:
+        shown, ref_shown = money(value, currency), money(reference, currency)
+    else:
+        shown, ref_shown = pct_pair(value, reference) if reference is not None else (pct(value), "")
+    against = "" if reference is None else rm.against(ref_shown, reference_label, reference_worst)
+    return rm.words(shown, against, tail_share(alpha), worst, most_controlled)

@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field, replace
 
 from ..case.case import Case, Event
+from ..case.disruptions import NO_DISRUPTION, OUTAGE_START, Disruption
 from ..case.issues import CaseError
 from ..case.toggles import only_scenario
 from ..executor import executor_for
@@ -33,42 +34,8 @@ STAGES = ("min_cost", "min_risk")
 # are tiny (hand-solvable cases): the frontier's exact-gap threshold (5,000 columns) costs the
 # default case's nominal world ~24 s a solve at a zero gap against ~4 s at 0.5 %.
 STRESS_EXACT_BELOW_COLUMNS = 1_000
-# how many periods a site outage starts from (DESIGN §4: from period 1)
-OUTAGE_START = 1
 SUPPLIER_COUNT_POLICIES = ("min_suppliers", "max_suppliers")
 USED_TOL = 1e-7  # units: a flow below this does not use a site
-
-
-@dataclass(frozen=True)
-class Disruption:
-    """Scenario rules put in force and sites out (factor 0), together."""
-    rules: tuple[str, ...] = ()
-    sites: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return "+".join(self.rules + tuple(f"outage {s}" for s in self.sites)) or "none"
-
-    @property
-    def kind(self) -> str:
-        n = len(self.rules) + len(self.sites)
-        if n > 1:
-            return "pair"
-        return "rule" if self.rules else ("site outage" if self.sites else "none")
-
-    def start(self, case: Case) -> int:
-        starts = [case.rules[r].start_period for r in self.rules] + [OUTAGE_START] * bool(self.sites)
-        return min(starts) if starts else 1
-
-    def describe(self, case: Case) -> str:
-        parts = [case.rules[r].description or f"rule {r}" for r in self.rules]
-        for s in self.sites:
-            site = case.sites[s]
-            parts.append(f"outage of {site.name or s} ({site.role}, {site.country}, {site.owner})")
-        return "; ".join(parts)
-
-
-NO_DISRUPTION = Disruption()
 
 
 @dataclass

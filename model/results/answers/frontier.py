@@ -12,16 +12,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ...formulation.risk import known
 from ..decisions import decisions_at, difference_counts, differences, kinds_in_words
-from ..words import (EPS, amount, number, pct, pct_pair, risk_difference, risk_measure_words, risk_shown,
+from ..words import (EPS, amount, in_money, number, pct, pct_pair, risk_difference, risk_measure_words, risk_shown,
                      risk_words, tail_share)
 from . import Answer, RunKind
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..report import Report
-
-TAIL_MEASURES = ("cvar_shortfall", "cvar_cost")
-
+    from ..report_data import Report
 
 def _row(frontier: pd.DataFrame, point) -> dict | None:
     hit = frontier[frontier["point"] == point]
@@ -216,21 +214,22 @@ def one_scenario_tail(report: "Report", point) -> str | None:
     risk is that scenario's shortfall (or cost), in words; None otherwise."""
     m = report.risk_measure
     sc = (report.tables or {}).get("scenarios")
-    if m not in TAIL_MEASURES or sc is None or sc.empty:
+    rm = known(m)
+    if rm is None or not rm.tail or sc is None or sc.empty:
         return None
     sc = sc[sc["point"] == point]
-    loss = "unmet_share" if m == "cvar_shortfall" else "cost"
+    loss = "cost" if rm.in_money else "unmet_share"
     if sc.empty or loss not in sc.columns:
         return None
     alpha = 0.9 if report.cvar_alpha is None else float(report.cvar_alpha)
     worst = sc.sort_values(loss, ascending=False, kind="stable").iloc[0]
     if float(worst["probability"]) < (1 - alpha) - 1e-9:
         return None
-    what = (f"{pct(worst['unmet_share'])} of demand goes unmet there" if m == "cvar_shortfall" else
+    what = (f"{pct(worst['unmet_share'])} of demand goes unmet there" if not rm.in_money else
             f"the plan costs {amount(worst['cost'], report.currency or '')} there")
     return (f"the worst {tail_share(report.cvar_alpha)} of probability is one scenario, {worst['scenario']} "
             f"(probability {pct(worst['probability'])}): the risk is that scenario's "
-            f"{'shortfall' if m == 'cvar_shortfall' else 'cost'}; {what}")
+            f"{'cost' if rm.in_money else 'shortfall'}; {what}")
 
 
 def penalty_share_text(report: "Report", point) -> str | None:
@@ -352,7 +351,7 @@ def frontier_answer(report: "Report") -> Answer:
     # the console: cost, risk in %, what changes (no ids beyond counts)
     risk_text = risk_shown(measure, k["risk"], cur)
     if ref is not None:
-        a, b = pct_pair(k["risk"], ref) if measure != "cvar_cost" else (risk_text, risk_shown(measure, ref, cur))
+        a, b = pct_pair(k["risk"], ref) if not in_money(measure) else (risk_text, risk_shown(measure, ref, cur))
         risk_text = f"{a} (cheapest plan {b}, {risk_difference(measure, number(k['risk']) - ref, cur)})"
     lead = (f"recommended: the knee, point {knee} of {len(fr)}, expected cost {amount(cost, cur)}"
             + (f" ({extra_words})" if extra_words else "") if not single else

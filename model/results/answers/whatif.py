@@ -17,7 +17,7 @@ from . import Answer, RunKind
 from .frontier import headline, headline_words
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..report import Report
+    from ..report_data import Report
 
 DIFFERENCE_KEYS = ("min_cost", "knee_cost", "min_risk", "knee_risk")
 

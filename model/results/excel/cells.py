@@ -22,6 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..words import SHARE_MEASURES, in_money
+
 MAX_WIDTH = 60          # characters, table columns
 MAX_TEXT_WIDTH = 100    # characters, the value column of summary / run_info (long text wraps)
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
@@ -77,7 +79,7 @@ def _clean(value):
     return _clean(str(value))
 
 
-SHARE_COLUMNS = ("cvar_shortfall", "expected_shortfall", "worst_shortfall", "exposure", "unmet_share",
+SHARE_COLUMNS = (*SHARE_MEASURES, "unmet_share",
                  "cost_difference_share")
 
 
@@ -94,9 +96,9 @@ def number_format(column: str, risk_measure: str = "") -> str | None:
     if c.endswith("_per_cost"):  # a risk per unit of money: tiny numbers
         return "0.00E+00"
     if c == "risk_reduction":  # a difference of risks: small
-        return "#,##0" if risk_measure == "cvar_cost" else "0.0000%"
+        return "#,##0" if in_money(risk_measure) else "0.0000%"
     if "risk" in c and not c.endswith("_cost"):  # min_risk_cost is money; a share risk reads in %
-        return "#,##0" if risk_measure == "cvar_cost" else "0.00%"
+        return "#,##0" if in_money(risk_measure) else "0.00%"
     if c in SHARE_COLUMNS:  # shares of demand or spend, as a person reads them
         return "0.00%"
     if any(h in c for h in ("cost", "price", "value", "spend", "penalty")):
@@ -262,7 +264,7 @@ def _write_items(ws, items: list[tuple[str, object]], risk_measure: str) -> None
             cell.number_format = "yyyy-mm-dd"
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             fmt = number_format(key, risk_measure)
-            if key == "min_risk" and risk_measure != "cvar_cost":  # a share, to a person: in %
+            if key == "min_risk" and not in_money(risk_measure):  # a share, to a person: in %
                 fmt = "0.00%"
             if fmt is None and isinstance(v, float):
                 fmt = "#,##0.00" if abs(v) >= 1000 else "0.000000"

@@ -16,6 +16,9 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 
+from ...formulation.risk import MEASURES
+from ..words import in_money
+
 # chart colours: series of an overlay, and origin groups from least to most controlled
 SERIES_COLOURS = ["1F77B4", "D62728", "2CA02C", "FF7F0E", "9467BD", "8C564B", "E377C2", "7F7F7F",
                   "BCBD22", "17BECF"]
@@ -44,8 +47,8 @@ def _nice_bounds(values: list[float], floor_zero: bool) -> tuple[float, float] |
 
 
 MILLIONS = 1e7  # money axes from here on are shown in millions (M)
-RISK_UNITS = {"cvar_shortfall": "% of demand unmet", "expected_shortfall": "% of demand unmet",
-              "worst_shortfall": "% of demand unmet", "exposure": "% of purchase spend"}
+# a share measure's unit on the risk axis, as its class gives it (cvar_cost's axis is money)
+RISK_UNITS = {name: rm.axis_unit for name, rm in MEASURES.items() if not rm.in_money}
 
 
 def money_axis(values: list[float], currency: str, what: str = "expected cost") -> tuple[str, str]:
@@ -59,7 +62,7 @@ def money_axis(values: list[float], currency: str, what: str = "expected cost") 
 
 def risk_axis(values: list[float], measure: str, currency: str) -> tuple[str, str]:
     """(axis title with its unit, Excel number format): risk in % (money for cvar_cost)."""
-    if measure == "cvar_cost":
+    if in_money(measure):
         title, fmt = money_axis(values, currency, "risk")
         return title.replace("risk (", "risk: cvar_cost, tail cost ("), fmt
     vals = [abs(v) for v in values if v is not None and math.isfinite(v)]
@@ -145,7 +148,7 @@ def _frontier_chart(series: list[Series], xs: list[float], ys: list[float], risk
     chart.y_axis.majorTickMark = "out"
     xb = _nice_bounds(xs, floor_zero=True)
     yb = _nice_bounds(ys, floor_zero=False)
-    if xb and risk_measure != "cvar_cost" and xs and max(xs) <= 1.0:
+    if xb and not in_money(risk_measure) and xs and max(xs) <= 1.0:
         xb = (xb[0], min(xb[1], 1.0))  # a share never exceeds 100 %
     if xb:
         chart.x_axis.scaling.min, chart.x_axis.scaling.max = xb
@@ -153,7 +156,7 @@ def _frontier_chart(series: list[Series], xs: list[float], ys: list[float], risk
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = yb
         chart.x_axis.crosses = "min"  # the risk axis along the bottom, whatever the cost range
     shown_money = (lambda v: f"{v / 1e6:,.1f} M" if "M" in y_fmt else f"{v:,.0f}")
-    shown_risk = (shown_money if risk_measure == "cvar_cost" else (lambda v: f"{v * 100:.4g} %"))
+    shown_risk = (shown_money if in_money(risk_measure) else (lambda v: f"{v * 100:.4g} %"))
     chart.x_axis.title = zoomed(x_title, xb[0] if xb else None, shown_risk)
     chart.y_axis.title = zoomed(y_title, yb[0] if yb else None, shown_money)
     chart.y_axis.crosses = "min"

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from openpyxl.comments import Comment
 
+from ...formulation.risk import MEASURES
 from ..report import COST_COLUMNS
+from ..words import in_money
 
 AUTHOR = "sourcing"
 YES_NO = "yes/no"
@@ -42,14 +44,7 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
                       "{currency}"),
     "risk": ("The case's risk measure ({measure}) for this plan, computed from its scenario outcomes",
              "{risk_unit}"),
-    "cvar_shortfall": ("CVaR at cvar_alpha of the share of demand not met: the unmet share averaged over the "
-                       "worst (1 - alpha) of scenarios by probability", "share of demand, 0..1"),
-    "cvar_cost": ("CVaR at cvar_alpha of the scenario cost: the cost averaged over the worst (1 - alpha) of "
-                  "scenarios by probability", "{currency}"),
-    "expected_shortfall": ("Probability-weighted share of demand not met", "share of demand, 0..1"),
-    "worst_shortfall": ("Share of demand not met in the worst scenario", "share of demand, 0..1"),
-    "exposure": ("Share of nominal-scenario purchase spend (base prices) on offers of the most controlled "
-                 "origin group", "share of spend, 0..1"),
+    **{name: rm.note for name, rm in MEASURES.items()},  # each measure's own (model/formulation/risk.py)
     "mip_gap": ("Relative MIP gap the solver proved for this point: (cost - bound) / cost", "share (shown in %)"),
     "solve_seconds": ("Wall-clock seconds the solves of this point took", "seconds"),
     "status": ("Solver status of the point (optimal, time_limit, interrupted, ...), with notes on its stages",
@@ -318,7 +313,7 @@ ITEM_NOTES: dict[str, tuple[str, str]] = {
 def context(risk_measure: str, currency: str, period_unit: str = "") -> dict[str, str]:
     cur = currency or "currency"
     return {"currency": cur, "measure": risk_measure or "risk measure",
-            "risk_unit": cur if risk_measure == "cvar_cost" else "share, 0..1",
+            "risk_unit": cur if in_money(risk_measure) else "share, 0..1",
             "period_unit": period_unit or "period"}
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from ...files import write_atomically
 from ..report import Report
+from ..words import in_money
 from .cells import _clean
 from .charts import KNEE_COLOUR, MILLIONS, RISK_UNITS, SERIES_COLOURS, _efficient_flags
 
@@ -83,7 +84,7 @@ def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: 
         return f"{v / 1e6:,.0f} M" if millions and max(ys) >= 1e9 else (f"{v / 1e6:,.1f} M" if millions else f"{v:,.0f}")
     y_title = f"expected cost ({'M' if millions else ''}{cur.strip() if not millions else cur})".replace("()", "")
     ax.yaxis.set_major_formatter(FuncFormatter(money))
-    if risk_measure == "cvar_cost":
+    if in_money(risk_measure):
         ax.xaxis.set_major_formatter(FuncFormatter(money))
         x_title = f"risk: cvar_cost, tail cost ({'M' if millions else ''}{cur})"
     else:
@@ -102,18 +103,4 @@ def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: 
     ax.set_title("\n".join(textwrap.wrap(heading, 80)[:3]), fontsize=10)
     fig.tight_layout()
 
-    png_path = Path(png_path)
-    png_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{png_path.stem}.", suffix=".png.tmp", dir=png_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format="png")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, png_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return png_path
+    return write_atomically(png_path, lambda fh: fig.savefig(fh, format="png"))
