@@ -11,8 +11,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any, Callable
 
 from . import interrupt
 from .case.issues import CaseError
@@ -96,6 +99,90 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
+
+
+@dataclass
+class Job:
+    """One independent solve for :class:`JobQueue`. ``fn(*args)`` runs it on a worker (it must be
+    picklable); ``here()``, if given, runs it in this process instead (on a model this process
+    already holds). ``weight``: how long it is expected to take, in any unit shared by the jobs
+    of one queue; the heaviest waiting job is handed out first. ``tag``: the caller's."""
+    fn: Callable | None
+    args: tuple = ()
+    weight: float = 0.0
+    here: Callable[[], Any] | None = None
+    tag: Any = None
+    order: int = field(default=0, compare=False)
+
+
+class JobQueue:
+    """The one job runner of every verb that solves more than once (DESIGN.md §6): jobs are handed
+    out one at a time as workers free up, the longest expected first, not split in advance.
+
+    ``executor`` (from :func:`executor_for`, or None: every job here) runs as many jobs at once as
+    it has slots; with ``this_process_solves`` this process takes a job whenever it is free too,
+    and one more job waits on the executor meanwhile, so that a worker that frees up while this
+    process solves finds work at once. ``on_result(job, result)`` sees each result as it comes and
+    may :meth:`add` jobs that waited for it. After Ctrl-C, jobs not yet handed out go to
+    ``on_skip(job)`` if given (else they run, and their solves return ``interrupted`` at once)."""
+
+    def __init__(self, executor=None, this_process_solves: bool = False, on_skip=None):
+        self.executor = executor
+        self.here = this_process_solves or executor is None
+        self.on_skip = on_skip
+        self._waiting: list[Job] = []
+        self._order = count()
+
+    def add(self, job: Job) -> None:
+        job.order = next(self._order)
+        self._waiting.append(job)
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def _take(self, here: bool) -> Job | None:
+        able = [j for j in self._waiting if (j.here is not None if here else j.fn is not None)]
+        if not able:
+            return None
+        job = max(able, key=lambda j: (j.weight, -j.order))
+        self._waiting.remove(job)
+        return job
+
+    def run(self, on_result: Callable[[Job, Any], None]) -> None:
+        from . import interrupt
+        slots = 0 if self.executor is None else executor_slots(self.executor)
+        ahead = slots + 1 if slots and self.here and not isinstance(self.executor, InlineExecutor) else slots
+        in_flight: dict = {}
+
+        def collect(block: bool) -> None:
+            if not in_flight:
+                return
+            finished, _ = wait(list(in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+            for fut in sorted(finished, key=lambda f: in_flight[f].order):
+                job = in_flight.pop(fut)
+                on_result(job, fut.result())
+        try:
+            while self._waiting or in_flight:
+                if self.on_skip is not None and interrupt.requested():
+                    while self._waiting:
+                        self.on_skip(self._waiting.pop(0))
+                while len(in_flight) < ahead:
+                    job = self._take(here=False)
+                    if job is None:
+                        break
+                    in_flight[self.executor.submit(job.fn, *job.args)] = job
+                job = self._take(here=True) if self.here else None
+                if job is not None:
+                    on_result(job, job.here())
+                    collect(block=False)
+                elif in_flight:
+                    collect(block=True)
+                elif self._waiting:
+                    raise RuntimeError("a job that neither this process nor the executor can run")
+        except BaseException:
+            for fut in in_flight:
+                fut.cancel()
+            raise
 
 
 def executor_slots(executor) -> int:
