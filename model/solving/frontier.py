@@ -32,6 +32,9 @@ AUTO_STEP_SHARE = 0.25
 AUTO_TIE_BREAK_SHARE = 0.1
 AUTO_MIN_GAP = 1e-6
 AUTO_MAX_GAP = 0.005
+# interior points start from the ends' once-decisions (docs/performance.md has the measurement;
+# benchmarks/levers.py turns it off to measure it again)
+MIP_STARTS = True
 
 
 @dataclass
@@ -216,7 +219,7 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
             return sorted(ends, key=lambda e: abs(e[0] - limit))
 
         def starts_for(limit: float) -> list[dict[str, int]]:
-            return [b for _, b, _ in by_nearness(limit) if b is not None]
+            return [b for _, b, _ in by_nearness(limit) if b is not None] if MIP_STARTS else []
 
         jobs = [((k + 1, limits[k], gap, starts_for(limits[k])), by_nearness(limits[k])[0][2])
                 for k in range(1, points - 1)]
@@ -225,7 +228,7 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
                     done, binaries_of)
         done(end_risk)
         if auto and not interrupt.requested():
-            again = [((number, limit, g, [b for b in [binaries_of.get(number)] if b] + starts_for(limit)),
+            again = [((number, limit, g, [b for b in [binaries_of.get(number)] if b and MIP_STARTS] + starts_for(limit)),
                       result_points[number].seconds)
                      for number, limit, g in _refinement_jobs(list(result_points.values()), limits)]
             if again:
