@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
@@ -120,10 +120,12 @@ class JobQueue:
     out one at a time as workers free up, the longest expected first, not split in advance.
 
     ``executor`` (from :func:`executor_for`, or None: every job here) runs as many jobs at once as
-    it has slots; with ``this_process_solves`` this process takes a job whenever it is free too,
-    and one more job waits on the executor meanwhile, so that a worker that frees up while this
-    process solves finds work at once. ``on_result(job, result)`` sees each result as it comes and
-    may :meth:`add` jobs that waited for it. After Ctrl-C, jobs not yet handed out go to
+    it has slots; with ``this_process_solves`` this process takes a job whenever it is free too.
+    This process's job runs on a thread of its own (HiGHS releases the GIL while it solves), so
+    that a worker that frees up meanwhile gets the next job at once. ``on_result(job, result)`` is
+    called on the calling thread, never while this process's own job runs (a solve's output capture
+    would swallow what it prints): results that come in meanwhile wait for it, in order. It may
+    :meth:`add` jobs that waited for a result. After Ctrl-C, jobs not yet handed out go to
     ``on_skip(job)`` if given (else they run, and their solves return ``interrupted`` at once)."""
 
     def __init__(self, executor=None, this_process_solves: bool = False, on_skip=None):
@@ -151,38 +153,49 @@ class JobQueue:
     def run(self, on_result: Callable[[Job, Any], None]) -> None:
         from . import interrupt
         slots = 0 if self.executor is None else executor_slots(self.executor)
-        ahead = slots + 1 if slots and self.here and not isinstance(self.executor, InlineExecutor) else slots
-        in_flight: dict = {}
+        remote: dict = {}
+        local: dict = {}  # this process's job: at most one, on the thread
+        arrived: list = []  # results of the pool that came in while this process's job ran
+        thread = ThreadPoolExecutor(1, thread_name_prefix="job") if self.here and slots else None
 
-        def collect(block: bool) -> None:
-            if not in_flight:
-                return
-            finished, _ = wait(list(in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
-            for fut in sorted(finished, key=lambda f: in_flight[f].order):
-                job = in_flight.pop(fut)
+        def report(pairs) -> None:
+            for job, fut in sorted(pairs, key=lambda p: p[0].order):
                 on_result(job, fut.result())
         try:
-            while self._waiting or in_flight:
+            while self._waiting or remote or local:
                 if self.on_skip is not None and interrupt.requested():
                     while self._waiting:
                         self.on_skip(self._waiting.pop(0))
-                while len(in_flight) < ahead:
+                while len(remote) < slots:
                     job = self._take(here=False)
                     if job is None:
                         break
-                    in_flight[self.executor.submit(job.fn, *job.args)] = job
-                job = self._take(here=True) if self.here else None
-                if job is not None:
-                    on_result(job, job.here())
-                    collect(block=False)
-                elif in_flight:
-                    collect(block=True)
-                elif self._waiting:
-                    raise RuntimeError("a job that neither this process nor the executor can run")
+                    remote[self.executor.submit(job.fn, *job.args)] = job
+                if self.here and not local:
+                    job = self._take(here=True)
+                    if job is not None and thread is None:  # no pool: here, now
+                        on_result(job, job.here())
+                        continue
+                    if job is not None:
+                        local[thread.submit(job.here)] = job
+                if not remote and not local:
+                    if self._waiting:
+                        raise RuntimeError("a job that neither this process nor the executor can run")
+                    break
+                finished, _ = wait(list(remote) + list(local), return_when=FIRST_COMPLETED)
+                arrived.extend((remote.pop(f), f) for f in finished if f in remote)
+                mine = [(local.pop(f), f) for f in finished if f in local]
+                if not local:  # this process is between jobs: everything that came in is reported
+                    report(mine)
+                    report(arrived)
+                    arrived.clear()
         except BaseException:
-            for fut in in_flight:
+            for fut in list(remote) + list(local):
                 fut.cancel()
             raise
+        finally:
+            if thread is not None:
+                thread.shutdown(wait=not interrupt.requested(), cancel_futures=True)
 
 
 def executor_slots(executor) -> int:
