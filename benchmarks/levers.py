@@ -2,8 +2,10 @@
 alternately the same number of times in fresh processes, on one case.
 
 Run: ``.venv/bin/python benchmarks/levers.py frontier [--case X.xlsx] [--repeats 2] [--workers 2]``
-(the frontier with and without interior MIP starts) or ``... point --gap 0.005`` (one interior
-point, the second from the min-cost end, cold and started, on one model). Rows go to
+(the frontier with and without interior MIP starts), ``... point --gap 0.005`` (one interior
+point, the second from the min-cost end, cold and started, on one model) or ``... options`` (value's
+option solves at the min-cost point, two forbidden and two forced: started from the point's network
+with the option held and an LP, against the point's plan as it is). Rows go to
 ``benchmarks/levers.csv`` with the load average before each run.
 """
 
@@ -61,6 +63,33 @@ print("RESULT", json.dumps(rows))
 """
 
 
+OPTIONS_CHILD = """
+import json, sys, time
+from model.case.reader import read_case
+from model.solving import value
+from model.solving.staged import SolveOptions, StagedModel
+case = read_case(sys.argv[1]); n = int(sys.argv[2]); repeats = int(sys.argv[3])
+fm = StagedModel(case, case.settings.risk_measure, SolveOptions(case.settings.time_limit_s, None, threads=1))
+_, plan = fm.min_cost()
+start_values, binaries = value._values(fm), fm.binary_values()
+snapshot = fm.snapshot()
+taken = value.once_of_plan(case, plan)
+jobs, _, _ = value.option_jobs(case, taken, None)
+picked = [j for j in jobs if all(taken[k] for k in j.holds)][:n] + [j for j in jobs if not any(taken[k] for k in j.holds)][:n]
+rows = []
+for job in picked:
+    for r in range(repeats):
+        for mode in (("lp", "plan") if r % 2 == 0 else ("plan", "lp")):
+            value.OPTION_LP_STARTS = mode == "lp"
+            fm.restore(snapshot)
+            t0 = time.perf_counter()
+            _, rec, _ = value._run_on(fm, case, case.settings.risk_measure, None, job, (None, binaries), warm=True)
+            rows.append({"mode": mode, "option": job.label, "seconds": time.perf_counter() - t0, "status": rec.status,
+                         "cost": rec.cost, "gap": rec.gap})
+print("RESULT", json.dumps(rows))
+"""
+
+
 def child(code: str, *args) -> dict | list:
     proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True)
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -71,7 +100,7 @@ def child(code: str, *args) -> dict | list:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["frontier", "point"])
+    ap.add_argument("what", choices=["frontier", "point", "options"])
     ap.add_argument("--case", type=Path, default=DEFAULT_CASE)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
@@ -90,6 +119,14 @@ def main() -> None:
                        "detail": json.dumps(res["points"])}
                 rows.append(row)
                 print(row, flush=True)
+    elif args.what == "options":
+        load = os.getloadavg()[0]
+        for res in child(OPTIONS_CHILD, args.case, 2, args.repeats):
+            row = {"lever": "option_lp_starts", "what": f"value option {res['option']}", "case": args.case.name,
+                   "mode": res["mode"], "repeat": "", "seconds": round(res["seconds"], 2), "load_before": load,
+                   "detail": json.dumps(res)}
+            rows.append(row)
+            print(row, flush=True)
     else:
         load = os.getloadavg()[0]
         for res in child(POINT_CHILD, args.case, args.gap, args.point_index, args.repeats):
@@ -104,7 +141,7 @@ def main() -> None:
         if new:
             w.writeheader()
         w.writerows(rows)
-    for mode in ("on", "off", "cold", "start"):
+    for mode in ("on", "off", "cold", "start", "lp", "plan"):
         secs = [r["seconds"] for r in rows if r["mode"] == mode]
         if secs:
             print(f"{mode}: mean {sum(secs) / len(secs):.1f} s over {len(secs)} ({', '.join(f'{s:.1f}' for s in secs)})")

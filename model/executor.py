@@ -116,7 +116,7 @@ class Job:
 
 
 class JobQueue:
-    """The one job runner of every verb that solves more than once (DESIGN.md §6): jobs are handed
+    """The one job runner of every verb that solves more than once (docs/performance.md): jobs are handed
     out one at a time as workers free up, the longest expected first, not split in advance.
 
     ``executor`` (from :func:`executor_for`, or None: every job here) runs as many jobs at once as
