@@ -5,7 +5,8 @@ Run: ``.venv/bin/python benchmarks/levers.py frontier [--case X.xlsx] [--repeats
 (the frontier with and without interior MIP starts), ``... point --gap 0.005`` (one interior
 point, the second from the min-cost end, cold and started, on one model) or ``... options`` (value's
 option solves at the min-cost point, two forbidden and two forced: started from the point's network
-with the option held and an LP, against the point's plan as it is). Rows go to
+with the option held and an LP, against the point's plan as it is) or ``... first --gap 0.005``
+(the first min-cost solve cold, and started from its LP relaxation's binaries rounded up: not kept). Rows go to
 ``benchmarks/levers.csv`` with the load average before each run.
 """
 
@@ -90,6 +91,39 @@ print("RESULT", json.dumps(rows))
 """
 
 
+FIRST_CHILD = """
+import json, sys, time
+import numpy as np
+import highspy
+from model.case.reader import read_case
+from model.solving.staged import SolveOptions, StagedModel
+case = read_case(sys.argv[1]); gap = float(sys.argv[2]); repeats = int(sys.argv[3])
+fm = StagedModel(case, case.settings.risk_measure, SolveOptions(600, None))
+fm.configure()
+fm.solver._hand_over()
+h = fm.solver.highs
+bins = fm.binaries()
+cols = np.array([fm.solver.loaded.col_of[id(v)] for v in bins], dtype=np.int32)
+kind = highspy.HighsVarType
+rows = []
+for r in range(repeats):
+    for mode in (("cold", "rounded") if r % 2 == 0 else ("rounded", "cold")):
+        fm.solver.forget()
+        t0 = time.perf_counter()
+        if mode == "rounded":  # the LP relaxation, its binaries rounded up, the rest an LP: the start
+            h.changeColsIntegrality(len(cols), cols, np.array([kind.kContinuous] * len(cols)))
+            fm.solve()
+            h.changeColsIntegrality(len(cols), cols, np.array([kind.kInteger] * len(cols)))
+            start = fm.start_from([{v.name: int((v.value or 0) > 1e-6) for v in bins}])
+            o = fm.solve(warm_start=start is not None, mip_gap=gap)
+        else:
+            o = fm.solve(mip_gap=gap)
+        rows.append({"mode": mode, "seconds": time.perf_counter() - t0, "status": o.status, "gap": o.gap,
+                     "objective": o.objective})
+print("RESULT", json.dumps(rows))
+"""
+
+
 def child(code: str, *args) -> dict | list:
     proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True)
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -100,7 +134,7 @@ def child(code: str, *args) -> dict | list:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["frontier", "point", "options"])
+    ap.add_argument("what", choices=["frontier", "point", "options", "first"])
     ap.add_argument("--case", type=Path, default=DEFAULT_CASE)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
@@ -119,6 +153,14 @@ def main() -> None:
                        "detail": json.dumps(res["points"])}
                 rows.append(row)
                 print(row, flush=True)
+    elif args.what == "first":
+        load = os.getloadavg()[0]
+        for res in child(FIRST_CHILD, args.case, args.gap, args.repeats):
+            row = {"lever": "rounded_first_start", "what": f"min-cost solve at gap {args.gap}", "case": args.case.name,
+                   "mode": res["mode"], "repeat": "", "seconds": round(res["seconds"], 2), "load_before": load,
+                   "detail": json.dumps(res)}
+            rows.append(row)
+            print(row, flush=True)
     elif args.what == "options":
         load = os.getloadavg()[0]
         for res in child(OPTIONS_CHILD, args.case, 2, args.repeats):
@@ -141,7 +183,7 @@ def main() -> None:
         if new:
             w.writeheader()
         w.writerows(rows)
-    for mode in ("on", "off", "cold", "start", "lp", "plan"):
+    for mode in ("on", "off", "cold", "start", "lp", "plan", "rounded"):
         secs = [r["seconds"] for r in rows if r["mode"] == mode]
         if secs:
             print(f"{mode}: mean {sum(secs) / len(secs):.1f} s over {len(secs)} ({', '.join(f'{s:.1f}' for s in secs)})")
