@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/levers.py frontier [--case X.xlsx] [--repeats
 (the frontier with and without interior MIP starts), ``... point --gap 0.005`` (one interior
 point, the second from the min-cost end, cold and started, on one model) or ``... options`` (value's
 option solves at the min-cost point, two forbidden and two forced: started from the point's network
-with the option held and an LP, against the point's plan as it is) or ``... first --gap 0.005``
+with the option held and an LP, against the point's plan as it is: not kept) or ``... first --gap 0.005``
 (the first min-cost solve cold, and started from its LP relaxation's binaries rounded up: not kept). Rows go to
 ``benchmarks/levers.csv`` with the load average before each run.
 """

@@ -26,8 +26,8 @@ so every solve here is a single min-cost solve: the min-cost point's lexicograph
 All solves are independent jobs on the one executor's job queue (:class:`model.executor.JobQueue`);
 with local workers this process solves the point while the workers start on the scenarios, each
 worker keeps one persistent stochastic model (:class:`model.executor.WorkerCache`) and starts
-each option's solve from the point's network with the option held, the rest solved as an LP
-(where that LP has no solution, from the point's plan as it is: HiGHS repairs it).
+each option's solve from the point's plan, the option held (HiGHS repairs a start that an option
+makes infeasible).
 """
 
 from __future__ import annotations
@@ -51,9 +51,11 @@ from .staged import SolveOptions, StagedModel
 OPTION_KINDS = ("contract", "qualify", "build")
 SHARE_POLICIES = ("max_share_origin", "max_share_supplier")  # on the nominal scenario's purchases
 VALUE_TOL = 1e-7  # relative: differences below this share of the cost are solver noise
-# an option's solve starts from the point's network with the option held, the rest an LP
-# (docs/performance.md; benchmarks/levers.py turns it off to measure it again)
-OPTION_LP_STARTS = True
+# True: an option's solve starts from the point's network with the option held, the rest an LP;
+# False: from the point's plan as it is, the held values set. Measured on the default case
+# (docs/performance.md, `benchmarks/levers.py options`): the LP start did not pay (no better plan,
+# the LP's seconds on top), so it is off; the measurement can be run again on a larger case.
+OPTION_LP_STARTS = False
 
 
 # --------------------------------------------------------------------------------------------------
