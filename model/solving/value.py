@@ -51,11 +51,6 @@ from .staged import SolveOptions, StagedModel
 OPTION_KINDS = ("contract", "qualify", "build")
 SHARE_POLICIES = ("max_share_origin", "max_share_supplier")  # on the nominal scenario's purchases
 VALUE_TOL = 1e-7  # relative: differences below this share of the cost are solver noise
-# True: an option's solve starts from the point's network with the option held, the rest an LP;
-# False: from the point's plan as it is, the held values set. Measured on the default case
-# (docs/performance.md, `benchmarks/levers.py options`): the LP start did not pay (no better plan,
-# the LP's seconds on top), so it is off; the measurement can be run again on a larger case.
-OPTION_LP_STARTS = False
 
 
 # --------------------------------------------------------------------------------------------------
@@ -384,23 +379,17 @@ def scenario_alone(case: Case, scenario: str) -> Case:
 
 
 def _min_cost_solve(fm: StagedModel, limit: float | None = None, holds: dict | None = None,
-                    warm_start: bool = False, binaries: dict | None = None) -> SolveRecord:
+                    warm_start: bool = False) -> SolveRecord:
     """One min-cost solve within a risk limit with once-decisions held (by their bounds), then
-    everything released: the model is ready for the next job. ``warm_start``: start from the
-    values loaded; with ``binaries`` (the point's), from the point's network with the holds in
-    force and the rest solved as an LP (:meth:`StagedModel.start_from`), else (that LP has no
-    solution) from the loaded values, the held ones set (HiGHS repairs the rest)."""
+    everything released: the model is ready for the next job."""
     holds = holds or {}
     try:
         if holds:
             fm.fix_once_decisions(holds)
-            for (kind, name), v in holds.items():
+            for (kind, name), v in holds.items():  # the start takes the held value (HiGHS repairs the rest)
                 getattr(fm.model, kind)[name].set_value(v)
         fm.configure(risk_limit=limit)
-        started = fm.start_from([binaries]) if warm_start and binaries and OPTION_LP_STARTS else None
         outcome = fm.solve(warm_start=warm_start)
-        if started is not None:
-            outcome = replace(outcome, seconds=outcome.seconds + started.seconds)
         cost = pyo.value(fm.model.expected_cost) if outcome.has_solution else None
         return SolveRecord.of(outcome, cost)
     finally:
@@ -420,21 +409,20 @@ def _scenario_solve(case: Case, scenario: str, measure: str, options: SolveOptio
 
 
 def _run_on(fm: StagedModel | None, case: Case, measure: str, options: SolveOptions, job: Job,
-            start: tuple | None, warm: bool) -> tuple[str, SolveRecord, dict | None]:
+            start: list | None, warm: bool) -> tuple[str, SolveRecord, dict | None]:
     """One job on a stochastic model (or, for a scenario job, on a model of its own). ``start``:
-    the point's variable values to load first and its binary values; ``warm``: start the solve
-    from the point's plan (an option's solve)."""
+    the point's variable values to load first; ``warm``: hand the loaded values to HiGHS as a
+    MIP start (an option's solve, from the point's plan)."""
     t0 = time.perf_counter()
     if job.kind == "scenario":
         rec, once = _scenario_solve(case, job.scenario, measure, options)
         return job.key, replace(rec, seconds=time.perf_counter() - t0), once
-    values, binaries = start if start is not None else (None, None)
-    if values is not None:
-        _load_values(fm, values)
+    if start is not None:
+        _load_values(fm, start)
     warm = warm and job.kind == "option"
     if not warm:
         fm.solver.forget()  # a cold job's answer never depends on what this model solved before
-    rec = _min_cost_solve(fm, job.limit, job.holds, warm_start=warm, binaries=binaries)
+    rec = _min_cost_solve(fm, job.limit, job.holds, warm_start=warm)
     return job.key, rec, None
 
 
@@ -514,7 +502,7 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
     # (the EV plan waits for it), the other scenarios, then the options.
     workers = max(1, options.workers)
     token = f"value-{id(case)}-{time.time()}"
-    start: list = [None]  # the point's (values, binaries), once it is solved
+    start: list = [None]  # the point's variable values, once it is solved
     labels: dict[str, str] = {}
     here_only = workers <= 1 and not options.scheduler
     WEIGHT = {"stochastic": 3.0, "ev": 2.0, "option": 1.0}
@@ -536,8 +524,7 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
     def _here(job: Job):
         if job.kind == "option":
             fm.restore(start_snapshot[0])
-        return _run_on(fm, case, measure, job_options, job, (None, start[0][1]) if job.kind == "option" else None,
-                       warm=True)
+        return _run_on(fm, case, measure, job_options, job, None, warm=True)
 
     start_snapshot: list = [None]
     state: dict = {}
@@ -561,7 +548,7 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
             state.update(point=point, stochastic=reference if point.kind == "min_cost" else None, limit=limit,
                          reference=reference)
             finished(f"point {point.point} reference", reference)
-        start[0] = (_values(fm), fm.binary_values())
+        start[0] = _values(fm)
         start_snapshot[0] = fm.snapshot()
 
     with executor_for(workers, options.scheduler) as pool:
