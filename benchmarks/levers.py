@@ -32,6 +32,7 @@ from model.case.reader import read_case
 from model.solving import frontier
 from model.solving.staged import SolveOptions
 frontier.MIP_STARTS = sys.argv[2] == "on"
+frontier.MIP_START_MIN_GAP = 0.0  # "on": a start at every gap, to measure it
 workers = int(sys.argv[3])
 case = read_case(sys.argv[1])
 opts = SolveOptions(case.settings.time_limit_s, case.settings.mip_gap, threads=1 if workers > 1 else None, workers=workers)
