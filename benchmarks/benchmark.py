@@ -10,7 +10,9 @@ nonzeros and binaries, and the seconds of one ``sourcing solve`` (the same code 
 read, build, hand-over (Pyomo -> HiGHS), HiGHS itself, solution load, extraction (plan tables) and
 writing, the rest (the risk evaluation, the report) as ``other_s``, imports as ``import_s``; the
 peak resident memory; then (``--frontier-sizes``) a frontier through the CLI with ``--workers 1``
-and ``--workers 2``, wall clock. A second fresh process hands the same model to HiGHS through Pyomo's
+and ``--workers 2``, wall clock, alternately first (``--repeats``); (``--cbc-sizes``) ``sourcing solve``
+at a 1e-4 and a 0.5 % gap against CBC alone on the MPS it wrote, paired; (``--value-sizes``)
+``sourcing value --workers 2``. Those go to ``benchmarks/speed.csv`` and are printed per size. A second fresh process hands the same model to HiGHS through Pyomo's
 persistent interface, to compare with ours (before/after). Results go to ``benchmarks/results.csv``
 and are printed as the README's table; the build-time exponent (build seconds against nonzeros,
 least squares on logs) is printed at the end.
@@ -38,6 +40,8 @@ for p in (str(ROOT), str(HERE)):
         sys.path.insert(0, p)
 
 RESULTS = HERE / "results.csv"
+SPEED = HERE / "speed.csv"  # per size: solve against CBC at two gaps, frontier on 1 and 2 workers, value
+CBC_GAPS = (1e-4, 0.005)
 SOURCING = [sys.executable, "-m", "model"]
 
 
@@ -174,14 +178,15 @@ def wait_for_quiet(cores: float, max_wait_s: float) -> float:
     return idle
 
 
-def frontier_wall(case: Path, workers: int, points: int, time_limit: float | None, out: Path) -> dict:
+def frontier_wall(case: Path, workers: int, points: int, time_limit: float | None, out: Path,
+                  max_wait_s: float = 600.0) -> dict:
     """A frontier through the CLI, wall clock from the command to the written workbook, and the CPU
     seconds it used (its worker processes included): cpu / wall is the cores it really had."""
     cmd = [*SOURCING, "frontier", str(case), "--workers", str(workers), "--points", str(points),
            "--out", str(out), "--json", "--quiet", "--force"]
     if time_limit:
         cmd += ["--time-limit", str(time_limit)]
-    idle = wait_for_quiet(min(workers, os.cpu_count() or 1) - 0.2, 600)
+    idle = wait_for_quiet(min(workers, os.cpu_count() or 1) - 0.2, max_wait_s)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -196,6 +201,59 @@ def frontier_wall(case: Path, workers: int, points: int, time_limit: float | Non
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
     return {"wall_s": wall, "statuses": "; ".join(f"{n} {s}" for s, n in statuses.items()),
             "max_gap": max((r["mip_gap"] or 0.0) for r in rows), "cores_used": cpu / wall, "idle_before": idle}
+
+
+def versus_cbc(name: str, case: Path, gap: float, repeats: int, tmp: Path) -> list[dict]:
+    """``sourcing solve --mip-gap GAP`` and CBC alone on the MPS that solve wrote (its first solve's
+    exact model), at the same gap, paired: alternately ours first and CBC first, ``repeats`` each."""
+    from cbc_compare import run_cbc, run_ours
+    rows = []
+    for k in range(repeats):
+        row = {"size": name, "what": "solve", "mip_gap": gap, "repeat": k + 1, "load_average": round(os.getloadavg()[0], 2)}
+        if k % 2 == 0:
+            ours = run_ours(case, tmp, ["--mip-gap", str(gap)])
+            cbc = run_cbc(ours["mps"], gap, 600.0)
+        else:  # the MPS of the previous repeat: the same model
+            cbc = run_cbc(tmp / "model.mps", gap, 600.0)
+            ours = run_ours(case, tmp, ["--mip-gap", str(gap)])
+        row.update({"ours_s": ours["ours_wall_s"], "ours_status": ours["ours_status"], "ours_gap": ours["ours_gap"],
+                    "ours_cost": ours["ours_cost"], "ours_highs_s": ours["ours_highs_s"], "cbc_s": cbc["cbc_wall_s"],
+                    "cbc_objective": cbc["cbc_objective"], "cbc_result": cbc["cbc_result"]})
+        row["ratio"] = row["ours_s"] / row["cbc_s"]
+        rows.append(row)
+        print("  " + ", ".join(f"{k_}={fmt(v)}" for k_, v in row.items()), flush=True)
+    return rows
+
+
+def frontier_paired(name: str, case: Path, points: int, repeats: int, time_limit: float | None, tmp: Path) -> list[dict]:
+    """The frontier on --workers 1 and --workers 2, alternately first, ``repeats`` each."""
+    rows = []
+    for k in range(repeats):
+        for w in ((1, 2) if k % 2 == 0 else (2, 1)):
+            load = round(os.getloadavg()[0], 2)
+            res = frontier_wall(case, w, points, time_limit, tmp / f"frontier_{name}_{w}.xlsx", max_wait_s=30.0)
+            rows.append({"size": name, "what": f"frontier --workers {w}", "repeat": k + 1, "load_average": load,
+                         "ours_s": res["wall_s"], "ours_status": res["statuses"], "ours_gap": res.get("max_gap"),
+                         "cores_used": res["cores_used"]})
+            print("  " + ", ".join(f"{k_}={fmt(v)}" for k_, v in rows[-1].items()), flush=True)
+    return rows
+
+
+def value_wall(name: str, case: Path, workers: int, tmp: Path) -> dict:
+    """``sourcing value CASE --workers W``, wall clock from the command to the written workbook."""
+    from sourcing_cli import run_json
+    load = round(os.getloadavg()[0], 2)
+    wall, doc = run_json(["value", str(case), "--workers", str(workers), "--out", str(tmp / f"value_{name}.xlsx")])
+    options = doc.get("options") or []
+    optimal = sum(1 for o in options if o.get("status") == "optimal")
+    row = {"size": name, "what": f"value --workers {workers}", "repeat": 1, "load_average": load, "ours_s": wall,
+           "ours_status": f"{len(options)} option rows, {optimal} optimal; EVPI {doc.get('evpi')}, VSS {doc.get('vss')}"}
+    print("  " + ", ".join(f"{k_}={fmt(v)}" for k_, v in row.items()), flush=True)
+    return row
+
+
+SPEED_FIELDS = ["size", "what", "mip_gap", "repeat", "load_average", "ours_s", "cbc_s", "ratio", "ours_status",
+                "ours_gap", "ours_cost", "ours_highs_s", "cbc_objective", "cbc_result", "cores_used"]
 
 
 # ------------------------------------------------------------------------------------ the table
@@ -238,6 +296,23 @@ def print_table(rows: list[dict]) -> None:
         print("| " + " | ".join(fmt(r.get(c)) for c in cols) + " |")
 
 
+def print_speed(rows: list[dict]) -> None:
+    """Per size: solve against CBC (mean ratio per gap), frontier on 1 and 2 workers, value."""
+    print("\n| size | what | gap | ours s | CBC s | ours / CBC |\n|---|---|---|---|---|---|")
+    keys = []
+    for r in rows:
+        key = (r["size"], r["what"], r.get("mip_gap"))
+        if key not in keys:
+            keys.append(key)
+    for size, what, gap in keys:
+        mine = [r for r in rows if (r["size"], r["what"], r.get("mip_gap")) == (size, what, gap)]
+        ours = sum(r["ours_s"] for r in mine) / len(mine)
+        cbc = [r["cbc_s"] for r in mine if r.get("cbc_s")]
+        cbc_mean = sum(cbc) / len(cbc) if cbc else None
+        print(f"| {size} | {what} | {fmt(gap)} | {ours:.1f} ({len(mine)} runs) | {fmt(cbc_mean)} | "
+              f"{fmt(ours / cbc_mean) if cbc_mean else ''} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="*", default=["default", "S", "M", "L"],
@@ -247,6 +322,10 @@ def main() -> None:
     ap.add_argument("--frontier-sizes", nargs="*", default=["default"],
                     help="sizes that also run a frontier on 1 and 2 workers (e.g. x8 for the 41-scenario target)")
     ap.add_argument("--points", type=int, default=11, help="frontier points for --frontier-sizes")
+    ap.add_argument("--cbc-sizes", nargs="*", default=["default"],
+                    help="sizes whose solve is also run against CBC on its MPS at a 1e-4 and a 0.5 %% gap (paired)")
+    ap.add_argument("--value-sizes", nargs="*", default=["default"], help="sizes that also run `sourcing value`")
+    ap.add_argument("--repeats", type=int, default=2, help="paired repeats of the CBC and frontier comparisons")
     ap.add_argument("--time-limit", type=float, default=None, help="per solve (default: the case's time_limit_s)")
     ap.add_argument("--memory-limit-gib", type=float, default=16.0, help="address-space cap per size's process")
     ap.add_argument("--no-pyomo-handover", action="store_true", help="skip the Pyomo hand-over comparison")
@@ -282,7 +361,7 @@ def main() -> None:
         return
     sizes = list(args.sizes) + (["XL"] if args.xl and "XL" not in args.sizes else [])
     tmp = Path(tempfile.mkdtemp(prefix="sourcing-bench-"))
-    rows = []
+    rows, speed_rows = [], []
     for name in sizes:
         if name in SIZES:
             size = SIZES[name]
@@ -311,14 +390,21 @@ def main() -> None:
             row.update(run_child(["pyomo-handover", str(path)], args.memory_limit_gib))
             if row.get("build_again_s"):  # two builds of the same case: the lesser is less noisy
                 row["build_min_s"] = min(row["build_s"], row["build_again_s"])
+        if name in args.cbc_sizes and "error" not in row:
+            for gap in CBC_GAPS:
+                speed_rows.extend(versus_cbc(name, path, gap, args.repeats, tmp))
         if name in args.frontier_sizes and "error" not in row:
             row["frontier_points"] = args.points
+            paired = frontier_paired(name, path, args.points, args.repeats, args.time_limit, tmp)
+            speed_rows.extend(paired)
             for w in (1, 2):
-                res = frontier_wall(path, w, args.points, args.time_limit, tmp / f"frontier_{name}_{w}.xlsx")
-                row[f"frontier_w{w}_s"], row[f"frontier_w{w}_statuses"] = res["wall_s"], res["statuses"]
-                row[f"frontier_w{w}_cores_used"] = res["cores_used"]
-                row[f"frontier_w{w}_idle_cores_before"] = res["idle_before"]
+                mine = [r for r in paired if r["what"] == f"frontier --workers {w}"]
+                row[f"frontier_w{w}_s"] = sum(r["ours_s"] for r in mine) / len(mine)
+                row[f"frontier_w{w}_statuses"] = mine[-1]["ours_status"]
+                row[f"frontier_w{w}_cores_used"] = mine[-1]["cores_used"]
             row["frontier_speedup"] = row["frontier_w1_s"] / row["frontier_w2_s"]
+        if name in args.value_sizes and "error" not in row:
+            speed_rows.append(value_wall(name, path, 2, tmp))
         if "error" in row:
             row["note"] = row.pop("error")
         rows.append(row)
@@ -329,7 +415,13 @@ def main() -> None:
         w.writeheader()
         for r in rows:
             w.writerow({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()})
+    with open(SPEED, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=SPEED_FIELDS, extrasaction="ignore")
+        w.writeheader()
+        for r in speed_rows:
+            w.writerow({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()})
     print_table(rows)
+    print_speed(speed_rows)
     exponent = fit_exponent([r for r in rows if r["size"] in SIZES], "nonzeros",
                             "build_min_s" if all(r.get("build_min_s") for r in rows) else "build_s")
     if exponent is not None:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any, Callable
 
 from . import interrupt
 from .case.issues import CaseError
@@ -96,6 +99,103 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
+
+
+@dataclass
+class Job:
+    """One independent solve for :class:`JobQueue`. ``fn(*args)`` runs it on a worker (it must be
+    picklable); ``here()``, if given, runs it in this process instead (on a model this process
+    already holds). ``weight``: how long it is expected to take, in any unit shared by the jobs
+    of one queue; the heaviest waiting job is handed out first. ``tag``: the caller's."""
+    fn: Callable | None
+    args: tuple = ()
+    weight: float = 0.0
+    here: Callable[[], Any] | None = None
+    tag: Any = None
+    order: int = field(default=0, compare=False)
+
+
+class JobQueue:
+    """The one job runner of every verb that solves more than once (docs/performance.md): jobs are handed
+    out one at a time as workers free up, the longest expected first, not split in advance.
+
+    ``executor`` (from :func:`executor_for`, or None: every job here) runs as many jobs at once as
+    it has slots; with ``this_process_solves`` this process takes a job whenever it is free too.
+    This process's job runs on a thread of its own (HiGHS releases the GIL while it solves), so
+    that a worker that frees up meanwhile gets the next job at once. ``on_result(job, result)`` is
+    called on the calling thread, never while this process's own job runs (a solve's output capture
+    would swallow what it prints): results that come in meanwhile wait for it, in order. It may
+    :meth:`add` jobs that waited for a result. After Ctrl-C, jobs not yet handed out go to
+    ``on_skip(job)`` if given (else they run, and their solves return ``interrupted`` at once)."""
+
+    def __init__(self, executor=None, this_process_solves: bool = False, on_skip=None):
+        self.executor = executor
+        self.here = this_process_solves or executor is None
+        self.on_skip = on_skip
+        self._waiting: list[Job] = []
+        self._order = count()
+
+    def add(self, job: Job) -> None:
+        job.order = next(self._order)
+        self._waiting.append(job)
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def _take(self, here: bool) -> Job | None:
+        able = [j for j in self._waiting if (j.here is not None if here else j.fn is not None)]
+        if not able:
+            return None
+        job = max(able, key=lambda j: (j.weight, -j.order))
+        self._waiting.remove(job)
+        return job
+
+    def run(self, on_result: Callable[[Job, Any], None]) -> None:
+        from . import interrupt
+        slots = 0 if self.executor is None else executor_slots(self.executor)
+        remote: dict = {}
+        local: dict = {}  # this process's job: at most one, on the thread
+        arrived: list = []  # results of the pool that came in while this process's job ran
+        thread = ThreadPoolExecutor(1, thread_name_prefix="job") if self.here and slots else None
+
+        def report(pairs) -> None:
+            for job, fut in sorted(pairs, key=lambda p: p[0].order):
+                on_result(job, fut.result())
+        try:
+            while self._waiting or remote or local:
+                if self.on_skip is not None and interrupt.requested():
+                    while self._waiting:
+                        self.on_skip(self._waiting.pop(0))
+                while len(remote) < slots:
+                    job = self._take(here=False)
+                    if job is None:
+                        break
+                    remote[self.executor.submit(job.fn, *job.args)] = job
+                if self.here and not local:
+                    job = self._take(here=True)
+                    if job is not None and thread is None:  # no pool: here, now
+                        on_result(job, job.here())
+                        continue
+                    if job is not None:
+                        local[thread.submit(job.here)] = job
+                if not remote and not local:
+                    if self._waiting:
+                        raise RuntimeError("a job that neither this process nor the executor can run")
+                    break
+                finished, _ = wait(list(remote) + list(local), return_when=FIRST_COMPLETED)
+                arrived.extend((remote.pop(f), f) for f in finished if f in remote)
+                mine = [(local.pop(f), f) for f in finished if f in local]
+                if not local:  # this process is between jobs: everything that came in is reported
+                    report(mine)
+                    report(arrived)
+                    arrived.clear()
+        except BaseException:
+            for fut in list(remote) + list(local):
+                fut.cancel()
+            raise
+        finally:
+            if thread is not None:
+                thread.shutdown(wait=not interrupt.requested(), cancel_futures=True)
 
 
 def executor_slots(executor) -> int:

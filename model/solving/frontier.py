@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import interrupt
 from ..case.case import Case
-from ..executor import WorkerCache, executor_for, executor_slots
+from ..executor import Job, JobQueue, WorkerCache, executor_for
 from ..results.tables import Plan
 from .highs import NoSolution, SolveOutcome
 from .staged import SolveOptions, StagedModel
@@ -32,6 +32,11 @@ AUTO_STEP_SHARE = 0.25
 AUTO_TIE_BREAK_SHARE = 0.1
 AUTO_MIN_GAP = 1e-6
 AUTO_MAX_GAP = 0.005
+# interior points start from the ends' once-decisions (docs/performance.md has the measurement;
+# benchmarks/levers.py turns it off to measure it again)
+MIP_STARTS = True
+# ...only at loose gaps: measured to pay at 0.5 % (2.5x), not at 0.11 % (the proof dominates)
+MIP_START_MIN_GAP = 0.004
 
 
 @dataclass
@@ -78,30 +83,39 @@ def _min_risk_worker(case: Case, measure: str, options: SolveOptions, token: str
 
 
 def _min_risk_end(fm: StagedModel):
-    """(outcome, plan or None, min risk or None, seconds) of the min-risk end; never raises."""
+    """(outcome, plan or None, min risk or None, seconds, binary values or None) of the min-risk
+    end; never raises."""
     t0 = time.perf_counter()
     try:
         outcome, plan, best = fm.min_risk()
+        binaries = fm.binary_values()
     except NoSolution as exc:
-        outcome, plan, best = SolveOutcome.none(exc.status, time.perf_counter() - t0), None, None
-    return outcome, plan, best, time.perf_counter() - t0
+        outcome, plan, best, binaries = SolveOutcome.none(exc.status, time.perf_counter() - t0), None, None, None
+    return outcome, plan, best, time.perf_counter() - t0, binaries
 
 
-def _interior_worker(case: Case, measure: str, options: SolveOptions, jobs: list[tuple[int, float, float | None]],
-                     reward: float, token: str) -> list[tuple[int, float, SolveOutcome, Plan | None, float]]:
-    fm = _worker_model(case, measure, options, token)
-    return [(number, limit, *_solve_limit(fm, limit, reward, gap)) for number, limit, gap in jobs]
+# one epsilon point to solve: (point number, risk limit, relative gap or None, binary values to start from)
+LimitJob = tuple[int, float, float | None, list[dict[str, int]]]
 
 
-def _solve_limit(fm: StagedModel, limit: float, reward: float,
-                 gap: float | None = None) -> tuple[SolveOutcome, Plan | None, float]:
-    """One epsilon point; a limit with no solution is reported, not raised."""
+def _interior_worker(case: Case, measure: str, options: SolveOptions, job: LimitJob, reward: float,
+                     token: str) -> tuple:
+    """One epsilon point on this worker's persistent model."""
+    number, limit, gap, starts = job
+    return (number, limit, *_solve_limit(_worker_model(case, measure, options, token), limit, reward, gap, starts))
+
+
+def _solve_limit(fm: StagedModel, limit: float, reward: float, gap: float | None = None,
+                 starts: list[dict[str, int]] | None = None) -> tuple[SolveOutcome, Plan | None, float, dict | None]:
+    """One epsilon point, started from the first of ``starts`` that fits its limit; a limit with no
+    solution is reported, not raised. Returns the point's binary values too (a start for others)."""
     t0 = time.perf_counter()
     try:
-        outcome, plan = fm.epsilon_point(limit, reward, gap)
+        outcome, plan = fm.epsilon_point(limit, reward, gap, starts)
+        binaries = fm.binary_values()
     except NoSolution as exc:
-        outcome, plan = SolveOutcome.none(exc.status, time.perf_counter() - t0), None
-    return outcome, plan, time.perf_counter() - t0
+        outcome, plan, binaries = SolveOutcome.none(exc.status, time.perf_counter() - t0), None, None
+    return outcome, plan, time.perf_counter() - t0, binaries
 
 
 def frontier_limits(risk_high: float, risk_low: float, points: int) -> list[float]:
@@ -145,8 +159,6 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
     # this process solves too, so the pool holds workers - 1 other processes (one is a real process)
     with executor_for(max(1, workers - 1) if parallel else 1, options.scheduler if parallel else None,
                       in_this_process_when_one=not parallel) as pool:
-        if parallel and options.scheduler:  # the cluster's threads share the limits, with this process
-            workers = max(1, min(1 + executor_slots(pool), points - 1))
         if parallel:
             risk_future = pool.submit(_min_risk_worker, case, measure, worker_options, token)
         t0 = time.perf_counter()
@@ -167,10 +179,10 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
             return FrontierResult(case, measure, list(result_points.values()), options, timings, size)
         risk_high_first = fm.risk_now()
         if parallel:
-            outcome_r, plan_r, best_risk, secs = risk_future.result()
+            outcome_r, plan_r, best_risk, secs, binaries_r = risk_future.result()
         else:  # the min-risk end on this model, then the min-cost plan back for its tie-break
             snapshot = fm.snapshot()
-            outcome_r, plan_r, best_risk, secs = _min_risk_end(fm)
+            outcome_r, plan_r, best_risk, secs, binaries_r = _min_risk_end(fm)
             fm.restore(snapshot)
         t2 = time.perf_counter()
         if plan_r is None:  # no risk range to share out: the min-cost end and the failed min-risk end
@@ -185,6 +197,7 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         risk_step = max(0.0, risk_high_first - plan_r.extras["risk"]) / (points - 1)
         tie_gap = max(AUTO_TIE_BREAK_SHARE * risk_step, 1e-9 * max(1.0, abs(risk_high_first))) if auto else None
         outcome, plan = fm.risk_tie_break(first, None, tie_gap)
+        binaries_c = fm.binary_values()
         done(Point(1, "min_cost", None, outcome, plan, stage_one_s + time.perf_counter() - t2))
         end_risk = Point(points, "min_risk", None, outcome_r, _finished(outcome_r, plan_r), secs)
         risk_high = plan.extras["risk"]
@@ -200,16 +213,32 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
             step = max(0.0, plan_r.expected_cost - plan.expected_cost) / (points - 1)
             scale = max(1.0, abs(plan_r.expected_cost))
             gap = min(AUTO_MAX_GAP, max(AUTO_MIN_GAP, AUTO_STEP_SHARE * step / scale))
-        jobs = [(k + 1, limits[k], gap) for k in range(1, points - 1)]
-        _solve_jobs(fm, pool if parallel else None, workers, case, measure, worker_options, jobs, reward, token,
-                    done)
+        # each interior point starts from the nearer end's once-decisions (the other end's where
+        # those cannot meet its limit), and is expected to take as long as the nearer end did
+        ends = [(limits[0], binaries_c, first.seconds), (limits[-1], binaries_r, outcome_r.seconds)]
+
+        def by_nearness(limit: float) -> list:
+            return sorted(ends, key=lambda e: abs(e[0] - limit))
+
+        use_starts = MIP_STARTS and fm.point_gap(gap) >= MIP_START_MIN_GAP
+
+        def starts_for(limit: float) -> list[dict[str, int]]:
+            return [b for _, b, _ in by_nearness(limit) if b is not None] if use_starts else []
+
+        jobs = [((k + 1, limits[k], gap, starts_for(limits[k])), by_nearness(limits[k])[0][2])
+                for k in range(1, points - 1)]
+        binaries_of: dict[int, dict] = {}
+        _solve_jobs(fm, pool if parallel else None, case, measure, worker_options, jobs, reward, token,
+                    done, binaries_of)
         done(end_risk)
         if auto and not interrupt.requested():
-            again = _refinement_jobs(list(result_points.values()), limits)
+            again = [((number, limit, g, [b for b in [binaries_of.get(number)] if b and use_starts] + starts_for(limit)),
+                      result_points[number].seconds)
+                     for number, limit, g in _refinement_jobs(list(result_points.values()), limits)]
             if again:
                 solved: dict[int, Point] = {}
-                _solve_jobs(fm, pool if parallel else None, workers, case, measure, worker_options, again, reward, token,
-                            lambda p: solved.__setitem__(p.point, p))
+                _solve_jobs(fm, pool if parallel else None, case, measure, worker_options, again, reward, token,
+                            lambda p: solved.__setitem__(p.point, p), {})
                 for number, p in solved.items():
                     old = result_points[number]
                     p.seconds += old.seconds
@@ -224,26 +253,29 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
     return FrontierResult(case, measure, ordered, options, timings, fm.size_loaded())
 
 
-def _solve_jobs(fm: StagedModel, pool, workers: int, case: Case, measure: str, options: SolveOptions,
-                jobs: list[tuple[int, float, float | None]], reward: float, token: str, done) -> None:
-    """Interior points: with a pool, every workers-th job stays in this process and the rest go one
-    by one to the pool, whose workers each keep one persistent model, so progress is reported
-    point by point; without one, all here."""
-    if pool is None or not jobs:
-        for number, limit, gap in jobs:
-            done(_point(number, limit, *_solve_limit(fm, limit, reward, gap)))
-        return
-    local = jobs[::workers]
-    remote = [j for j in jobs if j not in local]
-    pending = [pool.submit(_interior_worker, case, measure, options, [job], reward, token) for job in remote]
-    for number, limit, gap in local:
-        done(_point(number, limit, *_solve_limit(fm, limit, reward, gap)))
-        while pending and pending[0].done():
-            for result in pending.pop(0).result():
-                done(_point(*result))
-    for fut in pending:
-        for result in fut.result():
-            done(_point(*result))
+def _solve_jobs(fm: StagedModel, pool, case: Case, measure: str, options: SolveOptions,
+                jobs: list[tuple[LimitJob, float]], reward: float, token: str, done, binaries_of: dict) -> None:
+    """Epsilon points, each with its expected seconds, on the one job queue: handed out one at a time
+    as this process or a worker of the pool frees up, the longest expected first; each worker
+    re-solves its own persistent model. Progress is reported point by point; after Ctrl-C the
+    points not started are reported interrupted."""
+    def finished(job: Job, result) -> None:
+        number, limit, outcome, plan, seconds, binaries = result
+        if binaries is not None:
+            binaries_of[number] = binaries
+        done(_point(number, limit, outcome, plan, seconds))
+
+    def skipped(job: Job) -> None:
+        number, limit = job.tag[:2]
+        done(_point(number, limit, SolveOutcome.none("interrupted"), None, 0.0))
+
+    queue = JobQueue(pool, this_process_solves=True, on_skip=skipped)
+    for spec, seconds in jobs:
+        number, limit, gap, starts = spec
+        queue.add(Job(_interior_worker if pool is not None else None,
+                      (case, measure, options, spec, reward, token), weight=seconds, tag=spec,
+                      here=lambda n=number, lim=limit, g=gap, st=starts: (n, lim, *_solve_limit(fm, lim, reward, g, st))))
+    queue.run(finished)
 
 
 def _refinement_jobs(points: list[Point], limits: list[float]) -> list[tuple[int, float, float]]:

@@ -153,6 +153,12 @@ class PersistentHighs:
         self.seconds["handover"] += time.perf_counter() - t0
         return self.loaded
 
+    def forget(self) -> None:
+        """Drop HiGHS's solution from the last solve: HiGHS would otherwise start the next MIP from
+        it when it is feasible, so an answer would depend on what this model solved before."""
+        if self.loaded is not None:
+            self.loaded.highs.clearSolver()
+
     def write_model(self, path: str) -> None:
         """The model as it now stands, written by HiGHS (MPS, with Pyomo's names)."""
         self._hand_over()

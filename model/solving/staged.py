@@ -70,6 +70,7 @@ class StagedModel:
         self.solver = PersistentHighs(self.model, options.time_limit_s, self.end_gap, options.threads, log,
                                       write_mps=options.write_mps)
         self.extract_seconds = 0.0
+        self._binaries: list | None = None
 
     def point_gap(self, gap: float | None) -> float:
         """The relative gap an epsilon point is solved to: 0 for a small model, the given gap
@@ -255,15 +256,74 @@ class StagedModel:
         self.configure()
         return best if outcome.has_solution else None
 
-    def epsilon_point(self, limit: float, reward: float, gap: float | None = None) -> tuple[SolveOutcome, Plan]:
+    def epsilon_point(self, limit: float, reward: float, gap: float | None = None,
+                      starts: list[dict[str, int]] | None = None) -> tuple[SolveOutcome, Plan]:
         """Min cost - reward x slack subject to risk + slack = limit (AUGMECON2), to the relative gap
-        ``gap`` (default: the stages' gap)."""
+        ``gap`` (default: the stages' gap). ``starts``: sets of binary values (:meth:`binary_values`
+        of solved points) to start from, best first (:meth:`start_from`); without them the solve
+        starts from nothing, so a point's answer never depends on what its model solved before."""
         self.configure(risk_limit=limit, slack_reward=reward)
-        outcome = self.solve_required(f"risk limit {limit:.6g}", mip_gap=self.point_gap(gap))
+        start = self.start_from(starts or [])
+        outcome = self.solve(warm_start=start is not None, mip_gap=self.point_gap(gap))
+        if start is not None:
+            outcome = replace(outcome, seconds=outcome.seconds + start.seconds)
+        if not outcome.has_solution:
+            raise NoSolution(f"risk limit {limit:.6g}: no solution ({outcome.status})", outcome.status)
         plan = self.plan()
         plan.extras["cost_bound"] = self._cost_bound(outcome)
         self.configure()
         return outcome, plan
+
+    # ------------------------------------------------------------------ MIP starts
+    def binaries(self) -> list:
+        """Every binary variable of the model (the once-decisions, whatever the formulation calls
+        them), in the model's order."""
+        if self._binaries is None:
+            self._binaries = [v for v in self.model.component_data_objects(pyo.Var, descend_into=True)
+                              if v.is_binary()]
+        return self._binaries
+
+    def binary_values(self) -> dict[str, int]:
+        """The loaded plan's binary values by variable name (the same in every build of the case,
+        so a set can go to another process's model)."""
+        return {v.name: int(round(v.value or 0.0)) for v in self.binaries()}
+
+    def start_from(self, candidates: list[dict[str, int]]) -> SolveOutcome | None:
+        """A complete plan for the MIP now configured to start from, loaded into the variables: for
+        each candidate set of binary values in turn, the binaries are held at those values (within
+        their own bounds, so a hold made by the caller stands) and the rest is solved as an LP;
+        the first with a solution is kept (its outcome is returned, for its seconds). None when
+        none has one. HiGHS's memory of earlier solves is cleared first, so that the MIP that
+        follows depends only on this start, not on which points this model solved before."""
+        self.solver.forget()
+        if not candidates:
+            return None
+        spent = 0.0
+        binaries = [v for v in self.binaries() if not v.fixed]
+        saved = [(v, v.lower, v.upper) for v in binaries]
+        tried = []
+        try:
+            for values in candidates:
+                if values in tried:
+                    continue
+                tried.append(values)
+                for v, lower, upper in saved:
+                    if v.name in values:
+                        lo, hi = pyo.value(lower), pyo.value(upper)
+                        x = float(values[v.name])
+                        x = min(max(x, 0.0 if lo is None else lo), 1.0 if hi is None else hi)
+                        v.setlb(x)
+                        v.setub(x)
+                lp = self.solve()
+                spent += lp.seconds
+                if lp.has_solution:
+                    return replace(lp, seconds=spent)
+                if lp.status == "interrupted":
+                    break
+        finally:
+            for v, lower, upper in saved:
+                v.lower, v.upper = lower, upper
+        return None
 
     # ------------------------------------------------------------------ once-decisions
     def _once_vars(self):

@@ -7,8 +7,8 @@ Per disruption:
 - the re-optimised plans of the disrupted nominal world: min cost (its added cost and shortfall)
   and min risk.
 
-All of these are independent solves on the one executor (local processes, this process, or a Dask
-cluster). The baseline network's solve and the cost solves start at once; the survival searches,
+All of these are independent solves on the one executor's job queue (:class:`model.executor.JobQueue`:
+local processes, this process, or a Dask cluster; handed out as workers free up, the longest first). The baseline network's solve and the cost solves start at once; the survival searches,
 which need the baseline network, are sent as soon as it is known.
 """
 
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import itertools
 import time
-from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field, replace
 
 from ..case.case import Case, Event
 from ..case.disruptions import NO_DISRUPTION, OUTAGE_START, Disruption
 from ..case.issues import CaseError
 from ..case.toggles import only_scenario
-from ..executor import executor_for
+from ..executor import Job, JobQueue, executor_for
 from .frontier import FrontierResult, Point
 from .highs import NoSolution, SolveOutcome
 from .staged import RISK_FLOOR, SolveOptions, StagedModel
@@ -262,7 +261,11 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
         if progress:
             progress(done, total, Point(done, "stress", None, outcome, None, seconds))
 
-    def site_outages(ex, pending: dict, rules: tuple[str, ...], base: dict, used: dict) -> None:
+    # expected lengths, in one-scenario solves: the network is the stochastic model (about a
+    # scenario's model per scenario) solved with its tie-break; a survival search is a few solves
+    network_weight = 2.0 * len(case.scenarios)
+
+    def site_outages(queue: JobQueue, rules: tuple[str, ...], base: dict, used: dict) -> None:
         """A rule set's site outages, once the plans of its world without them are known."""
         items = []
         for sites in groups[rules]:
@@ -279,47 +282,42 @@ def run_stress(case: Case, measure: str, options: SolveOptions, pairs: bool = Fa
             else:
                 tick(1, base["min_cost"][0], 0.0)
         for part in _chunks(items, chunk):
-            pending[ex.submit(_cost_batch, case, rules, part, measure, job_options)] = "cost"
+            queue.add(Job(_cost_batch, (case, rules, part, measure, job_options),
+                          weight=sum(len(stages) for _, stages in part), tag="cost"))
 
-    def _collect(ex, pending: dict) -> None:
+    def on_result(queue: JobQueue, job: Job, result) -> None:
         """Results as they come; each result may send the jobs that waited for it."""
         nonlocal network
-        while pending:
-            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for fut in finished:
-                what = pending.pop(fut)
-                if what == "network":
-                    network = fut.result()
-                    outcome, plan, once = network
-                    tick(1, outcome, outcome.seconds)
-                    if plan is None:
-                        raise NoSolution(f"baseline: no solution ({outcome.status})", outcome.status)
-                    for rules, site_sets in groups.items():
-                        for part in _chunks(site_sets, chunk):
-                            pending[ex.submit(_survival_batch, case, rules, part, once, measure,
-                                              job_options)] = "survival"
-                elif what in ("cost", "base"):
-                    for d, out, used in fut.result():
-                        plans[d] = {**plans.get(d, {}), **out}
-                        tick(1, plans[d]["min_cost"][0], sum(o.seconds for o, _ in out.values()))
-                        if what == "base":
-                            site_outages(ex, pending, d.rules, plans[d], used)
-                else:
-                    for d, fixed, free in fut.result():
-                        survival[d] = (fixed, free)
-                        tick(1, SolveOutcome(fixed.status, fixed.periods is not None, None, None, None,
-                                             fixed.seconds), fixed.seconds + free.seconds)
+        what = job.tag
+        if what == "network":
+            network = result
+            outcome, plan, once = network
+            tick(1, outcome, outcome.seconds)
+            if plan is None:
+                raise NoSolution(f"baseline: no solution ({outcome.status})", outcome.status)
+            for rules, site_sets in groups.items():
+                for part in _chunks(site_sets, chunk):
+                    queue.add(Job(_survival_batch, (case, rules, part, once, measure, job_options),
+                                  weight=3.0 * len(part), tag="survival"))
+        elif what in ("cost", "base"):
+            for d, out, used in result:
+                plans[d] = {**plans.get(d, {}), **out}
+                tick(1, plans[d]["min_cost"][0], sum(o.seconds for o, _ in out.values()))
+                if what == "base":
+                    site_outages(queue, d.rules, plans[d], used)
+        else:
+            for d, fixed, free in result:
+                survival[d] = (fixed, free)
+                tick(1, SolveOutcome(fixed.status, fixed.periods is not None, None, None, None,
+                                     fixed.seconds), fixed.seconds + free.seconds)
 
     with executor_for(workers, options.scheduler) as ex:
-        pending = {ex.submit(_network_job, case, measure, job_options): "network"}
+        queue = JobQueue(ex)
+        queue.add(Job(_network_job, (case, measure, job_options), weight=network_weight, tag="network"))
         for rules in (groups if costs else []):
-            pending[ex.submit(_cost_batch, case, rules, [((), STAGES)], measure, job_options)] = "base"
-        try:
-            _collect(ex, pending)
-        except BaseException:  # a failed job or Ctrl-C: do not wait for the jobs not started
-            for fut in pending:
-                fut.cancel()
-            raise
+            queue.add(Job(_cost_batch, (case, rules, [((), STAGES)], measure, job_options), weight=len(STAGES),
+                          tag="base"))
+        queue.run(lambda job, result: on_result(queue, job, result))
     if not costs:
         plans = {d: {stage: (SolveOutcome.none("not solved"), None) for stage in STAGES} for d in worlds}
     base_outcome, base_plan = plans[NO_DISRUPTION]["min_cost"]

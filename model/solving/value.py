@@ -23,10 +23,11 @@ bound gives each value an interval (``low``..``high``), and a value outside what
 so every solve here is a single min-cost solve: the min-cost point's lexicographic risk tie-break
 (run once, for the point's own plan) changes no cost and is not repeated per option.
 
-All solves are independent jobs on the one executor (:mod:`model.executor`); with local workers
-this process solves the point and takes its share of the jobs, each worker keeps one persistent
-stochastic model (:class:`model.executor.WorkerCache`) and starts each option's solve from the
-point's plan (HiGHS repairs a start that an option makes infeasible).
+All solves are independent jobs on the one executor's job queue (:class:`model.executor.JobQueue`);
+with local workers this process solves the point while the workers start on the scenarios, each
+worker keeps one persistent stochastic model (:class:`model.executor.WorkerCache`) and starts
+each option's solve from the point's plan, the option held (HiGHS repairs a start that an option
+makes infeasible).
 """
 
 from __future__ import annotations
@@ -35,14 +36,13 @@ import math
 import os
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field, replace
 
 import pyomo.environ as pyo
 
 from ..case.case import Case
 from ..case.toggles import only_scenario
-from ..executor import WorkerCache, executor_for
+from ..executor import Job as QueueJob, JobQueue, WorkerCache, executor_for
 from ..results.tables import Plan
 from .frontier import Point
 from .highs import NoSolution, SolveOutcome
@@ -431,7 +431,10 @@ def _run_on(fm: StagedModel | None, case: Case, measure: str, options: SolveOpti
         return job.key, replace(rec, seconds=time.perf_counter() - t0), once
     if start is not None:
         _load_values(fm, start)
-    rec = _min_cost_solve(fm, job.limit, job.holds, warm_start=warm and job.kind == "option")
+    warm = warm and job.kind == "option"
+    if not warm:
+        fm.solver.forget()  # a cold job's answer never depends on what this model solved before
+    rec = _min_cost_solve(fm, job.limit, job.holds, warm_start=warm)
     return job.key, rec, None
 
 
@@ -505,86 +508,91 @@ def run_values(case: Case, measure: str | None = None, options: SolveOptions | N
         if progress:
             progress(done[0], total[0], _Progress(label, rec.as_outcome()))
 
-    # one worker: every job in this process; more (or a Dask cluster): every job on the executor,
-    # this process solving only the point while the workers start on the scenarios
+    # one job queue: with one worker every job runs in this process, on its model; with more (or a
+    # Dask cluster) every job goes to the executor, this process solving only the point while the
+    # workers start on the scenarios. Longest expected first: the point, z*, the nominal scenario
+    # (the EV plan waits for it), the other scenarios, then the options.
     workers = max(1, options.workers)
     token = f"value-{id(case)}-{time.time()}"
-    start_values: list | None = None
+    start: list = [None]  # the point's variable values, once it is solved
     labels: dict[str, str] = {}
+    here_only = workers <= 1 and not options.scheduler
+    WEIGHT = {"stochastic": 3.0, "ev": 2.0, "option": 1.0}
+
+    def weight(job: Job) -> float:
+        if job.kind == "scenario":
+            return 2.5 if job.scenario == nominal else 2.0
+        return WEIGHT[job.kind]
+
+    def enqueue(queue: JobQueue, job: Job) -> None:
+        labels[job.key] = job.label
+        if here_only:
+            queue.add(QueueJob(None, weight=weight(job), tag=job, here=lambda j=job: _here(j)))
+        else:
+            queue.add(QueueJob(_worker_job, (case, measure, job_options, token, job,
+                                             start[0] if job.kind == "option" else None),
+                               weight=weight(job), tag=job))
+
+    def _here(job: Job):
+        if job.kind == "option":
+            fm.restore(start_snapshot[0])
+        return _run_on(fm, case, measure, job_options, job, None, warm=True)
+
+    start_snapshot: list = [None]
+    state: dict = {}
+
+    def solve_point():
+        """The point: this process solves it (the min-cost plan) or its reference (a given point)."""
+        t0 = time.perf_counter()
+        if point is None:
+            outcome, plan = fm.min_cost()
+            first, first_cost = fm.first_stage
+            reference = SolveRecord.of(first, first_cost)
+            state.update(point=Point(1, "min_cost", None, outcome, plan, time.perf_counter() - t0),
+                         stochastic=reference, limit=None, reference=reference)
+            finished("min-cost point", reference)
+        else:
+            limit = point_limit(fm, point)
+            reference = _min_cost_solve(fm, limit)
+            if reference.cost is None:
+                raise NoSolution(f"point {point.point}: no solution within its risk limit "
+                                 f"({reference.status})", reference.status)
+            state.update(point=point, stochastic=reference if point.kind == "min_cost" else None, limit=limit,
+                         reference=reference)
+            finished(f"point {point.point} reference", reference)
+        start[0] = _values(fm)
+        start_snapshot[0] = fm.snapshot()
+
     with executor_for(workers, options.scheduler) as pool:
-        capacity = 10 ** 6 if options.scheduler else (workers if workers > 1 else 0)
-        in_flight: dict = {}
+        queue = JobQueue(None if here_only else pool, this_process_solves=True)
 
-        def top_up() -> None:
-            while ready and len(in_flight) < capacity:
-                job = ready.popleft()
-                labels[job.key] = job.label
-                in_flight[pool.submit(_worker_job, case, measure, job_options, token, job,
-                                      start_values if job.kind == "option" else None)] = job
-
-        def accept(key: str, rec: SolveRecord, once: dict | None) -> None:
+        def on_result(qjob: QueueJob, result) -> None:
+            if qjob.tag == "point":
+                taken = once_of_plan(case, state["point"].plan)
+                forbidden = {p.process for p in case.processes.values()
+                             if not p.exists and fm.index.build_forbidden(p)}
+                jobs, known, rows_of = option_jobs(case, taken, state["limit"], forbidden)
+                state.update(taken=taken, jobs=jobs, known=known, rows_of=rows_of)
+                total[0] += len(jobs) - n_options
+                for job in jobs:
+                    enqueue(queue, job)
+                return
+            key, rec, once = result
             results[key] = rec
             if key == f"scenario:{nominal}":
                 if once is not None and rec.ok:
                     once_alone[nominal] = once
-                    ready.appendleft(Job("ev", "ev", holds=dict(once), label="EV plan"))
+                    enqueue(queue, Job("ev", "ev", holds=dict(once), label="EV plan"))
                 else:
                     total[0] -= 1  # no EV plan to solve
             finished(labels.get(key, key), rec)
 
-        def collect(block: bool) -> None:
-            if not in_flight:
-                return
-            finished_futures, _ = wait(list(in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
-            for fut in finished_futures:
-                in_flight.pop(fut)
-                accept(*fut.result())
-
-        try:
-            if capacity:  # the scenarios (and z*) queue on the workers while this process solves the point
-                while ready:
-                    job = ready.popleft()
-                    labels[job.key] = job.label
-                    in_flight[pool.submit(_worker_job, case, measure, job_options, token, job, None)] = job
-            # the point: this process solves it (the min-cost plan) or its reference (a given point)
-            t0 = time.perf_counter()
-            if point is None:
-                outcome, plan = fm.min_cost()
-                first, first_cost = fm.first_stage
-                reference = SolveRecord.of(first, first_cost)
-                point = Point(1, "min_cost", None, outcome, plan, time.perf_counter() - t0)
-                stochastic = reference
-                limit = None
-                finished("min-cost point", reference)
-            else:
-                limit = point_limit(fm, point)
-                reference = _min_cost_solve(fm, limit)
-                if reference.cost is None:
-                    raise NoSolution(f"point {point.point}: no solution within its risk limit "
-                                     f"({reference.status})", reference.status)
-                stochastic = reference if point.kind == "min_cost" else None
-                finished(f"point {point.point} reference", reference)
-            start_values = _values(fm)
-            taken = once_of_plan(case, point.plan)
-            forbidden = {p.process for p in case.processes.values()
-                         if not p.exists and fm.index.build_forbidden(p)}
-            jobs, known, rows_of = option_jobs(case, taken, limit, forbidden)
-            total[0] += len(jobs) - n_options
-            ready.extend(jobs)
-            start_snapshot = fm.snapshot()
-            while ready or in_flight:
-                if capacity:
-                    top_up()
-                    collect(block=True)
-                else:
-                    job = ready.popleft()
-                    labels[job.key] = job.label
-                    fm.restore(start_snapshot)
-                    accept(*_run_on(fm, case, measure, job_options, job, None, warm=True))
-        except BaseException:
-            for fut in in_flight:
-                fut.cancel()
-            raise
+        queue.add(QueueJob(None, weight=float("inf"), tag="point", here=solve_point))
+        for job in ready:
+            enqueue(queue, job)
+        queue.run(on_result)
+    point, stochastic, limit, reference = state["point"], state["stochastic"], state["limit"], state["reference"]
+    taken, jobs, known, rows_of = state["taken"], state["jobs"], state["known"], state["rows_of"]
     if stochastic is None:
         stochastic = results["stochastic"]
     alone = [ScenarioAlone(s, case.scenarios[s].probability, results[f"scenario:{s}"], once_alone.get(s))

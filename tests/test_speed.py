@@ -1,0 +1,144 @@
+"""Speed levers that must not change an answer: MIP starts from solved points' once-decisions, and
+the one job queue that hands solves out as workers free up (docs/performance.md)."""
+
+from __future__ import annotations
+
+import operator
+
+import pytest
+
+from model import interrupt
+from model.executor import InlineExecutor, Job, JobQueue, executor_for
+from model.solving.frontier import run_frontier
+from model.solving.staged import SolveOptions, StagedModel
+from smallcases import case_from
+from test_frontier import EXPECTED, two_scenario_rows
+
+REWARD = 1e-6
+
+
+def _ends(case):
+    """The two ends of the hand-solved case on one model, with their binary values."""
+    fm = StagedModel(case, "expected_shortfall", SolveOptions(60, 0.0))
+    fm.min_cost()
+    cheap = fm.binary_values()
+    fm.min_risk()
+    safe = fm.binary_values()
+    return fm, cheap, safe
+
+
+def test_the_two_ends_take_different_once_decisions(tmp_path):
+    """The case the start tests rely on: the min-cost end has no contract, the min-risk end has it."""
+    _, cheap, safe = _ends(case_from(two_scenario_rows(), tmp_path))
+    assert cheap != safe and set(cheap) == set(safe) and any("contract" in name for name in cheap)
+
+
+@pytest.mark.parametrize("limit, cost", [(r, c) for c, r in EXPECTED[1:-1]])
+def test_a_started_point_equals_a_cold_solve(limit, cost, tmp_path):
+    """Every interior limit needs the contract the min-cost end does not take: started from that
+    end's once-decisions first (their LP cannot meet the limit), then from the min-risk end's, the
+    point is the one a fresh model finds with no start."""
+    case = case_from(two_scenario_rows(), tmp_path)
+    fm, cheap, safe = _ends(case)
+    started, started_plan = fm.epsilon_point(limit, REWARD, starts=[cheap, safe])
+    cold = StagedModel(case, "expected_shortfall", SolveOptions(60, 0.0))
+    _, cold_plan = cold.epsilon_point(limit, REWARD)
+    assert started.status == "optimal"
+    assert started_plan.expected_cost == pytest.approx(cold_plan.expected_cost, abs=1e-9)
+    assert started_plan.expected_cost == pytest.approx(cost, abs=1e-6)
+    assert started_plan.extras["risk"] == pytest.approx(cold_plan.extras["risk"], abs=1e-9)
+
+
+def test_a_start_that_cannot_meet_the_limit_is_passed_over_and_every_bound_comes_back(tmp_path):
+    case = case_from(two_scenario_rows(), tmp_path)
+    fm, cheap, safe = _ends(case)
+    bounds = [(v.name, v.lb, v.ub) for v in fm.binaries()]
+    fm.configure(risk_limit=0.125, slack_reward=REWARD)
+    assert fm.start_from([cheap]) is None  # no contract: the limit cannot be met
+    start = fm.start_from([cheap, safe])
+    assert start is not None and start.has_solution
+    assert fm.binary_values() == safe  # the start loaded is the min-risk end's network
+    assert [(v.name, v.lb, v.ub) for v in fm.binaries()] == bounds
+    fm.configure()
+
+
+def test_a_start_keeps_a_hold_the_caller_made(tmp_path):
+    """A binary the caller holds by its bounds (value's forbidden option) stays held in the start."""
+    case = case_from(two_scenario_rows(), tmp_path)
+    fm, cheap, safe = _ends(case)
+    contract = next(v for v in fm.binaries() if "contract" in v.name)
+    contract.setub(0)
+    fm.configure()
+    start = fm.start_from([safe])
+    assert start is not None and contract.value == pytest.approx(0)
+    assert (contract.lb, contract.ub) == (0, 0)
+    contract.setub(1)
+
+
+def test_a_point_does_not_depend_on_what_its_model_solved_before(tmp_path):
+    case = case_from(two_scenario_rows(), tmp_path)
+    fm, cheap, safe = _ends(case)
+    first = [fm.epsilon_point(limit, REWARD, starts=[safe])[1].expected_cost for limit in (0.375, 0.25, 0.125)]
+    again = [fm.epsilon_point(limit, REWARD, starts=[safe])[1].expected_cost for limit in (0.125, 0.25, 0.375)]
+    assert first == pytest.approx(list(reversed(again)), abs=1e-9)
+
+
+def test_the_frontier_with_starts_is_the_hand_solution(tmp_path):
+    result = run_frontier(case_from(two_scenario_rows(), tmp_path), 5, options=SolveOptions(60, 0.0, workers=1))
+    assert [p.plan.expected_cost for p in result.points] == pytest.approx([c for c, _ in EXPECTED], abs=1e-6)
+
+
+# ------------------------------------------------------------------------------------ the job queue
+
+def test_jobs_go_heaviest_first_and_a_result_may_add_jobs():
+    ran = []
+    queue = JobQueue(None)
+
+    def job(name, weight):
+        return Job(None, weight=weight, tag=name, here=lambda: ran.append(name) or name)
+
+    for name, weight in (("a", 1), ("b", 5), ("c", 3), ("d", 5)):
+        queue.add(job(name, weight))
+
+    def on_result(j, result):
+        if result == "b":
+            queue.add(job("after b", 4))
+    queue.run(on_result)
+    assert ran == ["b", "d", "after b", "c", "a"]  # equal weights in the order added
+
+
+def test_a_pool_and_this_process_share_the_jobs():
+    """Two jobs for a one-process pool with this process solving too: each side takes one, and
+    every result is seen once."""
+    results = {}
+    with executor_for(1, in_this_process_when_one=False) as pool:
+        queue = JobQueue(pool, this_process_solves=True)
+        for k in range(4):
+            queue.add(Job(operator.mul, (k, 10), weight=k, tag=k, here=lambda k=k: k * 10))
+        queue.run(lambda job, result: results.__setitem__(job.tag, result))
+    assert results == {0: 0, 1: 10, 2: 20, 3: 30}
+
+
+def test_inline_and_pool_only_jobs_run_on_the_executor():
+    results = []
+    queue = JobQueue(InlineExecutor())
+    for k in range(3):
+        queue.add(Job(operator.add, (k, 1), weight=k))
+    queue.run(lambda job, result: results.append(result))
+    assert results == [3, 2, 1]
+
+
+def test_after_ctrl_c_jobs_not_started_are_skipped():
+    skipped, ran = [], []
+    queue = JobQueue(None, on_skip=lambda job: skipped.append(job.tag))
+
+    def first():
+        interrupt.request()
+        return ran.append("first")
+    queue.add(Job(None, weight=2, tag="first", here=first))
+    queue.add(Job(None, weight=1, tag="second", here=lambda: ran.append("second")))
+    try:
+        queue.run(lambda job, result: None)
+    finally:
+        interrupt.reset()
+    assert ran == ["first"] and skipped == ["second"]
