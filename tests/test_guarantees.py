@@ -117,10 +117,11 @@ def test_from_out_of_range_is_bad_input(case, tmp_path, period):
 # ------------------------------------------------------------------------------------ time limits
 
 def test_a_real_solve_stopped_by_its_time_limit_keeps_its_plan_and_says_so(tmp_path):
-    """The default case at a gap of 0 cannot be proven optimal in 10 s; HiGHS has a plan long
-    before: the point keeps it, its status says time_limit, the warnings say so, exit 0."""
+    """The default case at a gap of 0 cannot be proven optimal in 45 s; HiGHS has a plan before
+    (its first, from a heuristic, about 25 s into the solve on an idle 2-core machine): the point
+    keeps it, its status says time_limit, the warnings say so, exit 0."""
     out = tmp_path / "tl.xlsx"
-    res = run("solve", default_case_path(), "--time-limit", 10, "--mip-gap", 0, "--out", out, "--json", "--quiet")
+    res = run("solve", default_case_path(), "--time-limit", 45, "--mip-gap", 0, "--out", out, "--json", "--quiet")
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     row = doc["frontier"][0]
