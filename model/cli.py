@@ -28,7 +28,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 # click exits 2 on a usage error (unknown option, a value of the wrong type); here 2 means "no
-# solution", and a bad option is bad input (DESIGN §2)
+# solution", and a bad option is bad input (docs/cli.md)
 for _module in ("typer._click.exceptions", "click.exceptions"):  # typer >= 0.20 vendors its own click
     try:
         __import__(_module, fromlist=["UsageError"]).UsageError.exit_code = EXIT_BAD_INPUT
@@ -217,7 +217,7 @@ def frontier(case: CaseArg = None, out: OutOpt = None, points: PointsOpt = None,
 
 @contextmanager
 def _stdout_kept_for_json(quiet: bool = False):
-    """With --json, standard output carries the JSON document and nothing else (DESIGN §5); with
+    """With --json, standard output carries the JSON document and nothing else (docs/results.md); with
     --quiet, HiGHS's own warnings appear on neither stream.
 
     HiGHS writes some warnings (changeCoeff, when an exposure limit's coefficient changes) straight

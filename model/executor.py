@@ -1,4 +1,4 @@
-"""The one place that creates executors for independent solves (DESIGN.md §6).
+"""The one place that creates executors for independent solves (docs/performance.md).
 
 Local worker processes by default (spawned, so each has its own HiGHS), the calling process alone
 for one worker, or a Dask cluster with ``--scheduler ADDRESS``: ``distributed`` implements the

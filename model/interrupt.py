@@ -1,4 +1,4 @@
-"""Ctrl-C (DESIGN.md §2): the first SIGINT asks the run to stop, the second stops it at once.
+"""Ctrl-C (docs/cli.md): the first SIGINT asks the run to stop, the second stops it at once.
 
 The first Ctrl-C sets a flag, cancels every HiGHS solve running in this process (HiGHS checks its
 interrupt callbacks often, so a solve returns within about a second with status ``interrupted``)

@@ -13,8 +13,7 @@ defect can be put in any sheet. It reads with no error and no warning
 (``test_the_base_case_is_valid``).
 
 ``NEEDS_COPRODUCTS_SHEET`` lists the defects that need the optional ``process_coproducts`` sheet
-(DESIGN §3), which is being added to the schema separately: until the schema has it they are
-skipped, and they switch on by themselves when it lands (empty the list then).
+(docs/inputs.md): skipped where the schema has no such sheet (none now: the list is empty).
 
 Usage: ``build_corpus(directory)`` writes every defect into ``directory`` and returns the list;
 ``GENERATORS[name](directory)`` writes one.

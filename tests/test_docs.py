@@ -202,10 +202,31 @@ def test_every_link_resolves():
                 assert anchor in slugs, f"{page.name}: no heading for #{anchor} in {dest.name}"
 
 
+# a file outside the repository that a clone does not have (spelled in two parts, so that this
+# test's own text does not match)
+OUTSIDE = ("DESIGN" + ".md", "DESIGN" + " §", ".." + "/shared")
+
+
 def test_the_docs_cite_only_the_project():
     for page in [*_pages(), ROOT / "mkdocs.yml"]:
         text = page.read_text()
-        assert "DESIGN" not in text and "../shared" not in text, page.name
+        assert not any(word in text for word in OUTSIDE), page.name
+
+
+def test_no_file_of_the_repository_cites_a_file_outside_it():
+    """Code, tests, docs and build files cite the project's own docs (docs/...), never a file a
+    clone does not have."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if not tracked:  # not a git checkout (an sdist): the files on disk
+        tracked = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts]
+    offenders = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix not in (".py", ".md", ".yml", ".toml", ".cfg", ".txt", "") or not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        offenders += [f"{name}: {word}" for word in OUTSIDE if word in text]
+    assert offenders == []
 
 
 def test_every_page_is_in_the_site_navigation():

@@ -89,7 +89,7 @@ def test_exposure_frontier(tmp_path):
 
 
 def test_resolved_point_equals_a_cold_solve(tmp_path):
-    """The persistent re-solve of a limit gives what a fresh model gives (DESIGN §6's trap)."""
+    """The persistent re-solve of a limit gives what a fresh model gives (docs/performance.md's trap)."""
     from model.solving.staged import StagedModel
     case = case_from(two_scenario_rows(), tmp_path)
     opts = SolveOptions(60, 0.0)

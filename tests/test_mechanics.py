@@ -1,5 +1,5 @@
-"""Hand-derived optima for the mechanics a rare-earth expert expects (DESIGN.md §3-§4, revised
-2026-12-01): destinations matched on both lists, co-products, clean stores, and price and outage
+"""Hand-derived optima for the mechanics a rare-earth expert expects (docs/inputs.md, docs/model.md):
+destinations matched on both lists, co-products, clean stores, and price and outage
 events on a material or a material group. Each optimum changes when its mechanism is taken away.
 
 The base case (tests/smallcases.py): material X (groups REE, heavy_REE), demand 10 per period for 2

@@ -1,4 +1,4 @@
-"""The input workbook contract (DESIGN.md §2-§3): the template, the reader's checks, Excel quirks.
+"""The input workbook contract (docs/cli.md, docs/inputs.md): the template, the reader's checks, Excel quirks.
 
 Bad workbooks are built from the template: mostly by editing its cells (``tpl.check({"offers!E3":
 -5})``: the template's values, edited, saved as a bare .xlsx), so that the test knows the exact
@@ -623,7 +623,7 @@ def test_period_beyond_the_horizon(tpl, ref, value, expected):
 
 @pytest.mark.parametrize("value", [0, -1])
 def test_demand_period_before_the_first(tpl, value):
-    """Periods are numbered 1..periods (DESIGN §4): a demand in period 0 is outside the horizon."""
+    """Periods are numbered 1..periods (docs/model.md): a demand in period 0 is outside the horizon."""
     case, report = check(tpl, {"demand!C3": value})
     assert case is None, "a demand in period %s was accepted" % value
     the_issue(report, "demand!C3", f"period is {value}, expected")
@@ -784,7 +784,7 @@ def test_a_bad_cell_in_a_defining_row_reports_once(tpl, ref, value):
 
 
 def test_bad_origin_groups_setting_names_its_cell(tpl):
-    """A settings problem found after parsing still says where the setting is (DESIGN §2: sheet, row, column)."""
+    """A settings problem found after parsing still says where the setting is (docs/cli.md: sheet, row, column)."""
     rows = {line[0]: n for n, line in enumerate(tpl.sheets["settings"], start=1)}
     case, report = check(tpl, {f"settings!B{rows['origin_groups']}": "free, covered, free"})
     assert case is None

@@ -1,4 +1,4 @@
-"""The report a planner reads and signs (DESIGN.md §5), on cases solved by hand: the summary's
+"""The report a planner reads and signs (docs/results.md), on cases solved by hand: the summary's
 answer first and the risk in words for each measure, the cost breakdown, the changes sheet,
 backups, the stockpile's value, the plan charts, column notes, the printed pages, compare at equal
 risk and its refusals, template's name check, --quiet, and the README's options against --help."""

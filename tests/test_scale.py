@@ -220,7 +220,7 @@ def test_a_dask_worker_on_threads_never_shares_a_model(tmp_path):
 def test_the_persistent_model_follows_every_change_a_stage_makes():
     """After each change (a parameter coefficient, a parameter bound, objective weights, a
     constraint component added and deleted, variable bounds, a fixed variable) the re-solved
-    persistent model gives what a model handed over afresh gives (DESIGN §6: a re-solved point
+    persistent model gives what a model handed over afresh gives (docs/performance.md: a re-solved point
     must equal a cold solve)."""
     m = pyo.ConcreteModel()
     m.x = pyo.Var(domain=pyo.NonNegativeReals)

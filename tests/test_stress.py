@@ -42,7 +42,7 @@ def _ban(start=1):
              "start_period": start}]
 
 
-# ------------------------------------------------------------------------------- (a) the issue's case
+# ------------------------------------------------------------------------------- (a) stock and spot against a ban
 def stock_and_spot_rows():
     """Four periods, demand 10 a period at PLANT (penalty 12). China sells at 10 (contracted), an
     Australian spot offer at 20 (no contract), capacity 100 each. PLANT holds 15 units (1.5
@@ -242,7 +242,7 @@ def plant_rows():
     (end_stock_min 0). The only other source: build MAKE at PLANT (cost 10, build_periods 1, so it
     makes from period 2; Chinese technology "sinter"), turning ore R (spot, 1 a unit) into M.
     The baseline builds it (10 + 20 against 2,000 of shortfall). A Chinese technology ban from
-    period a strands a plant with build_periods >= a (DESIGN §4):
+    period a strands a plant with build_periods >= a (docs/model.md):
     TECH_LATE (a = 2 > 1): the built plant runs, every period is served: survives (2 of 2);
     TECH_EARLY (a = 1 <= 1): the plant never makes anything; the stock serves period 1 only: 1 of 3.
     (Put in force instead, a technology ban forbids the build: the held network would have no plan.)"""

@@ -1,4 +1,4 @@
-"""Decision values (DESIGN.md §4 "Decision values"): EVPI, VSS and option values on cases solved by
+"""Decision values (docs/model.md "Decision values"): EVPI, VSS and option values on cases solved by
 hand, a property test (EVPI >= 0, VSS >= 0 on random small cases), and the ``value`` verb through
 the CLI (its JSON's exact keys, the value sheet, ``frontier --values``).
 

@@ -4,7 +4,7 @@ Reference only: the public accelerator ``databricks-industry-solutions/supply-ch
 (``scripts/utils.py``: ``generate_data`` and ``build_and_solve_multi_tier_tts``; notebooks
 ``02_stress_testing (small network)`` and ``04_appendix``), following Simchi-Levi et al.'s
 time-to-survive model. Nothing here is their code; the numbers are theirs (see below). Design
-context: ../shared/DESIGN.md §4 "Stress".
+context: docs/model.md "Stress".
 
 Their network (``databricks_network``)
   Three tiers: tier 1 = finished-goods plants (demand), tier 2 = direct suppliers, tier 3 =
@@ -49,7 +49,7 @@ Our case (``case_rows``), one period = one of their time units
   the node's site then stops what it makes (offer or process, and its lanes) and leaves its stock
   usable, exactly their u_n = 0. A tier-1 node (role own) holds its product's stock itself and its
   demand is delivered there; an outage of it stops its process and lanes, not deliveries from its
-  own stock (DESIGN §3/§4: an outage hits offers, processes, lanes). Every inventory row has
+  own stock (docs/inputs.md, docs/model.md: an outage hits offers, processes, lanes). Every inventory row has
   ``end_stock_min`` 0 (the default, the initial stock, would forbid using stock at all); there are
   no contracts, qualifications or builds to decide, so "once-decisions fixed" changes nothing.
   Horizon: 14 periods, the longest over which the undisrupted network serves all demand

@@ -53,7 +53,7 @@ class Reporter:
 
 @dataclass
 class RunOptions:
-    """The options every solving verb takes (DESIGN.md §2), as the user gave them (None = the
+    """The options every solving verb takes (docs/cli.md), as the user gave them (None = the
     case's setting or the default)."""
     case: Path | None = None
     out: Path | None = None
@@ -85,7 +85,7 @@ class Loaded:
 @dataclass
 class RunOutcome:
     """What a verb hands back to the CLI: the report (if any), the file written, the JSON
-    document of DESIGN.md §5, and the exit code."""
+    document of docs/results.md, and the exit code."""
     document: dict
     report: Report | None = None
     written: Path | None = None
@@ -155,7 +155,7 @@ def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> S
 
 def check_mps_path(path: Path | None, case_file: Path, out: Path) -> None:
     """--write-mps: a new or overwritable .mps file in a writable folder, not the case or --out;
-    checked before anything is solved (DESIGN.md §2)."""
+    checked before anything is solved (docs/cli.md)."""
     if path is None:
         return
     if path.suffix.lower() != ".mps":

@@ -1,5 +1,5 @@
 """One function per verb, from the user's options to a written report and the JSON document of
-DESIGN.md §5. The CLI parses options, calls one of these, prints and exits.
+docs/results.md. The CLI parses options, calls one of these, prints and exits.
 
 Every verb checks every option before it solves anything, and owns its run's status and summary.
 """
@@ -37,7 +37,7 @@ def _report_for(result, loaded: Loaded, verb: str, timings: dict, case=None) -> 
 
 
 def _outcome(document: dict, report: Report, written: Path, reporter: Reporter | None = None) -> RunOutcome:
-    """The verb's result; every JSON document carries the run's warnings (DESIGN.md §5). After a
+    """The verb's result; every JSON document carries the run's warnings (docs/results.md). After a
     Ctrl-C the run says what it kept and exits 130."""
     code = 0
     if interrupt.requested():
@@ -361,7 +361,7 @@ def _attach_values(report: Report, vr, currency: str) -> None:
 
 
 def value(opts: RunOptions, point: str | None, reporter: Reporter) -> RunOutcome:
-    """What information, the stochastic solution and each option are worth (DESIGN.md §4
+    """What information, the stochastic solution and each option are worth (docs/model.md
     "Decision values"), at the min-cost plan, the knee or a frontier point (its risk limit kept)."""
     from ..results.report import describe_plan
     from ..results.value import point_label, value_document

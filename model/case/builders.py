@@ -256,7 +256,7 @@ def build_inventory(ctx: Building) -> None:
         end_min = init if v["end_stock_min"] is None else v["end_stock_min"]
         max_s = v["max_stock"]
         bad = False
-        # max_stock bounds end-of-period stock (DESIGN §4): a start above it is allowed when the
+        # max_stock bounds end-of-period stock (docs/model.md): a start above it is allowed when the
         # stock may fall below it by the end of period 1, i.e. when end_stock_min is set at or below it
         checks = [("min_stock", v["min_stock"] or 0.0), ("end_stock_min", v["end_stock_min"] or 0.0)]
         if v["end_stock_min"] is None:

@@ -1,4 +1,4 @@
-"""The input workbook's sheets and columns, declared as data (DESIGN.md §3).
+"""The input workbook's sheets and columns, declared as data (docs/inputs.md).
 
 Everything that reads, validates or writes a case workbook (the reader, the template, the default
 case generator) takes its sheet and column list from here, so there is one place to change a column.

@@ -1,4 +1,4 @@
-"""A small, complete worked example of the input workbook (DESIGN.md §2-§3): the `template` verb.
+"""A small, complete worked example of the input workbook (docs/cli.md, docs/inputs.md): the `template` verb.
 
 Every sheet of the schema is filled with a few coherent rows: a magnet maker with its own plant in
 the USA buys NdPr oxide and metal from China (Baotou) and oxide from Lynas (Malaysia, ore from

@@ -1,4 +1,4 @@
-"""The MILP of DESIGN.md §4, built from a checked case: sparse index sets (``index.py``), variables
+"""The MILP of docs/model.md, built from a checked case: sparse index sets (``index.py``), variables
 (``variables.py``), one function per constraint family (``constraints.py``), costs and the objective
 (``objective.py``) and the risk measures (``risk.py``). The formulation never reads files."""
 

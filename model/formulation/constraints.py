@@ -1,4 +1,4 @@
-"""Constraint families, one function each, named after what it enforces (DESIGN.md §4).
+"""Constraint families, one function each, named after what it enforces (docs/model.md).
 
 Every family is indexed on the scenario tree's nodes (period, representative scenario): scenarios
 that cannot yet be told apart share the node's variables, which is how non-anticipativity holds.

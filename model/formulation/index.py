@@ -228,7 +228,7 @@ class CaseIndex:
 
     # ---------------------------------------------------------------- rules
     def rule_windows(self, rule: Rule, scenario: str) -> list[tuple[int, int]]:
-        """Periods [start, end] in which the rule is active in the scenario (DESIGN §4 rule windows)."""
+        """Periods [start, end] in which the rule is active in the scenario (docs/model.md rule windows)."""
         if rule.status == "in_force":
             return [(rule.start_period, rule.end_period)]
         if rule.status == "scenario":

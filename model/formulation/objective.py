@@ -14,7 +14,7 @@ import pyomo.environ as pyo
 from .index import CaseIndex
 
 
-# the parts of expected cost, in the order a planner reads them (DESIGN §5): paid once, then per period
+# the parts of expected cost, in the order a planner reads them (docs/results.md): paid once, then per period
 FIXED_COST_COMPONENTS = ("contracts", "qualification", "builds")
 NODE_COST_COMPONENTS = ("purchases", "take_or_pay_excess", "processing", "transport", "holding",
                         "shortfall_penalties", "end_stock")
@@ -133,7 +133,7 @@ def add_origin_label_rank(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     a more controlled label is never cheaper, so without a tie-break the solver may report a clean
     chain's output as, say, CN. A tiny weight on this sum in the objective (only while cost is
     minimised) makes each output carry the least controlled label its inputs and site allow
-    (DESIGN §4: the most controlled of its inputs' groups and its site's group)."""
+    (docs/model.md: the most controlled of its inputs' groups and its site's group)."""
     rank = ix.rank
     m.label_rank = pyo.Expression(expr=sum(
         ix.node_probability[(t, n)] * rank[g] * var for (p_id, g, t, n), var in m.make.items() if rank[g] > 0))

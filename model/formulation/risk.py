@@ -1,11 +1,11 @@
-"""The risk measures (DESIGN.md §4 "Objective and risk"), one small class each: how it is added to
+"""The risk measures (docs/model.md "Objective and risk"), one small class each: how it is added to
 the model, how it is limited, how it is minimised and how its true value is evaluated from a plan's
 scenario outcomes.
 
 Every measure adds ``m.risk`` (a linear expression, with its auxiliary variables) and the limit
 ``risk + risk_slack == risk_level`` in AUGMECON2 form. The limit lives on a variable's bounds (fixed
 at the limit, or free for "no limit"): a bound change is cheap on the persistent interface and has
-no +inf Param trap (DESIGN.md §6). Exposure is a ratio, so it has its own linear limit and is
+no +inf Param trap (docs/performance.md). Exposure is a ratio, so it has its own linear limit and is
 minimised by Dinkelbach steps; that special case lives here and nowhere else.
 """
 

@@ -1,4 +1,4 @@
-"""The ``changes`` sheet (DESIGN.md §5): what each efficient point does differently from the previous
+"""The ``changes`` sheet (docs/results.md): what each efficient point does differently from the previous
 one, in order of falling risk (from the cheapest plan towards the safest), and what that buys in
 risk per unit of cost. Pure pandas."""
 

@@ -22,7 +22,7 @@ FRONTIER_COLUMNS = ["point", "kind", "risk_limit", "expected_cost", "risk", *RIS
                     "solve_seconds", "status", "efficient", "note", "suppliers", "stockpile_value",
                     "contracted_offers", "built_processes", "storage_taken", "substitutes_qualified",
                     "cost_bound"]
-# each point's expected cost by component (DESIGN §5): they sum to expected_cost
+# each point's expected cost by component (docs/results.md): they sum to expected_cost
 COST_COLUMNS = [f"cost_{c}" for c in COST_COMPONENTS]
 COST_TOL_REL = 1e-7
 RISK_TOL = 1e-7
@@ -204,7 +204,7 @@ def describe_plan(point: int, tables: dict[str, pd.DataFrame], frontier: pd.Data
 
 def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tuple[int, int]],
                       currency: str, interrupted: bool = False) -> list[str]:
-    """What a planner must know before trusting the frontier (DESIGN.md §4 "Frontier"): points
+    """What a planner must know before trusting the frontier (docs/model.md "Frontier"): points
     stopped by a time limit or interrupted, points without a solution, neighbours the solver's
     gap cannot tell apart, and a cost span too small to matter."""
     out = []

@@ -1,4 +1,4 @@
-"""Is a frontier resolved (DESIGN.md §4 "Frontier")? Each point's expected cost is known only to an
+"""Is a frontier resolved (docs/model.md "Frontier")? Each point's expected cost is known only to an
 interval [cost_bound, expected_cost]: the solver's lower bound and its incumbent. Two neighbouring
 efficient points are told apart when their intervals lie clear of each other; where they overlap,
 their order (and so a knee among them) sits inside the solver's tolerance.

@@ -1,4 +1,4 @@
-"""Decision values as tables, words and the ``value --json`` document (DESIGN.md §4 "Decision
+"""Decision values as tables, words and the ``value --json`` document (docs/model.md "Decision
 values", §5). Pure pandas: no Pyomo, no files.
 
 The ``value`` sheet opens with the headline numbers (the point's expected cost, the stochastic min
@@ -134,7 +134,7 @@ def value_tables(result, currency: str = "") -> ValueTables:
 
 
 def value_document(result) -> dict:
-    """The JSON of DESIGN.md §5 (the caller adds ``warnings``)."""
+    """The JSON of docs/results.md (the caller adds ``warnings``)."""
     return {"point": int(result.point.point), "expected_cost": result.expected_cost,
             "wait_and_see_cost": result.wait_and_see_cost, "evpi": result.evpi,
             "ev_plan_cost": result.ev_plan_cost, "vss": result.vss,

@@ -1,4 +1,4 @@
-"""Why a case has no feasible plan: an elastic re-solve (DESIGN.md §2, exit 2 with the rows in
+"""Why a case has no feasible plan: an elastic re-solve (docs/cli.md, exit 2 with the rows in
 conflict, never a bare "infeasible").
 
 Demand is soft (unmet demand costs its penalty), so a case is infeasible only when a hard row

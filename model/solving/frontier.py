@@ -1,4 +1,4 @@
-"""The cost-versus-risk frontier by the epsilon-constraint method, AUGMECON2 style (DESIGN.md §4).
+"""The cost-versus-risk frontier by the epsilon-constraint method, AUGMECON2 style (docs/model.md).
 
 1. Both ends, each lexicographic: min cost then min risk at that cost; min risk then min cost at
    that risk.
@@ -25,7 +25,7 @@ from .staged import SolveOptions, StagedModel
 
 SLACK_REWARD = 1e-5  # AUGMECON2's delta: reward per unit of (slack / risk range), in cost-range units
 PARALLEL_MIN_COLUMNS = 20_000  # below this, a worker process costs more than it saves
-# mip_gap auto (DESIGN §4 "Frontier"): an interior point's absolute gap is this share of the cost step
+# mip_gap auto (docs/model.md "Frontier"): an interior point's absolute gap is this share of the cost step
 # between neighbouring limits, within [AUTO_MIN_GAP, AUTO_MAX_GAP] relative; the min-cost end's risk
 # tie-break stops at this share of the risk step
 AUTO_STEP_SHARE = 0.25

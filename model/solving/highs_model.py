@@ -2,7 +2,7 @@
 
 Pyomo's persistent HiGHS interface walks every constraint three times on the way in (collecting
 variables, adding them one constraint at a time, building each row's standard representation),
-which costs about twice the Pyomo build (DESIGN.md §6). Here each constraint is compiled once,
+which costs about twice the Pyomo build (docs/performance.md). Here each constraint is compiled once,
 with the linear-expression compiler Pyomo's own LP and NL writers use, and the whole model goes to
 HiGHS in one ``addVars`` / ``addRows`` call (numpy arrays).
 

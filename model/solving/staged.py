@@ -1,5 +1,5 @@
 """The staged-solve engine: one built model with its persistent HiGHS solver, and the stages every
-verb is made of (DESIGN.md §4 "Frontier"):
+verb is made of (docs/model.md "Frontier"):
 
 - :meth:`StagedModel.min_cost`: min expected cost (within an optional risk limit), then min risk at
   that cost (lexicographic);
@@ -38,7 +38,7 @@ ONCE_DECISION_VARIABLES = {"contract": "contract", "qualify": "qualify", "build"
 @dataclass
 class SolveOptions:
     time_limit_s: float
-    mip_gap: float | None  # None: auto (DESIGN §4 "Frontier"), the gap chosen per stage
+    mip_gap: float | None  # None: auto (docs/model.md "Frontier"), the gap chosen per stage
     threads: int | None = None
     workers: int = 1
     solver_log: str | None = None
@@ -342,7 +342,7 @@ class StagedModel:
 
     def fix_once_decisions(self, values: dict[tuple[str, str], float]) -> None:
         """Hold the named once-decisions at the given values (by their bounds: cheap on the
-        persistent interface, unlike ``fix()``, DESIGN.md §6); the others stay free."""
+        persistent interface, unlike ``fix()``, docs/performance.md); the others stay free."""
         for key, v in self._once_vars():
             if key in values:
                 v.setlb(values[key])

@@ -1,4 +1,4 @@
-"""Stress runs (DESIGN.md §4 "Stress"): each scenario rule and each site as an outage, alone (and in
+"""Stress runs (docs/model.md "Stress"): each scenario rule and each site as an outage, alone (and in
 pairs), in the nominal scenario, the disruption active from its start to the horizon.
 
 Per disruption:
@@ -72,7 +72,7 @@ def disrupted_world(case: Case, d: Disruption) -> Case:
     A rule event rather than the rule put in force, for technology bans: in force, a ban forbids
     the build whatever its start, so a held network that built such a plant would have no plan at
     all; as an event from period a it strands a plant with build_periods >= a and lets an earlier
-    one run (DESIGN §4), which is what the ban does to a network already committed. For flow
+    one run (docs/model.md), which is what the ban does to a network already committed. For flow
     rules the two are the same window.
 
     This is the definition. The run itself builds one model per rule set and puts sites out by
@@ -92,8 +92,8 @@ def capability_world(world: Case) -> Case:
     not capability. The end-of-horizon stock minimum (``end_stock_min``, by default the initial
     stock: a guard against a cost-minimising plan emptying the stockpile at the horizon) would
     forbid drawing a stockpile down during a disruption that lasts to the horizon; the
-    purchase-share policies are nominal-scenario sourcing rules that a crisis may break (DESIGN
-    §4). ``min_stock`` floors, ``max_stock`` caps, clean-stock rules and supplier counts stay."""
+    purchase-share policies are nominal-scenario sourcing rules that a crisis may break
+    (docs/model.md). ``min_stock`` floors, ``max_stock`` caps, clean-stock rules and supplier counts stay."""
     inventories = {k: replace(inv, end_stock_min=0.0) for k, inv in world.inventories.items()}
     policies = tuple(p for p in world.policies if p.policy in SUPPLIER_COUNT_POLICIES)
     return replace(world, inventories=inventories, policies=policies)

@@ -1,4 +1,4 @@
-"""Time to survive (DESIGN.md §4 "Stress"; Simchi-Levi et al., Interfaces 2015): the largest number
+"""Time to survive (docs/model.md "Stress"; Simchi-Levi et al., Interfaces 2015): the largest number
 of periods from a disruption's start through which every demand can still be met in full.
 
 On a built one-scenario model of the disrupted world (a :class:`StagedModel`), "every demand of

@@ -1,4 +1,4 @@
-"""Decision values (DESIGN.md §4 "Decision values"): what perfect information, the stochastic
+"""Decision values (docs/model.md "Decision values"): what perfect information, the stochastic
 solution and each option are worth, by the textbook definitions of stochastic programming (Birge
 and Louveaux, ch. 4), on min expected cost.
 

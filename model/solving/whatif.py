@@ -1,5 +1,5 @@
 """What-if runs: the baseline frontier, the frontier with rules toggled, and the min expected cost
-of keeping each baseline point's risk level under the toggle (DESIGN.md §2 "What-if")."""
+of keeping each baseline point's risk level under the toggle (docs/cli.md "What-if")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one table of column notes (DESIGN.md §5: "each result column has a note with its meaning and
+"""The one table of column notes (docs/results.md: "each result column has a note with its meaning and
 unit"): written as an Excel comment on each header cell of every results sheet, and on each item
 of the summary.
 

@@ -1,5 +1,5 @@
 """The ``plan_charts`` sheet: the recommended plan's charts a planner would rather look at than read
-(DESIGN.md §5) above the data they draw. The stock at each stocking site per material over time
+(docs/results.md) above the data they draw. The stock at each stocking site per material over time
 (nominal scenario), and the supply to demand by origin group per period, with the demand left
 unmet, in the nominal and in the worst scenario (the largest unmet share), on one y scale. Prints
 as one landscape page (the charts)."""

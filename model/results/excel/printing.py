@@ -1,4 +1,4 @@
-"""Page set-up of the results workbook (DESIGN.md §5): printing or exporting to PDF gives the summary
+"""Page set-up of the results workbook (docs/results.md): printing or exporting to PDF gives the summary
 and the frontier on one page each (and the recommended plan's charts and the changes sheet on one
 page each); the large tables do not print by default.
 

@@ -1,4 +1,4 @@
-"""The ``value`` sheet (DESIGN.md §4 "Decision values"), written cell by cell (it is small): the
+"""The ``value`` sheet (docs/model.md "Decision values"), written cell by cell (it is small): the
 headline numbers, a bar chart of the options worth something, every option ranked by value, and
 each scenario's min cost alone (the wait-and-see solves)."""
 

@@ -1,4 +1,4 @@
-"""The results workbook (DESIGN.md §5): write a :class:`Report` to Excel.
+"""The results workbook (docs/results.md): write a :class:`Report` to Excel.
 
 Sheets, in order: ``summary`` (item/value rows, the answer first), ``frontier`` (one row per point,
 a native scatter chart of expected cost against risk and a stacked column chart of the origin mix
