@@ -32,11 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # Imports that still run up a layer, each to go (importer, imported):
-KNOWN_UPWARD = {
-    # Exposure.minimise runs the Dinkelbach solves inside the formulation; the solve strategy is to
-    # move to model/solving/, and this import with it.
-    ("model.formulation.risk", "model.solving.highs"),
-}
+KNOWN_UPWARD: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

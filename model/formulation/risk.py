@@ -16,11 +16,9 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from ..case.schema import RISK_MEASURES
-from ..solving.highs import weakest
 from .index import CaseIndex
 
 LEX_REL_TOL = 1e-10  # how far a lexicographic stage may move the optimum it holds
-DINKELBACH_MAX_STEPS = 30
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,9 @@ class RiskMeasure:
     tail = False  # a CVaR: the worst (1 - alpha) of scenarios by probability
     note: tuple[str, str] = ("", "")  # the column note: (meaning, unit); "{currency}" is filled in
     axis_unit = "share"  # a share measure's unit on a chart's risk axis
+    # a ratio (exposure): its minimum is found by Dinkelbach steps, each as hard as a min-cost
+    # solve; otherwise one solve minimises ``m.risk`` (model/solving/risk_minimum.py)
+    is_ratio = False
 
     # --- words ---------------------------------------------------------------------------------
     def meaning(self, alpha: float | None, tail: str, most_controlled: str) -> str:
@@ -107,16 +108,6 @@ class RiskMeasure:
     def slack_units(self, m: pyo.ConcreteModel) -> float:
         """How many risk units one unit of ``risk_slack`` is (for the AUGMECON2 reward)."""
         return 1.0
-
-    def minimise(self, stage, cost_limit: float | None = None, limit: float | None = None,
-                 time_limit_s: float | None = None, warm_start: bool = False, abs_gap: float | None = None):
-        """Min risk (within an optional cost and risk limit) on a staged model. Returns (outcome,
-        minimal risk); the outcome has no solution when the solver found none. With ``abs_gap`` the
-        solve stops at that absolute gap in risk units (and not at a relative one)."""
-        stage.configure(cost_weight=0.0, risk_weight=1.0, risk_limit=limit, cost_limit=cost_limit)
-        outcome = stage.solve(time_limit_s=time_limit_s, warm_start=warm_start,
-                              mip_gap=None if abs_gap is None else 0.0, abs_gap=abs_gap)
-        return outcome, (pyo.value(stage.model.risk) if outcome.has_solution else None)
 
     def fit_auxiliaries(self, m: pyo.ConcreteModel, case) -> None:
         """Set the measure's auxiliary variables to their best values for the plan now loaded, so
@@ -245,6 +236,7 @@ class Exposure(RiskMeasure):
     in 0..1 (never infinite; 1 means no limit); its minimum is found by Dinkelbach steps on
     ``controlled - exposure_ratio x total`` (``m.risk``)."""
     name = "exposure"
+    is_ratio = True  # its minimum is found by Dinkelbach steps (model/solving/risk_minimum.py)
     axis_unit = "% of purchase spend"
     note = ("Share of nominal-scenario purchase spend (base prices) on offers of the most controlled origin "
             "group", "share of spend, 0..1")
@@ -278,24 +270,13 @@ class Exposure(RiskMeasure):
     def slack_units(self, m):
         return max(1.0, pyo.value(m.spend_total) or 1.0)  # the slack is in spend units
 
-    def minimise(self, stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False, abs_gap=None):
-        """Dinkelbach steps: min controlled - ratio x total, ratio <- controlled / total, until the
-        step's optimum is 0. Reported by its weakest step (status, gap), the time summed."""
-        m = stage.model
-        ratio, total = 0.0, 0.0
-        outcomes = []
-        for _ in range(DINKELBACH_MAX_STEPS):
-            stage.configure(cost_weight=0.0, risk_weight=1.0, risk_limit=limit, cost_limit=cost_limit)
-            m.exposure_ratio.set_value(ratio)
-            outcome = stage.solve(time_limit_s=time_limit_s)
-            outcomes.append(outcome)
-            if not outcome.has_solution:
-                return outcome, None
-            controlled, total = pyo.value(m.spend_controlled), pyo.value(m.spend_total)
-            if total <= 1e-9 or controlled - ratio * total >= -1e-9 * max(1.0, total):
-                break
-            ratio = controlled / total
-        return weakest(outcomes), (ratio if total > 1e-9 else 0.0)
+    def set_ratio(self, m, ratio: float) -> None:
+        """The ratio of the Dinkelbach step to minimise (``risk`` = controlled - ratio x total)."""
+        m.exposure_ratio.set_value(ratio)
+
+    def ratio_parts(self, m) -> tuple[float, float]:
+        """(controlled spend, total spend) of the plan loaded."""
+        return pyo.value(m.spend_controlled), pyo.value(m.spend_total)
 
     def evaluate(self, o):
         return o.spend_controlled / o.spend_total if o.spend_total > 1e-9 else 0.0

@@ -22,6 +22,7 @@ from ..formulation import CaseIndex, build_model, model_size
 from ..formulation.risk import LEX_REL_TOL, Outcomes, measure as risk_measure_named
 from ..results.tables import Plan, extract_plan
 from .highs import NoSolution, PersistentHighs, SolveOutcome, paused_gc, weakest
+from .risk_minimum import minimise_risk
 
 EXACT_BELOW_COLUMNS = 5_000  # models this small are solved with a zero MIP gap
 NETWORK_RETRY_REL_TOL = 1e-8  # the risk tie-break's LP, held again when HiGHS finds it infeasible at 1e-10
@@ -200,8 +201,8 @@ class StagedModel:
         snapshot = self.snapshot()
         cost_limit = cost + LEX_REL_TOL * max(1.0, abs(cost))
         how = "exact"
-        if self.measure == "exposure":  # Dinkelbach steps on a ratio: each as hard as stage one
-            second, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit)
+        if self.risk.is_ratio:  # Dinkelbach steps on a ratio: each as hard as stage one
+            second, _ = minimise_risk(self, cost_limit=cost_limit, limit=risk_limit)
             if not second.has_solution:
                 self.restore(snapshot)
                 second, how = SolveOutcome.none(f"{second.status} (risk tie-break)"), "none"
@@ -210,7 +211,7 @@ class StagedModel:
             if self.exact:
                 self.risk.fit_auxiliaries(m, self.case)
                 budget = min(self.options.time_limit_s, max(MIN_TIE_BREAK_S, first.seconds))
-                second, _ = self.risk.minimise(self, cost_limit=cost_limit, limit=risk_limit, time_limit_s=budget,
+                second, _ = minimise_risk(self, cost_limit=cost_limit, limit=risk_limit, time_limit_s=budget,
                                                warm_start=True, abs_gap=abs_gap)
             else:  # stage one stopped at a gap: a MIP holding its cost is a proof it rarely finishes
                 second = SolveOutcome.none("not tried")
@@ -221,7 +222,7 @@ class StagedModel:
                 for hold in (cost_limit, cost + NETWORK_RETRY_REL_TOL * max(1.0, abs(cost))):
                     self.restore(snapshot)
                     self.fix_once_decisions(once)
-                    lp, _ = self.risk.minimise(self, cost_limit=hold, limit=risk_limit)
+                    lp, _ = minimise_risk(self, cost_limit=hold, limit=risk_limit)
                     spent += lp.seconds
                     if lp.status != "infeasible":
                         break
@@ -240,7 +241,7 @@ class StagedModel:
 
     def min_risk(self) -> tuple[SolveOutcome, Plan, float]:
         """Min risk, then min expected cost at that risk. Returns the minimal risk too."""
-        first, best = self.risk.minimise(self)
+        first, best = minimise_risk(self)
         if not first.has_solution:
             raise NoSolution(f"min risk: no solution ({first.status})", first.status)
         self.configure(risk_limit=self.risk.holding_limit(best))
@@ -252,7 +253,7 @@ class StagedModel:
 
     def min_risk_value(self) -> float | None:
         """The lowest reachable risk (one min-risk solve, no tie-break); None without a solution."""
-        outcome, best = self.risk.minimise(self)
+        outcome, best = minimise_risk(self)
         self.configure()
         return best if outcome.has_solution else None
 
