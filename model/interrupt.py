@@ -4,8 +4,9 @@ The first Ctrl-C sets a flag, cancels every HiGHS solve running in this process 
 interrupt callbacks often, so a solve returns within about a second with status ``interrupted``)
 and passes the signal on to the worker processes this process started. Solves that have not begun
 return ``interrupted`` without running; the verb then writes the points finished so far, marks the
-rest ``interrupted`` and exits 130. A second Ctrl-C raises KeyboardInterrupt at once (every file is
-written to a temporary name and renamed, so nothing half-written stays behind).
+rest ``interrupted`` and exits 130. A second Ctrl-C kills the worker processes and raises
+KeyboardInterrupt at once (every file is written to a temporary name and renamed, so nothing
+half-written stays behind).
 """
 
 from __future__ import annotations
@@ -43,8 +44,22 @@ def request() -> None:
                 pass
 
 
+def _kill_children() -> None:
+    """The second Ctrl-C: the worker processes are stopped for good (SIGKILL), so that shutting
+    the run down waits for none of them."""
+    with _lock:
+        pid_sources = list(_children)
+    for pids in pid_sources:
+        for pid in pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                pass
+
+
 def _on_sigint(signum, frame) -> None:
     if _requested.is_set():
+        _kill_children()
         raise KeyboardInterrupt
     request()
 
