@@ -3,7 +3,7 @@
 Not part of the test suite. Run: ``.venv/bin/python benchmarks/fuzz_reader.py --minutes 10``
 (``--seed N`` for another sequence, ``--save DIR`` to keep the inputs that fail).
 
-Seeds: the corpus base case (tests/malformed.py), the template, and the default case in inputs/.
+Seeds: the corpus base case (tests/support/malformed.py), the template, and the default case in inputs/.
 Each input is one of three kinds of mutation, in turn:
 
 - ``cells``: one to four cells, rows, columns or sheet names of a seed's grid changed to odd
@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from openpyxl import load_workbook  # noqa: E402
 
-from malformed import corpus_grid, write_base  # noqa: E402
+from support.malformed import corpus_grid, write_base  # noqa: E402
 from model.case.reader import check_workbook  # noqa: E402
 from model.case.template import write_template  # noqa: E402
 from test_reader import write_plain_xlsx  # noqa: E402

@@ -1,7 +1,7 @@
 """Every verb answers its own question on its first printed page (docs: the results workbook): a
 test per verb reads the summary's first rows and finds that verb's answer numbers; whatif --json's
 ``difference`` against the two frontiers; an interrupted frontier has no ``error`` status and
-recommends nothing. Small hand cases (tests/smallcases.py, test_frontier's two-scenario case).
+recommends nothing. Small hand cases (tests/support/smallcases.py, test_frontier's two-scenario case).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from model.results.report import build_report, knee_point, mark_efficiency, summ
 from model.solving.frontier import FrontierResult, Point, run_frontier
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions
-from smallcases import case_from, write_rows
+from support.smallcases import case_from, write_rows
 from test_cli import STRESS_ORDER, stress_rows
 from test_frontier import two_scenario_rows
 from test_value import au_case

@@ -21,7 +21,7 @@ from model.results.checker import check_plan
 from model.results.tables import extract_plan
 from model.solving.frontier import solve_single
 from model.solving.highs import PersistentHighs
-from smallcases import base_rows, case_from
+from support.smallcases import base_rows, case_from
 from test_constraint_families import CASES
 import test_model_cases as cases
 

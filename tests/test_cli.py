@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from model.case.toggles import apply_toggles, parse_adhoc
 from model.case.issues import CaseError
-from clitools import assert_fails, run
-from smallcases import base_rows, case_from, write_rows
+from support.clitools import assert_fails, run
+from support.smallcases import base_rows, case_from, write_rows
 from test_frontier import EXPECTED, two_scenario_rows
 
 def flat(pairs):

@@ -8,7 +8,7 @@ from model.formulation import build_model
 from model.formulation.constraints import CONSTRAINT_FAMILIES
 from model.solving.highs import PersistentHighs
 import pyomo.environ as pyo
-from smallcases import base_rows, case_from
+from support.smallcases import base_rows, case_from
 import test_levers as levers
 import test_mechanics as mechanics
 import test_model_cases as cases

@@ -17,8 +17,8 @@ from model.solving.frontier import run_frontier
 from model.solving.staged import SolveOptions
 from model.results.excel import is_results_workbook, read_frontier, write_plot, write_results
 from model.results.report import build_report
-from filechecks import pdf_pages, pdf_text, png_colours, png_size
-from smallcases import case_from
+from support.filechecks import pdf_pages, pdf_text, png_colours, png_size
+from support.smallcases import case_from
 from test_frontier import EXPECTED, two_scenario_rows
 
 

@@ -16,7 +16,7 @@ import pytest
 from model.solving.frontier import run_frontier
 from model.solving.staged import SolveOptions
 from model.results.report import build_report
-from smallcases import base_rows, case_from
+from support.smallcases import base_rows, case_from
 
 EXPECTED = [(150.0, 0.5), (166.25, 0.375), (172.5, 0.25), (178.75, 0.125), (185.0, 0.0)]
 

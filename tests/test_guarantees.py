@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from clitools import assert_fails, run
+from support.clitools import assert_fails, run
 from model.app.common import default_case_path
 from model.solving.highs import NoSolution
 from model.solving.staged import StagedModel
-from smallcases import base_rows, write_rows
+from support.smallcases import base_rows, write_rows
 from test_frontier import two_scenario_rows
 
 

@@ -12,7 +12,7 @@ from pyomo.contrib.appsi.solvers.highs import Highs as AppsiHighs
 import highspy
 from model.formulation import build_model
 from model.solving.highs_model import HighsModel
-from smallcases import case_from
+from support.smallcases import case_from
 from test_frontier import two_scenario_rows
 import test_mechanics as mechanics
 import test_model_cases as cases

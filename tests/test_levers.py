@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from smallcases import base_rows
+from support.smallcases import base_rows
 from test_model_cases import solve
 
 
@@ -183,7 +183,7 @@ def test_a_substitute_obeys_the_demand_rows_origin_limit(tmp_path):
 
 def _issues(rows, tmp_path, kind="error"):
     from model.case.reader import check_workbook
-    from smallcases import write_rows
+    from support.smallcases import write_rows
     _, report = check_workbook(write_rows(rows, tmp_path / "bad.xlsx"))
     found = report.errors if kind == "error" else report.warnings
     return [(i.sheet, i.cell, i.message) for i in found]
@@ -238,7 +238,7 @@ def test_end_stock_value_must_not_be_negative(tmp_path):
 
 
 def test_end_stock_value_defaults_to_the_cheapest_offer(tmp_path):
-    from smallcases import case_from
+    from support.smallcases import case_from
     case = case_from(_lever_rows(), tmp_path)
     assert case.inventories[("PLANT", "X")].end_stock_value == 10.0  # O_CN at 10, O_AU at 15
     rows = _lever_rows()
@@ -263,7 +263,7 @@ def test_room_never_ready_and_room_for_unlimited_stock_are_warned(tmp_path):
 def _values(rows, tmp_path):
     from model.solving.staged import SolveOptions
     from model.solving.value import run_values
-    from smallcases import case_from
+    from support.smallcases import case_from
     return run_values(case_from(rows, tmp_path), options=SolveOptions(60, 0.0, workers=1))
 
 

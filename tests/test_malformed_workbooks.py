@@ -1,4 +1,4 @@
-"""Every malformed workbook of the corpus (tests/malformed.py) through the command line.
+"""Every malformed workbook of the corpus (tests/support/malformed.py) through the command line.
 
 For each: ``sourcing validate PATH`` exits 1; one error line names the sheet, the cell or column and
 what was expected; there is no traceback; and the input is byte for byte what it was (a path that
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from malformed import (GENERATORS, NEEDS_COPRODUCTS_SHEET, build_corpus, cell, corpus_rows, with_offer_rows,
+from support.malformed import (GENERATORS, NEEDS_COPRODUCTS_SHEET, build_corpus, cell, corpus_rows, with_offer_rows,
                        with_rows, with_workbook, write_base)
 from model.case.reader import check_workbook
 from model.case.schema import SHEETS_BY_NAME

@@ -2,7 +2,7 @@
 destinations matched on both lists, co-products, clean stores, and price and outage
 events on a material or a material group. Each optimum changes when its mechanism is taken away.
 
-The base case (tests/smallcases.py): material X (groups REE, heavy_REE), demand 10 per period for 2
+The base case (tests/support/smallcases.py): material X (groups REE, heavy_REE), demand 10 per period for 2
 periods at our plant in JP (penalty 100/unit), bought from SUP_CN (price 10, group CN) or SUP_AU
 (price 15, free), capacity 100 each, free lanes without lead time, no stock at the plant.
 """
@@ -14,7 +14,7 @@ import copy
 import pytest
 
 from model.case.reader import check_workbook
-from smallcases import base_rows, write_rows
+from support.smallcases import base_rows, write_rows
 from test_model_cases import add_rule, bought_in, solve, volume
 
 

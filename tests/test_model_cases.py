@@ -1,6 +1,6 @@
 """Hand-derived optima on tiny cases, one per mechanism (objective to 1e-6 and the decisions).
 
-The base case (tests/smallcases.py): material X, demand 10 per period at our plant in JP (penalty
+The base case (tests/support/smallcases.py): material X, demand 10 per period at our plant in JP (penalty
 100/unit), bought from SUP_CN (price 10, origin group CN) or SUP_AU (price 15, free), capacity 100
 each, free lanes with no lead time. Base optimum: everything from China, 10 x 10 per period.
 """
@@ -11,7 +11,7 @@ import pytest
 
 from model.solving.frontier import solve_single
 from model.results.checker import check_plan
-from smallcases import base_rows, case_from
+from support.smallcases import base_rows, case_from
 
 
 def solve(rows, tmp_path, **kw):

@@ -915,7 +915,7 @@ def test_initial_stock_above_max_stock_is_a_warning_when_end_stock_min_allows_it
     """max_stock bounds end-of-period stock; with end_stock_min 0 the stock can fall below it in period 1."""
     from model.case.reader import check_workbook
     from model.case.workbook import write_case_workbook
-    from smallcases import base_rows
+    from support.smallcases import base_rows
     rows = base_rows()
     rows["inventory"] = [{"site": "PLANT", "material": "X", "initial_stock": 15, "max_stock": 10, "end_stock_min": 0}]
     case, report = check_workbook(write_case_workbook(tmp_path / "warn.xlsx", rows))
@@ -935,7 +935,7 @@ def test_the_tolerant_number_cast_holds_only_while_a_workbook_is_read(tmp_path):
     number cell is reported at its cell, and openpyxl outside the reader is openpyxl as it ships."""
     from openpyxl.worksheet import _reader
 
-    from malformed import GENERATORS
+    from support.malformed import GENERATORS
     from model.case.numbercast import tolerant_number_cast
     shipped = _reader._cast_number
     with pytest.raises(ValueError):
@@ -953,7 +953,7 @@ def test_the_tolerant_number_cast_holds_only_while_a_workbook_is_read(tmp_path):
 def test_an_entity_declaration_far_into_a_sheet_is_refused(tmp_path):
     """A worksheet's XML is scanned whole, not only its first bytes: an entity declaration after a
     70 KB comment is refused unread, naming the sheet."""
-    from malformed import billion_laughs, sheet_part, with_part
+    from support.malformed import billion_laughs, sheet_part, with_part
     comment = "<!--" + "x" * 70_000 + "-->"
     path = with_part(tmp_path / "late.xlsx", sheet_part("offers"),
                      lambda text: comment + billion_laughs() + text.replace("<t>O_CN</t>", "<t>&lol9;</t>", 1))
@@ -969,7 +969,7 @@ def test_behind_the_scan_openpyxl_refuses_entities_itself():
     from defusedxml import EntitiesForbidden
     from openpyxl.xml.functions import fromstring, iterparse
 
-    from malformed import billion_laughs
+    from support.malformed import billion_laughs
     xml = (billion_laughs() + "<worksheet><sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>&lol9;</t></is>"
            "</c></row></sheetData></worksheet>").encode()
     with pytest.raises(EntitiesForbidden):

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from clitools import assert_fails, run
-from malformed import corpus_grid
+from support.clitools import assert_fails, run
+from support.malformed import corpus_grid
 from model.case.schema import SHEETS, SHEETS_BY_NAME
 from test_reader import write_plain_xlsx
 

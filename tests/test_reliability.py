@@ -20,8 +20,8 @@ from model.results.resolution import overlapping_pairs
 from model.solving.frontier import FrontierResult, Point
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions
-from clitools import assert_fails, run
-from smallcases import base_rows, case_from, write_rows
+from support.clitools import assert_fails, run
+from support.smallcases import base_rows, case_from, write_rows
 from test_frontier import two_scenario_rows
 from test_model_cases import solve
 

@@ -29,7 +29,7 @@ from model.results.report import COST_COLUMNS, FRONTIER_COLUMNS, Report, build_r
 from model.results.views import unit_values
 from model.solving.frontier import run_frontier, solve_single
 from model.solving.staged import SolveOptions
-from smallcases import base_rows, case_from, write_rows
+from support.smallcases import base_rows, case_from, write_rows
 from test_frontier import two_scenario_rows
 
 runner = CliRunner()

@@ -18,8 +18,8 @@ from model.formulation import build_model
 from model.solving import frontier as frontier_module
 from model.solving.highs import PersistentHighs
 from model.solving.staged import SolveOptions
-from clitools import assert_fails
-from smallcases import case_from, write_rows
+from support.clitools import assert_fails
+from support.smallcases import case_from, write_rows
 from test_frontier import EXPECTED, two_scenario_rows
 import test_model_cases as cases
 

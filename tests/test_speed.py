@@ -11,7 +11,7 @@ from model import interrupt
 from model.executor import InlineExecutor, Job, JobQueue, executor_for
 from model.solving.frontier import run_frontier
 from model.solving.staged import SolveOptions, StagedModel
-from smallcases import case_from
+from support.smallcases import case_from
 from test_frontier import EXPECTED, two_scenario_rows
 
 REWARD = 1e-6

@@ -21,7 +21,7 @@ from model.solving.stress import (NO_DISRUPTION, Disruption, _staged, capability
                                   run_stress, stress_disruptions)
 from model.solving.survival import time_to_survive
 from model.results.stress import stress_ranking
-from smallcases import base_rows, case_from, write_rows
+from support.smallcases import base_rows, case_from, write_rows
 from test_cli import run
 from test_frontier import two_scenario_rows
 

@@ -1,4 +1,4 @@
-"""The time-to-survive cross-check case (tests/tts_reference.py): their programme's values, and our
+"""The time-to-survive cross-check case (tests/support/tts_reference.py): their programme's values, and our
 whole-period values = min(periods, floor(their LP value)), brute-forced on the product's model.
 
 Not a test of the stress verb: these are the numbers that verb is to be checked against.
@@ -13,7 +13,7 @@ import pytest
 from model.case.reader import check_workbook
 from model.case.workbook import write_case_workbook
 from model.solving.frontier import solve_single
-from tts_reference import (DEFAULT_PERIODS, brute_force_tts, case_rows, databricks_network, reference_tts,
+from support.tts_reference import (DEFAULT_PERIODS, brute_force_tts, case_rows, databricks_network, reference_tts,
                            serves_through, survives_forever)
 
 # node: (their value with integer u and y, their LP relaxation, our whole periods by brute force),

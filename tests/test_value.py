@@ -20,8 +20,8 @@ from model.cli import app
 from model.solving.frontier import run_frontier, solve_single
 from model.solving.staged import SolveOptions
 from model.solving.value import run_values
-from clitools import assert_fails
-from smallcases import base_rows, case_from, write_rows
+from support.clitools import assert_fails
+from support.smallcases import base_rows, case_from, write_rows
 from test_frontier import two_scenario_rows
 
 runner = CliRunner()

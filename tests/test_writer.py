@@ -21,7 +21,7 @@ from model.results.report import FRONTIER_COLUMNS, Report
 from model.results.excel import (TOOL_MARK, is_results_workbook, number_format, read_frontier, sheet_name,
                                  write_plot, write_results)
 from model.results.mix import origin_mix
-from filechecks import pdf_pages, pdf_text, png_colours, png_size
+from support.filechecks import pdf_pages, pdf_text, png_colours, png_size
 
 TABLES = ["suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

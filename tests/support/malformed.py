@@ -39,7 +39,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from model.case.schema import SHEETS, SHEETS_BY_NAME
 from model.case.workbook import write_case_workbook
-from smallcases import base_rows
+from support.smallcases import base_rows
 
 # the defects that need the process_coproducts sheet in the schema (another change): the integrator
 # empties this list when that sheet is in model/case/schema.py (the tests skip them until then)

@@ -353,7 +353,7 @@ def case_rows(network: dict, periods: int = DEFAULT_PERIODS) -> dict:
         "sources": [{"item": "network, stock, demand, capacity",
                      "value": "generate_data(N1=5, N2=10, N3=20), seed 777",
                      "source": "databricks-industry-solutions/supply-chain-stress-test (regenerated in "
-                               "tests/tts_reference.py)", "reliability": "D"}],
+                               "tests/support/tts_reference.py)", "reliability": "D"}],
     }
 
 
