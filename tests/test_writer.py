@@ -1,6 +1,7 @@
-"""The results workbook writer on a hand-built report (no optimiser): sheet order, frozen bold
-headers, number formats, charts that reference the workbook's own cells, clean cells, a real round
-trip, overlays, the PNG, and a spreadsheet program that opens the file."""
+"""The results workbook writer: sheet order, frozen bold headers, number formats, charts that
+reference the workbook's own cells, clean cells, a real round trip, overlays, the PNG, and a
+spreadsheet program that opens the file; first on a hand-built report (no optimiser), then on a
+frontier solved by hand (the two-scenario case of test_frontier)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ from model.results.report import FRONTIER_COLUMNS, Report
 from model.results.excel import (TOOL_MARK, is_results_workbook, number_format, read_frontier, sheet_name,
                                  write_plot, write_results)
 from model.results.mix import origin_mix
+from model.results.report import build_report
+from model.solving.frontier import run_frontier
+from model.solving.staged import SolveOptions
 from support.filechecks import pdf_pages, pdf_text, png_colours, png_size
+from support.smallcases import case_from
+from test_frontier import EXPECTED, two_scenario_rows
 
 TABLES = ["suppliers", "processes", "routes", "stockpile", "shortfall", "scenarios"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -432,3 +438,98 @@ def test_axis_bounds_of_a_degenerate_frontier_are_a_band_around_it():
     lo, hi = _nice_bounds([34263877.376344085, 34263877.37634409], floor_zero=False)
     assert lo < 34263877 * 0.999 and hi > 34263877 * 1.001  # before: 34263877.37 .. 34263877.38
     assert _nice_bounds([219363123.0, 221622694.0], floor_zero=False) == (219000000, 222000000)
+
+
+# ------------------------------------------------------------------------------------ a solved frontier
+
+@pytest.fixture(scope="module")
+def solved_report(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("excel")
+    case = case_from(two_scenario_rows(), tmp)
+    return build_report(run_frontier(case, options=SolveOptions(60, 0.0, workers=1)), "abc", "two.xlsx",
+                        {"tool_version": "test"})
+
+
+@pytest.fixture(scope="module")
+def solved_written(solved_report, tmp_path_factory):
+    path = tmp_path_factory.mktemp("out") / "results.xlsx"
+    summary = {"case": solved_report.case_name, "date": datetime(2026, 11, 23, 12, 0), "knee_point": solved_report.knee_point}
+    write_results(solved_report, path, summary=summary, extra_sheets={"extra: stuff/more": pd.DataFrame({"a": [1.0]})})
+    return path
+
+
+def test_sheets_in_order_with_frozen_headers_on_a_solved_frontier(solved_written):
+    wb = load_workbook(solved_written)
+    assert wb.sheetnames == ["summary", "frontier", "changes", "plan_charts", "mix", "suppliers", "processes",
+                             "routes", "stockpile", "shortfall", "scenarios", "extra_ stuff_more", "run_info"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes in ("A2", "B2")
+    items = {r[0].value: r[1].value for r in wb["summary"].iter_rows(min_row=2)}
+    assert isinstance(items["date"], datetime)
+
+
+def test_frontier_chart_references_the_frontier_cells_on_a_solved_frontier(solved_written):
+    with zipfile.ZipFile(solved_written) as z:
+        charts = sorted(n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n))
+        assert len(charts) == 4  # frontier, origin mix, supply in the nominal and the worst scenario
+        xml = re.sub(r"<(/?)c:", r"<\1", z.read(charts[0]).decode())  # with or without the c: prefix
+    assert "<scatterChart>" in xml
+    assert "frontier!$E$2:$E$6" in xml.replace("'", "")  # risk column, 5 points
+    assert "frontier!$D$2:$D$6" in xml.replace("'", "")  # expected cost column
+    assert "expected cost" in xml and "risk: expected_shortfall (% of demand unmet)" in xml
+
+
+def test_no_nan_or_none_written_as_text_on_a_solved_frontier(solved_written):
+    wb = load_workbook(solved_written)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                assert not (isinstance(v, str) and v.strip().lower() in ("nan", "none", "nat", "inf"))
+
+
+def test_round_trip_of_the_frontier_on_a_solved_frontier(solved_written, solved_report):
+    assert is_results_workbook(solved_written)
+    summary, fr = read_frontier(solved_written)
+    assert summary["knee_point"] == solved_report.knee_point
+    got = fr[["expected_cost", "risk"]].to_numpy().ravel().tolist()
+    assert got == pytest.approx([x for pair in EXPECTED for x in pair], abs=1e-9)
+    assert list(fr["efficient"]) == list(solved_report.frontier["efficient"])
+
+
+def test_a_plain_workbook_is_not_a_results_workbook_on_a_solved_frontier(tmp_path):
+    path = tmp_path / "plain.xlsx"
+    Workbook().save(path)
+    assert not is_results_workbook(path)
+    with pytest.raises(ValueError):
+        read_frontier(path)
+
+
+def test_overlay_writes_one_series_per_label_on_a_solved_frontier(solved_report, tmp_path):
+    path = tmp_path / "overlay.xlsx"
+    other = solved_report.frontier.copy()
+    other["expected_cost"] += 10
+    write_results(solved_report, path, overlay={"A": solved_report.frontier, "B": other})
+    with zipfile.ZipFile(path) as z:
+        xml = re.sub(r"<(/?)c:", r"<\1", z.read("xl/charts/chart1.xml").decode())
+    assert xml.count("<ser>") == 2
+
+
+def test_png_plot_on_a_solved_frontier(solved_report, tmp_path):
+    png = write_plot(solved_report, tmp_path / "f.png")
+    width, height = png_size(png)
+    assert width >= 600 and 0.4 * width <= height < width  # a landscape chart a slide can take
+    assert png_colours(png) > 50  # drawn: axes, points, labels (a blank image has one colour)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
+                    reason="LibreOffice (soffice) or poppler-utils (pdfinfo) is not installed")
+def test_libreoffice_opens_the_workbook_on_a_solved_frontier(solved_written, tmp_path):
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(solved_written)], check=True, timeout=180, capture_output=True)
+    pdf = tmp_path / "results.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 1000
+    pages = pdf_pages(pdf)
+    texts = [pdf_text(pdf, k) for k in range(1, pages + 1)]
+    assert 2 <= pages <= 6, pages  # the summary, the frontier and the charts; not every table
+    assert "answer" in texts[0] and "risk_limit" in texts[1]  # summary first, then the frontier
+    assert not any("arrival_period" in t for t in texts)  # the routes table does not print by default
