@@ -196,20 +196,20 @@ def test_a_spuriously_infeasible_tie_break_lp_is_held_again_a_little_looser(tmp_
     crisis allocation moved to 0.8): the LP is held again at 1e-8 and the tie-break finishes. Here
     the exact stage is made to stop short and the first LP to answer 'infeasible'."""
     import pyomo.environ as pyo
-    from model.formulation.risk import CvarShortfall
+    from model.solving import staged
     from model.solving.staged import NETWORK_RETRY_REL_TOL, StagedModel
-    real = CvarShortfall.minimise
+    real = staged.minimise_risk
     limits = []
 
-    def flaky(self, stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False, abs_gap=None):
+    def flaky(stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False, abs_gap=None):
         limits.append(cost_limit)
         if len(limits) == 1:
             return SolveOutcome.none("time_limit"), None
         if len(limits) == 2:
             return SolveOutcome.none("infeasible"), None
-        return real(self, stage, cost_limit, limit, time_limit_s, warm_start, abs_gap)
+        return real(stage, cost_limit, limit, time_limit_s, warm_start, abs_gap)
 
-    monkeypatch.setattr(CvarShortfall, "minimise", flaky)
+    monkeypatch.setattr(staged, "minimise_risk", flaky)
     case = case_from(two_scenario_rows(), tmp_path)
     fm = StagedModel(case, "cvar_shortfall", SolveOptions(60, None))
     fm.configure()
