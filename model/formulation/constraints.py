@@ -289,13 +289,16 @@ def lane_capacity(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     m.lane_capacity = pyo.Constraint(sorted(index, key=str), rule=rule)
 
 
-def _stock_sums(m: pyo.ConcreteModel, ix: CaseIndex):
+def _stock_sums(m: pyo.ConcreteModel, ix: CaseIndex, period: int | None = None):
     """End-of-period stock per (site, material, period, node): all groups, and the groups that count
-    towards the row's floors (group max_origin_group or cleaner, where the row sets one)."""
+    towards the row's floors (group max_origin_group or cleaner, where the row sets one); only
+    ``period``'s where one is given."""
     case = ix.case
     stocked = defaultdict(list)
     clean = defaultdict(list)
     for (site, mat, g, t, n), var in m.stock.items():
+        if period is not None and t != period:
+            continue
         stocked[(site, mat, t, n)].append(var)
         inv = case.inventories.get((site, mat))
         if inv is None or inv.max_origin_group is None or ix.rank[g] <= ix.rank[inv.max_origin_group]:
@@ -345,8 +348,8 @@ def end_of_horizon_stock(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     unit below priced at end_stock_value in the scenario's cost (a crisis that lasts to the horizon
     draws the stockpile down rather than leave customers short to refill it)."""
     case = ix.case
-    _, clean = _stock_sums(m, ix)
     T = ix.T
+    _, clean = _stock_sums(m, ix, period=T)
     hard = [(s, mt, T, ix.hard_end_node) for (s, mt), inv in case.inventories.items()
             if inv.end_stock_min > 0 and ix.hard_end_node is not None]
     m.stock_end_min = pyo.Constraint(hard, rule=lambda _, s, mt, t, n: sum(clean[(s, mt, t, n)])

@@ -43,12 +43,13 @@ import pyomo.environ as pyo
 from ..case.case import Case
 from ..case.toggles import only_scenario
 from ..executor import Job as QueueJob, JobQueue, WorkerCache, executor_for
+from ..results.decisions import ONCE_DECISIONS
 from ..results.tables import Plan
 from .frontier import Point
 from .highs import NoSolution, SolveOutcome
 from .staged import SolveOptions, StagedModel
 
-OPTION_KINDS = ("contract", "qualify", "build", "storage", "substitute")
+OPTION_KINDS = tuple(d.kind for d in ONCE_DECISIONS)  # contract, qualify, build, storage, substitute
 SHARE_POLICIES = ("max_share_origin", "max_share_supplier")  # on the nominal scenario's purchases
 VALUE_TOL = 1e-7  # relative: differences below this share of the cost are solver noise
 
@@ -233,25 +234,13 @@ def options_of(case: Case) -> list[tuple[str, str]]:
 
 def once_of_plan(case: Case, plan: Plan) -> dict[tuple[str, str], int]:
     """The once-decisions a plan takes, as its tables report them (a free contract no scenario
-    uses is not taken: the plan does not contract it)."""
-    sup = plan.suppliers.set_index("offer") if len(plan.suppliers) else None
-    proc = plan.processes.set_index("process") if len(plan.processes) else None
-    store = plan.storage.set_index("option") if len(plan.storage) else None
-    subs = plan.substitutes.set_index("substitute") if len(plan.substitutes) else None
-    out = {}
-    for kind, name in options_of(case):
-        if kind == "contract":
-            taken = sup is not None and sup.loc[name, "contracted"] == "yes"
-        elif kind == "qualify":
-            taken = sup is not None and sup.loc[name, "qualification_started"] == "yes"
-        elif kind == "storage":
-            taken = store is not None and store.loc[name, "taken"] == "yes"
-        elif kind == "substitute":
-            taken = subs is not None and subs.loc[name, "qualification_started"] == "yes"
-        else:
-            taken = proc is not None and proc.loc[name, "built"] == "yes"
-        out[(kind, name)] = int(taken)
-    return out
+    uses is not taken: the plan does not contract it): each kind read where
+    :data:`model.results.decisions.ONCE_DECISIONS` says its table shows it."""
+    taken_ids = {}
+    for d in ONCE_DECISIONS:
+        table = getattr(plan, d.table)
+        taken_ids[d.kind] = set(table.loc[table[d.column] == "yes", d.key]) if len(table) else set()
+    return {(kind, name): int(name in taken_ids[kind]) for kind, name in options_of(case)}
 
 
 @dataclass
