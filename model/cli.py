@@ -251,11 +251,21 @@ def main() -> None:  # console script entry
     interrupt.install()
     args = sys.argv[1:]
     quiet = "--quiet" in args or "-q" in args
-    if "--json" in args or quiet:
-        with _stdout_kept_for_json(quiet):
+    try:
+        if "--json" in args or quiet:
+            with _stdout_kept_for_json(quiet):
+                app()
+        else:
             app()
-    else:
-        app()
+    except SystemExit as exc:
+        if not (interrupt.requested() or interrupt.solve_left_running()):
+            raise
+        # After Ctrl-C everything is written and flushed: exit now, without waiting for worker
+        # pools' exit handlers, and without the C++ runtime's abort (exit code 134) when a HiGHS
+        # solve is still running on a thread.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
 
 
 @app.command()

@@ -269,18 +269,20 @@ def _wait_busy(proc: subprocess.Popen, seconds: float) -> None:
     assert proc.poll() is None, "the frontier finished before it could be interrupted"
 
 
-# A first Ctrl-C lets the solves stop and the finished points be written: measured 1.7-6 s on the
-# default case on 2 cores, 8 s into the run (and up to 27 s later in the run). A second one stops
-# the run at once: measured 1.2-1.9 s from the second signal, 8 s into the run, the interpreter's
-# exit included. The second must stop within SECOND_CTRL_C_BOUND.
+# A first Ctrl-C lets the solves stop and the finished points be written: measured 2.4-3.8 s on the
+# default case on 2 cores, 8 to 20 s into the run, where the first solve is in its root LP (about
+# 20 s, which HiGHS does not interrupt: the solve is left behind after CANCEL_GRACE_S). A second
+# one stops the run at once: measured 0.1 s from the second signal. The first must stop within
+# FIRST_CTRL_C_BOUND, the second within SECOND_CTRL_C_BOUND.
+FIRST_CTRL_C_BOUND = 10.0
 SECOND_CTRL_C_BOUND = 2.5
 
 
-@pytest.mark.parametrize("to_group", [False, True])
-def test_ctrl_c_keeps_finished_points_and_exits_130(to_group, tmp_path):
+@pytest.mark.parametrize("to_group, after_s", [(False, 8.0), (True, 14.0)])
+def test_ctrl_c_keeps_finished_points_and_exits_130(to_group, after_s, tmp_path):
     out = tmp_path / "f.xlsx"
     proc = _start(out)
-    _wait_busy(proc, 8.0)
+    _wait_busy(proc, after_s)
     t0 = time.perf_counter()
     if to_group:
         os.killpg(proc.pid, signal.SIGINT)
@@ -289,7 +291,7 @@ def test_ctrl_c_keeps_finished_points_and_exits_130(to_group, tmp_path):
     stdout, stderr = proc.communicate(timeout=60)
     stopped_in = time.perf_counter() - t0
     assert proc.returncode == 130, stderr
-    assert stopped_in < 20, stopped_in
+    assert stopped_in < FIRST_CTRL_C_BOUND, stopped_in
     assert "Traceback" not in stderr
     doc = json.loads(stdout)
     statuses = [r["status"] for r in doc["frontier"]]
@@ -302,7 +304,7 @@ def test_a_second_ctrl_c_stops_at_once(tmp_path):
     """Timed from the second signal: within SECOND_CTRL_C_BOUND."""
     out = tmp_path / "f.xlsx"
     proc = _start(out)
-    _wait_busy(proc, 8.0)
+    _wait_busy(proc, 14.0)
     os.killpg(proc.pid, signal.SIGINT)
     time.sleep(0.3)
     t0 = time.perf_counter()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import math
+import queue
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,8 +183,6 @@ class PersistentHighs:
             return SolveOutcome.none("interrupted")
         StaleFlagManager.mark_all_as_stale()
         h = self._hand_over().highs
-        if self.threads:
-            _use_thread_count(self.threads)
         for key, value in self._options(time_limit_s, mip_gap, options, abs_gap).items():
             h.setOptionValue(key, value)
         if warm_start:
@@ -192,14 +192,18 @@ class PersistentHighs:
             self.write_mps = None
         h.HandleKeyboardInterrupt = True
         start = time.perf_counter()
-        with capture_output(capture_fd=True), interrupt.Solving(h):  # HiGHS's direct prints stay off our output
-            h.run()
-            if h.getModelStatus() == highspy.HighsModelStatus.kSolveError and not interrupt.requested():
-                # HiGHS 1.16's presolve can end in a solve error on a model it solves without it
-                # (seen: the risk tie-break's LP on the default case with --threads 1)
-                h.setOptionValue("presolve", "off")
-                h.run()
-                h.setOptionValue("presolve", "choose")
+        try:
+            with capture_output(capture_fd=True), interrupt.Solving(h):  # HiGHS's prints stay off our output
+                run_cancellable(h, self.threads)
+                if h.getModelStatus() == highspy.HighsModelStatus.kSolveError and not interrupt.requested():
+                    # HiGHS 1.16's presolve can end in a solve error on a model it solves without it
+                    # (seen: the risk tie-break's LP on the default case with --threads 1)
+                    h.setOptionValue("presolve", "off")
+                    run_cancellable(h, self.threads)
+                    h.setOptionValue("presolve", "choose")
+        except SolveAbandoned:  # the model is still busy: nothing of it may be read any more
+            self.seconds["highs"] += time.perf_counter() - start
+            return SolveOutcome.none("interrupted")
         seconds = time.perf_counter() - start
         self.seconds["highs"] += seconds
         info = h.getInfo()
@@ -218,6 +222,82 @@ class PersistentHighs:
 
 
 _SCHEDULER_THREADS: list[int] = []
+
+
+CANCEL_GRACE_S = 2.0  # after Ctrl-C, how long a solve may take to notice before it is left behind
+
+
+class SolveAbandoned(Exception):
+    """A solve that did not stop within CANCEL_GRACE_S of Ctrl-C: its HiGHS model is still busy."""
+
+
+class _SolverThread:
+    """A long-lived daemon thread that runs a calling thread's HiGHS solves.
+
+    Python runs a signal handler on the main thread only, between bytecodes: while the main thread
+    is inside ``Highs.run()`` Ctrl-C would wait for the solve to end. And HiGHS does not look at
+    its interrupt callbacks everywhere: the root LP of the default case's MIP (about 20 s on 2
+    cores) runs to its end after ``cancelSolve``. So the caller hands the run to this thread
+    (HiGHS releases the GIL while it solves) and waits in short steps, during which the handler
+    runs and cancels the solve (:mod:`model.interrupt`); a solve that has not stopped
+    CANCEL_GRACE_S after Ctrl-C is left running and :class:`SolveAbandoned` raised: the run is
+    ending, and :func:`model.interrupt.solve_left_running` has the process exit without waiting.
+    Threads are reused (at most as many as solves run at once in this process); daemons, so that
+    exiting never waits for them."""
+
+    def __init__(self):
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, name="highs-solve", daemon=True)
+        self._thread.start()
+        self.busy = False
+
+    def _serve(self) -> None:
+        while True:
+            h, threads, done, failure = self._jobs.get()
+            try:
+                if threads:  # the scheduler belongs to the thread that runs HiGHS: reset here
+                    _use_thread_count(threads)
+                h.run()
+            except BaseException as exc:  # pragma: no cover - handed back to the waiting caller
+                failure.append(exc)
+            finally:
+                self.busy = False
+                done.set()
+
+    def run(self, h, threads: int | None) -> None:
+        done, failure = threading.Event(), []
+        self.busy = True
+        self._jobs.put((h, threads, done, failure))
+        asked_at = None
+        try:
+            while not done.wait(0.1):  # a Ctrl-C's handler runs here (main thread)
+                if interrupt.requested():
+                    asked_at = asked_at or time.perf_counter()
+                    if time.perf_counter() - asked_at > CANCEL_GRACE_S:
+                        raise SolveAbandoned()
+        except BaseException:  # left behind, or a second Ctrl-C's KeyboardInterrupt
+            interrupt.leave_running(lambda: self.busy)
+            raise
+        if failure:
+            raise failure[0]
+
+
+_IDLE_SOLVER_THREADS: list[_SolverThread] = []
+_ALL_SOLVER_THREADS: list[_SolverThread] = []
+_SOLVER_THREADS_LOCK = threading.Lock()
+
+
+def run_cancellable(h, threads: int | None = None) -> None:
+    """``h.run()`` (with HiGHS's scheduler at ``threads`` threads, if given) on an idle :class:`_SolverThread` (one is started when none is idle), so that
+    Ctrl-C reaches it. A solver thread left behind by Ctrl-C is never handed out again."""
+    with _SOLVER_THREADS_LOCK:
+        solver = _IDLE_SOLVER_THREADS.pop() if _IDLE_SOLVER_THREADS else None
+        if solver is None:
+            solver = _SolverThread()
+            _ALL_SOLVER_THREADS.append(solver)
+    solver.run(h, threads)  # raises SolveAbandoned, leaving the thread out of the idle list
+    with _SOLVER_THREADS_LOCK:
+        _IDLE_SOLVER_THREADS.append(solver)
 
 
 def _use_thread_count(threads: int) -> None:
