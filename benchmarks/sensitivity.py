@@ -82,8 +82,13 @@ def ends(case, options):
     t0 = time.perf_counter()
     result = run_frontier(case, 2, None, options)
     lo, hi = result.points[0], result.points[-1]
-    return {"min_cost": lo.plan.expected_cost, "risk_at_min_cost": lo.risk, "min_risk_cost": hi.plan.expected_cost,
-            "min_risk": hi.risk, "status": f"{lo.outcome.status} / {hi.outcome.status}",
+    nan = float("nan")
+
+    def gap(p) -> str:
+        return "" if p.outcome.gap is None else f" {p.outcome.gap:.2%}"
+    return {"min_cost": lo.plan.expected_cost if lo.plan else nan, "risk_at_min_cost": lo.risk if lo.plan else nan,
+            "min_risk_cost": hi.plan.expected_cost if hi.plan else nan, "min_risk": hi.risk if hi.plan else nan,
+            "status": f"{lo.outcome.status}{gap(lo)} / {hi.outcome.status}{gap(hi)}",
             "seconds": time.perf_counter() - t0}
 
 

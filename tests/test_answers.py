@@ -233,3 +233,18 @@ def test_stress_says_from_which_period_the_undisrupted_network_fails_and_which_d
                                                        "cost +100 USD")
     assert rows["bounded_by_undisrupted"].startswith("1 of 2 disruptions end where the undisrupted network does")
     assert answer.numbers["fails_from_period"] == 2
+
+
+def test_options_without_a_value_are_never_said_to_change_nothing():
+    """A point whose option solves all stopped at their time limit: the summary says their values
+    are not known, not that no option changes the expected cost; a mix says how many are unknown."""
+    from model.results.value import no_option_worth
+    from model.solving.value import OptionValue
+
+    timed_out = [OptionValue("O_AU", "contract", True, 10.0, "time_limit", None),
+                 OptionValue("O_CN", "contract", False, 5.0, "time_limit", None)]
+    assert no_option_worth(timed_out).startswith("Not known: none of the 2 option solves ended with a value")
+    worthless = OptionValue("O_X", "contract", False, 5.0, "optimal", 0.0)
+    assert no_option_worth([worthless, timed_out[0]]).startswith(
+        "No option with a known value changes the expected cost (1 of 2 option solves ended without a value")
+    assert no_option_worth([worthless]) == "No option changes the expected cost"

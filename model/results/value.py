@@ -30,6 +30,21 @@ class ValueTables:
     scenarios: pd.DataFrame
     chart_rows: int  # the first rows of ``options`` worth a bar (ranked first)
     currency: str = ""
+    no_bars: str = ""  # what the sheet says where no option is worth a bar
+
+
+def no_option_worth(options: list) -> str:
+    """The sentence for a point at which no option changes the expected cost, or at which that is
+    not known: options whose solve ended without a value (a time limit) are never counted as
+    worth nothing."""
+    unknown = [o for o in options if o.value is None and o.status != "infeasible"]
+    if options and len(unknown) == len(options):
+        return (f"Not known: none of the {len(options)} option solves ended with a value (their status "
+                "says why: a time limit gives a plan, not a value)")
+    if unknown:
+        return (f"No option with a known value changes the expected cost ({len(unknown)} of {len(options)} "
+                "option solves ended without a value: see their status)")
+    return "No option changes the expected cost"
 
 
 def _num(x):
@@ -130,7 +145,7 @@ def value_tables(result, currency: str = "") -> ValueTables:
             break
     title = f"Decision values at {point_label(result)}" + (f" ({currency})" if currency else "")
     return ValueTables(title, headline_table(result), options, scenarios_table(result),
-                       min(worth, CHART_MAX_BARS), currency)
+                       min(worth, CHART_MAX_BARS), currency, no_option_worth(result.options) + " at this point.")
 
 
 def value_document(result) -> dict:

@@ -5,7 +5,7 @@ VSS in words and as a share of expected cost, then the options worth most. Pure 
 
 from __future__ import annotations
 
-from ..value import point_label, ranked_options
+from ..value import no_option_worth, point_label, ranked_options
 from ..words import amount, pct
 from . import Answer, RunKind
 
@@ -71,7 +71,7 @@ def value_rows(result, currency: str = "") -> dict:
             f"{o.option} ({o.kind}): pays if its cost of {amount(o.option_cost, currency)} falls below "
             f"{amount(o.value, currency)}" for o in sorted(open_, key=lambda o: o.option_cost - o.value)[:3]))
     if not parts:
-        parts.append("No option changes the expected cost")
+        parts.append(no_option_worth(result.options))
     out["option_values"] = f"At {point_label(result)}. " + ". ".join(parts) + ". See the value sheet."
     return out
 

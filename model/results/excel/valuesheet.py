@@ -54,7 +54,7 @@ def write_value_sheet(ws, tables, risk_measure: str = "") -> None:
         chart_rows = int(round((max(7.5, 2.5 + 0.55 * tables.chart_rows)) / ROW_CM)) + 2
         row += chart_rows
     else:
-        ws.cell(row=row, column=1, value="No option changes the expected cost at this point.")
+        ws.cell(row=row, column=1, value=tables.no_bars)
         row += 2
     ws.cell(row=row, column=1, value="Options, ranked by value").font = Font(name="Calibri", bold=True)
     opt_top = row + 1
