@@ -283,18 +283,17 @@ class _SolverThread:
 
 
 _IDLE_SOLVER_THREADS: list[_SolverThread] = []
-_ALL_SOLVER_THREADS: list[_SolverThread] = []
 _SOLVER_THREADS_LOCK = threading.Lock()
 
 
 def run_cancellable(h, threads: int | None = None) -> None:
-    """``h.run()`` (with HiGHS's scheduler at ``threads`` threads, if given) on an idle :class:`_SolverThread` (one is started when none is idle), so that
-    Ctrl-C reaches it. A solver thread left behind by Ctrl-C is never handed out again."""
+    """``h.run()`` (HiGHS's scheduler at ``threads`` threads, if given) on an idle
+    :class:`_SolverThread` (one is started when none is idle), so that Ctrl-C reaches it. A solver
+    thread left behind by Ctrl-C is never handed out again."""
     with _SOLVER_THREADS_LOCK:
         solver = _IDLE_SOLVER_THREADS.pop() if _IDLE_SOLVER_THREADS else None
         if solver is None:
             solver = _SolverThread()
-            _ALL_SOLVER_THREADS.append(solver)
     solver.run(h, threads)  # raises SolveAbandoned, leaving the thread out of the idle list
     with _SOLVER_THREADS_LOCK:
         _IDLE_SOLVER_THREADS.append(solver)
