@@ -258,11 +258,11 @@ def main() -> None:  # console script entry
         else:
             app()
     except SystemExit as exc:
-        if not (interrupt.requested() or interrupt.solve_left_running()):
+        if not interrupt.requested():
             raise
         # After Ctrl-C everything is written and flushed: exit now, without waiting for worker
         # pools' exit handlers, and without the C++ runtime's abort (exit code 134) when a HiGHS
-        # solve is still running on a thread.
+        # solve left behind (model.solving.highs.SolveAbandoned) is still running on a thread.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(exc.code if isinstance(exc.code, int) else 1)

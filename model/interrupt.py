@@ -18,7 +18,6 @@ import threading
 _requested = threading.Event()
 _solving: set = set()  # highspy models solving now in this process
 _children: list = []  # callables giving the pids of worker processes to pass the signal on to
-_left_running: list = []  # callables: whether a solve left behind after Ctrl-C still runs
 _lock = threading.Lock()
 
 
@@ -115,16 +114,3 @@ def unwatch_children(pids) -> None:
         if pids in _children:
             _children.remove(pids)
 
-
-def leave_running(still_running) -> None:
-    """A solve that did not stop after Ctrl-C is left behind; ``still_running()`` says whether it
-    has ended since."""
-    with _lock:
-        _left_running.append(still_running)
-
-
-def solve_left_running() -> bool:
-    """Whether a solve left behind after Ctrl-C is still running: the process must then exit with
-    ``os._exit``, as the C++ runtime aborts an exit that finds a HiGHS thread still working."""
-    with _lock:
-        return any(f() for f in _left_running)

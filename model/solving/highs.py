@@ -241,7 +241,7 @@ class _SolverThread:
     (HiGHS releases the GIL while it solves) and waits in short steps, during which the handler
     runs and cancels the solve (:mod:`model.interrupt`); a solve that has not stopped
     CANCEL_GRACE_S after Ctrl-C is left running and :class:`SolveAbandoned` raised: the run is
-    ending, and :func:`model.interrupt.solve_left_running` has the process exit without waiting.
+    ending, and the CLI exits after Ctrl-C without waiting for it (``model.cli.main``).
     Threads are reused (at most as many as solves run at once in this process); daemons, so that
     exiting never waits for them."""
 
@@ -249,7 +249,6 @@ class _SolverThread:
         self._jobs: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._serve, name="highs-solve", daemon=True)
         self._thread.start()
-        self.busy = False
 
     def _serve(self) -> None:
         while True:
@@ -261,23 +260,17 @@ class _SolverThread:
             except BaseException as exc:  # pragma: no cover - handed back to the waiting caller
                 failure.append(exc)
             finally:
-                self.busy = False
                 done.set()
 
     def run(self, h, threads: int | None) -> None:
         done, failure = threading.Event(), []
-        self.busy = True
         self._jobs.put((h, threads, done, failure))
         asked_at = None
-        try:
-            while not done.wait(0.1):  # a Ctrl-C's handler runs here (main thread)
-                if interrupt.requested():
-                    asked_at = asked_at or time.perf_counter()
-                    if time.perf_counter() - asked_at > CANCEL_GRACE_S:
-                        raise SolveAbandoned()
-        except BaseException:  # left behind, or a second Ctrl-C's KeyboardInterrupt
-            interrupt.leave_running(lambda: self.busy)
-            raise
+        while not done.wait(0.1):  # a Ctrl-C's handler runs here (main thread)
+            if interrupt.requested():
+                asked_at = asked_at or time.perf_counter()
+                if time.perf_counter() - asked_at > CANCEL_GRACE_S:
+                    raise SolveAbandoned()
         if failure:
             raise failure[0]
 
