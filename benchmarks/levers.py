@@ -6,7 +6,9 @@ Run: ``.venv/bin/python benchmarks/levers.py frontier [--case X.xlsx] [--repeats
 point, the second from the min-cost end, cold and started, on one model) or ``... options`` (value's
 option solves at the min-cost point, two forbidden and two forced: started from the point's network
 with the option held and an LP, against the point's plan as it is: not kept) or ``... first --gap 0.005``
-(the first min-cost solve cold, and started from its LP relaxation's binaries rounded up: not kept). Rows go to
+(the first min-cost solve cold, and started from its LP relaxation's binaries rounded up: not kept) or
+``... submip --gap 0.01`` (the min-cost solve and a point at 0.95 x its risk, with HiGHS's sub-MIP
+heuristics off, as the tool runs them, and on, HiGHS's default; ``--time-limit`` per solve). Rows go to
 ``benchmarks/levers.csv`` with the load average before each run.
 """
 
@@ -136,6 +138,35 @@ print("RESULT", json.dumps(rows))
 """
 
 
+SUBMIP_CHILD = """
+import json, sys, time
+from model.case.reader import read_case
+from model.solving import highs
+from model.solving.staged import SolveOptions, StagedModel
+case = read_case(sys.argv[1]); gap = float(sys.argv[2]); repeats = int(sys.argv[3]); limit_s = float(sys.argv[4])
+off = dict(highs.SUB_MIP_HEURISTICS_OFF)
+fm = StagedModel(case, case.settings.risk_measure, SolveOptions(limit_s, gap, threads=1))
+rows = []
+for r in range(repeats):
+    for mode in (("off", "on") if r % 2 == 0 else ("on", "off")):
+        highs.SUB_MIP_HEURISTICS_OFF.clear()
+        if mode == "off":  # what the tool does
+            highs.SUB_MIP_HEURISTICS_OFF.update(off)
+        fm.solver.forget()
+        t0 = time.perf_counter()
+        o = fm.min_cost_stage_one()
+        rows.append({"mode": mode, "solve": "min_cost", "seconds": time.perf_counter() - t0, "status": o.status,
+                     "gap": o.gap, "objective": o.objective})
+        limit = 0.95 * fm.risk_now()  # an interior point just below the min-cost plan's risk
+        fm.solver.forget()
+        t0 = time.perf_counter()
+        o, plan = fm.epsilon_point(limit, 0.0, gap)
+        rows.append({"mode": mode, "solve": f"risk <= {limit:.4f}", "seconds": time.perf_counter() - t0,
+                     "status": o.status, "gap": o.gap, "objective": o.objective})
+print("RESULT", json.dumps(rows))
+"""
+
+
 def child(code: str, *args) -> dict | list:
     proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True)
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -146,12 +177,13 @@ def child(code: str, *args) -> dict | list:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["frontier", "point", "options", "first"])
+    ap.add_argument("what", choices=["frontier", "point", "options", "first", "submip"])
     ap.add_argument("--case", type=Path, default=DEFAULT_CASE)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--gap", type=float, default=0.005)
     ap.add_argument("--point-index", type=int, default=1, help="which limit (0 = the min-cost end's)")
+    ap.add_argument("--time-limit", type=float, default=300.0, help="submip: seconds per solve")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     rows = []
@@ -169,6 +201,14 @@ def main() -> None:
         load = os.getloadavg()[0]
         for res in child(FIRST_CHILD, args.case, args.gap, args.repeats):
             row = {"lever": "rounded_first_start", "what": f"min-cost solve at gap {args.gap}", "case": args.case.name,
+                   "mode": res["mode"], "repeat": "", "seconds": round(res["seconds"], 2), "load_before": load,
+                   "detail": json.dumps(res)}
+            rows.append(row)
+            print(row, flush=True)
+    elif args.what == "submip":
+        load = os.getloadavg()[0]
+        for res in child(SUBMIP_CHILD, args.case, args.gap, args.repeats, args.time_limit):
+            row = {"lever": "sub_mip_heuristics", "what": f"{res['solve']} at gap {args.gap}", "case": args.case.name,
                    "mode": res["mode"], "repeat": "", "seconds": round(res["seconds"], 2), "load_before": load,
                    "detail": json.dumps(res)}
             rows.append(row)

@@ -107,6 +107,15 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9) if abs(objective - bound) > 1e-9 else 0.0
 
 
+# HiGHS's sub-MIP heuristics (RINS, RENS, the root reduced-cost sub-MIP) each solve a smaller MIP
+# of the whole model; at the default case's size (42,773 x 54,215 after presolve) one of them ran
+# from the end of the root node to the time limit, so no branching happened and its plan came only
+# at the limit. Without them HiGHS branches at once and closes the min-cost MIP to 0.5 % in about
+# half the time (docs/performance.md, "HiGHS's sub-MIP heuristics").
+SUB_MIP_HEURISTICS_OFF = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+                          "mip_heuristic_run_root_reduced_cost": False}
+
+
 class PersistentHighs:
     """HiGHS on one Pyomo model, re-solved after parameter changes (:mod:`.highs_model` hands the
     model over in bulk at the first solve and sends only what changed before each later one).
@@ -137,6 +146,7 @@ class PersistentHighs:
         values = {"time_limit": float(time_limit_s or self.time_limit_s),
                   "mip_rel_gap": float(self.mip_gap if mip_gap is None else mip_gap),
                   "mip_abs_gap": 1e-9 if abs_gap is None else float(abs_gap), "mip_feasibility_tolerance": 1e-7, "output_flag": False}
+        values.update(SUB_MIP_HEURISTICS_OFF)
         if self.log_path:
             values.update({"log_file": self.log_path, "output_flag": True, "log_to_console": False})
         if self.threads:
