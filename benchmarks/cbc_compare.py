@@ -9,7 +9,10 @@ Run: ``.venv/bin/python benchmarks/cbc_compare.py [CASE.xlsx] [--repeats 2]`` (C
 2. ``cbc model.mps ratioGap G seconds T solve`` on the MPS that run wrote (the exact model of its
    first solve), G the gap our solve used (``--mip-gap``, else the case's; ``auto`` solves one point
    to 1e-4) and T ``--other-time-limit`` (600 s: long, so that CBC's time is its own, not a limit's);
-3. HiGHS alone (highspy) on the same MPS, same gap and time limit.
+3. HiGHS alone (highspy) on the same MPS, same gap and time limit, with the options the tool sets
+   (its sub-MIP heuristics off, ``model/solving/highs.py``).
+
+``--time-limit`` is our solve's per-stage limit (default: the case's).
 
 Rows go to ``benchmarks/cbc_results.csv``; the ratio is our wall over CBC's wall.
 """
@@ -32,7 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).resolve().parent / "cbc_results.csv"
 HIGHS_ALONE = """
 import sys, time, highspy
+from model.solving.highs import SUB_MIP_HEURISTICS_OFF
 h = highspy.Highs(); h.setOptionValue("output_flag", False)
+for key, value in SUB_MIP_HEURISTICS_OFF.items():  # HiGHS as the tool runs it
+    h.setOptionValue(key, value)
 h.readModel(sys.argv[1]); h.setOptionValue("mip_rel_gap", float(sys.argv[2])); h.setOptionValue("time_limit", float(sys.argv[3]))
 t0 = time.perf_counter(); h.run(); wall = time.perf_counter() - t0
 print("RESULT", wall, h.getInfo().objective_function_value, h.modelStatusToString(h.getModelStatus()).replace(" ", "_"))
@@ -65,7 +71,7 @@ def run_cbc(mps: Path, gap: float, limit: float) -> dict:
 def run_highs(mps: Path, gap: float, limit: float) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", HIGHS_ALONE, str(mps), str(gap), str(limit)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t0
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     if not line:
@@ -85,6 +91,7 @@ def main() -> None:
                          "single solve's gap, 1e-4)")
     ap.add_argument("--other-time-limit", type=float, default=600.0,
                     help="CBC's and HiGHS-alone's time limit (long, so that their time is their real time)")
+    ap.add_argument("--time-limit", type=float, default=None, help="our solve's --time-limit (default: the case's)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from model.case.reader import read_case
@@ -93,6 +100,8 @@ def main() -> None:
     gap = args.mip_gap if args.mip_gap is not None else (settings.mip_gap if settings.mip_gap is not None
                                                           else AUTO_END_GAP)
     gap_option = ["--mip-gap", str(args.mip_gap)] if args.mip_gap is not None else []
+    if args.time_limit is not None:
+        gap_option += ["--time-limit", str(args.time_limit)]
     limit = args.other_time_limit
     rows = []
     with tempfile.TemporaryDirectory(prefix="sourcing-cbc-") as d:

@@ -149,9 +149,8 @@ fm = StagedModel(case, case.settings.risk_measure, SolveOptions(limit_s, gap, th
 rows = []
 for r in range(repeats):
     for mode in (("off", "on") if r % 2 == 0 else ("on", "off")):
-        highs.SUB_MIP_HEURISTICS_OFF.clear()
-        if mode == "off":  # what the tool does
-            highs.SUB_MIP_HEURISTICS_OFF.update(off)
+        # set both ways each time: HiGHS keeps an option's value from one solve to the next
+        highs.SUB_MIP_HEURISTICS_OFF.update({k: (v if mode == "off" else True) for k, v in off.items()})
         fm.solver.forget()
         t0 = time.perf_counter()
         o = fm.min_cost_stage_one()
