@@ -142,3 +142,16 @@ def test_after_ctrl_c_jobs_not_started_are_skipped():
     finally:
         interrupt.reset()
     assert ran == ["first"] and skipped == ["second"]
+
+
+def test_every_solve_runs_without_highs_sub_mip_heuristics(tmp_path):
+    """docs/performance.md lever 4: RINS, RENS and the root reduced-cost sub-MIP are off in each
+    solve HiGHS runs for the tool (on the default case one of them ran to the time limit), and the
+    hand-solved frontier point is unchanged by it."""
+    fm, _, _ = _ends(case_from(two_scenario_rows(), tmp_path))
+    h = fm.solver.highs
+    for option in ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost"):
+        assert h.getOptionValue(option)[1] is False, option
+    limit, cost = EXPECTED[1][1], EXPECTED[1][0]
+    _, plan = fm.epsilon_point(limit, REWARD)
+    assert plan.expected_cost == pytest.approx(cost, abs=1e-6)
