@@ -45,10 +45,10 @@ print("RESULT", wall, h.getInfo().objective_function_value, h.modelStatusToStrin
 """
 
 
-def run_ours(case: Path, tmp: Path, gap_option: list[str]) -> dict:
+def run_ours(case: Path, tmp: Path, our_options: list[str]) -> dict:
     from openpyxl import load_workbook
     mps, out = tmp / "model.mps", tmp / "plan.xlsx"
-    wall, doc = run_json(["solve", str(case), "--out", str(out), "--write-mps", str(mps), *gap_option])
+    wall, doc = run_json(["solve", str(case), "--out", str(out), "--write-mps", str(mps), *our_options])
     row = doc["frontier"][0]
     info = {r[0]: r[1] for r in load_workbook(out, read_only=True)["run_info"].iter_rows(values_only=True) if r and r[0]}
     return {"ours_wall_s": wall, "ours_cost": row["expected_cost"], "ours_status": row["status"],
@@ -99,16 +99,16 @@ def main() -> None:
     settings = read_case(args.case).settings
     gap = args.mip_gap if args.mip_gap is not None else (settings.mip_gap if settings.mip_gap is not None
                                                           else AUTO_END_GAP)
-    gap_option = ["--mip-gap", str(args.mip_gap)] if args.mip_gap is not None else []
+    our_options = ["--mip-gap", str(args.mip_gap)] if args.mip_gap is not None else []
     if args.time_limit is not None:
-        gap_option += ["--time-limit", str(args.time_limit)]
+        our_options += ["--time-limit", str(args.time_limit)]
     limit = args.other_time_limit
     rows = []
     with tempfile.TemporaryDirectory(prefix="sourcing-cbc-") as d:
         for k in range(args.repeats):
             row = {"case": args.case.name, "repeat": k + 1, "mip_gap": gap, "time_limit_s": limit,
                    "load_average": round(os.getloadavg()[0], 2)}
-            ours = run_ours(args.case, Path(d), gap_option)
+            ours = run_ours(args.case, Path(d), our_options)
             mps = ours.pop("mps")
             row.update(ours)
             row.update(run_cbc(mps, gap, limit))
