@@ -11,8 +11,9 @@ read, build, hand-over (Pyomo -> HiGHS), HiGHS itself, solution load, extraction
 writing, the rest (the risk evaluation, the report) as ``other_s``, imports as ``import_s``; the
 peak resident memory; then (``--frontier-sizes``) a frontier through the CLI with ``--workers 1``
 and ``--workers 2``, wall clock, alternately first (``--repeats``); (``--cbc-sizes``) ``sourcing solve``
-at a 1e-4 and a 0.5 % gap against CBC alone on the MPS it wrote, paired; (``--value-sizes``)
-``sourcing value --workers 2``. Those go to ``benchmarks/speed.csv`` and are printed per size. A second fresh process hands the same model to HiGHS through Pyomo's
+at a 1e-4 and a 0.5 % gap against CBC alone on the MPS it wrote, paired, both under
+``--cbc-time-limit`` (600 s; where both stop there, the gaps they reached compare); (``--value-sizes``)
+``sourcing value --workers 2``. Those go to ``benchmarks/speed.csv`` (``--speed-out``) and are printed per size. A second fresh process hands the same model to HiGHS through Pyomo's
 persistent interface, to compare with ours (before/after). Results go to ``benchmarks/results.csv``
 and are printed as the README's table; the build-time exponent (build seconds against nonzeros,
 least squares on logs) is printed at the end.
@@ -203,19 +204,21 @@ def frontier_wall(case: Path, workers: int, points: int, time_limit: float | Non
             "max_gap": max((r["mip_gap"] or 0.0) for r in rows), "cores_used": cpu / wall, "idle_before": idle}
 
 
-def versus_cbc(name: str, case: Path, gap: float, repeats: int, tmp: Path) -> list[dict]:
-    """``sourcing solve --mip-gap GAP`` and CBC alone on the MPS that solve wrote (its first solve's
-    exact model), at the same gap, paired: alternately ours first and CBC first, ``repeats`` each."""
+def versus_cbc(name: str, case: Path, gap: float, repeats: int, tmp: Path, limit_s: float = 600.0) -> list[dict]:
+    """``sourcing solve --mip-gap GAP --time-limit LIMIT`` and CBC alone on the MPS that solve wrote
+    (its first solve's exact model), at the same gap and limit, paired: alternately ours first and
+    CBC first, ``repeats`` each. Where both stop at the limit, compare the gaps they reached."""
     from cbc_compare import run_cbc, run_ours
     rows = []
+    options = ["--mip-gap", str(gap), "--time-limit", str(limit_s)]
     for k in range(repeats):
         row = {"size": name, "what": "solve", "mip_gap": gap, "repeat": k + 1, "load_average": round(os.getloadavg()[0], 2)}
         if k % 2 == 0:
-            ours = run_ours(case, tmp, ["--mip-gap", str(gap)])
-            cbc = run_cbc(ours["mps"], gap, 600.0)
+            ours = run_ours(case, tmp, options)
+            cbc = run_cbc(ours["mps"], gap, limit_s)
         else:  # the MPS of the previous repeat: the same model
-            cbc = run_cbc(tmp / "model.mps", gap, 600.0)
-            ours = run_ours(case, tmp, ["--mip-gap", str(gap)])
+            cbc = run_cbc(tmp / "model.mps", gap, limit_s)
+            ours = run_ours(case, tmp, options)
         row.update({"ours_s": ours["ours_wall_s"], "ours_status": ours["ours_status"], "ours_gap": ours["ours_gap"],
                     "ours_cost": ours["ours_cost"], "ours_highs_s": ours["ours_highs_s"], "cbc_s": cbc["cbc_wall_s"],
                     "cbc_objective": cbc["cbc_objective"], "cbc_result": cbc["cbc_result"]})
@@ -329,7 +332,10 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=None, help="per solve (default: the case's time_limit_s)")
     ap.add_argument("--memory-limit-gib", type=float, default=16.0, help="address-space cap per size's process")
     ap.add_argument("--no-pyomo-handover", action="store_true", help="skip the Pyomo hand-over comparison")
+    ap.add_argument("--cbc-time-limit", type=float, default=600.0,
+                    help="time limit of both sides of the CBC comparison (ours: per stage)")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--speed-out", type=Path, default=SPEED)
     ap.add_argument("--memory-sweep", action="store_true",
                     help="instead: peak memory over scenarios x periods (one product line), extrapolated to 24 GiB")
     ap.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
@@ -392,7 +398,7 @@ def main() -> None:
                 row["build_min_s"] = min(row["build_s"], row["build_again_s"])
         if name in args.cbc_sizes and "error" not in row:
             for gap in CBC_GAPS:
-                speed_rows.extend(versus_cbc(name, path, gap, args.repeats, tmp))
+                speed_rows.extend(versus_cbc(name, path, gap, args.repeats, tmp, args.cbc_time_limit))
         if name in args.frontier_sizes and "error" not in row:
             row["frontier_points"] = args.points
             paired = frontier_paired(name, path, args.points, args.repeats, args.time_limit, tmp)
@@ -415,7 +421,7 @@ def main() -> None:
         w.writeheader()
         for r in rows:
             w.writerow({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()})
-    with open(SPEED, "w", newline="") as f:
+    with open(args.speed_out, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=SPEED_FIELDS, extrasaction="ignore")
         w.writeheader()
         for r in speed_rows:

@@ -106,13 +106,17 @@ class Job:
     """One independent solve for :class:`JobQueue`. ``fn(*args)`` runs it on a worker (it must be
     picklable); ``here()``, if given, runs it in this process instead (on a model this process
     already holds). ``weight``: how long it is expected to take, in any unit shared by the jobs
-    of one queue; the heaviest waiting job is handed out first. ``tag``: the caller's."""
+    of one queue; the heaviest waiting job is handed out first. ``tag``: the caller's.
+    ``ready(job, finished)``, if given, is called as the job is handed out, with every
+    ``(job, result)`` finished so far (in the order they came in, reported or not): it may set
+    ``args`` and ``here`` from them (a frontier point starts from a neighbour solved meanwhile)."""
     fn: Callable | None
     args: tuple = ()
     weight: float = 0.0
     here: Callable[[], Any] | None = None
     tag: Any = None
     order: int = field(default=0, compare=False)
+    ready: Callable[["Job", list], None] | None = None
 
 
 class JobQueue:
@@ -134,6 +138,7 @@ class JobQueue:
         self.on_skip = on_skip
         self._waiting: list[Job] = []
         self._order = count()
+        self._finished: list[tuple[Job, Any]] = []  # every (job, result) come in, for Job.ready
 
     def add(self, job: Job) -> None:
         job.order = next(self._order)
@@ -148,7 +153,13 @@ class JobQueue:
             return None
         job = max(able, key=lambda j: (j.weight, -j.order))
         self._waiting.remove(job)
+        if job.ready is not None:
+            job.ready(job, list(self._finished))
         return job
+
+    def _came_in(self, job: Job, fut) -> None:
+        if not fut.cancelled() and fut.exception() is None:
+            self._finished.append((job, fut.result()))
 
     def run(self, on_result: Callable[[Job, Any], None]) -> None:
         from . import interrupt
@@ -174,7 +185,9 @@ class JobQueue:
                 if self.here and not local:
                     job = self._take(here=True)
                     if job is not None and thread is None:  # no pool: here, now
-                        on_result(job, job.here())
+                        result = job.here()
+                        self._finished.append((job, result))
+                        on_result(job, result)
                         continue
                     if job is not None:
                         local[thread.submit(job.here)] = job
@@ -183,6 +196,8 @@ class JobQueue:
                         raise RuntimeError("a job that neither this process nor the executor can run")
                     break
                 finished, _ = wait(list(remote) + list(local), return_when=FIRST_COMPLETED)
+                for f in finished:
+                    self._came_in(remote.get(f) or local.get(f), f)
                 arrived.extend((remote.pop(f), f) for f in finished if f in remote)
                 mine = [(local.pop(f), f) for f in finished if f in local]
                 if not local:  # this process is between jobs: everything that came in is reported

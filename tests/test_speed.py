@@ -9,7 +9,8 @@ import pytest
 
 from model import interrupt
 from model.executor import InlineExecutor, Job, JobQueue, executor_for
-from model.solving.frontier import run_frontier
+from model.solving import frontier as frontier_module
+from model.solving.frontier import chained_starts, run_frontier
 from model.solving.staged import SolveOptions, StagedModel
 from support.smallcases import case_from
 from test_frontier import EXPECTED, two_scenario_rows
@@ -88,7 +89,52 @@ def test_the_frontier_with_starts_is_the_hand_solution(tmp_path):
     assert [p.plan.expected_cost for p in result.points] == pytest.approx([c for c, _ in EXPECTED], abs=1e-6)
 
 
+def test_a_frontier_with_starts_chains_them_and_is_the_hand_solution(tmp_path, monkeypatch):
+    """Where points start (a small model is solved exactly, so the gap threshold is lowered to
+    reach it), the tightest interior limit goes first and every later point is offered the plans
+    of the points solved before it; the answer stays the hand solution."""
+    monkeypatch.setattr(frontier_module, "MIP_START_MIN_GAP", 0.0)
+    offered = []
+    real = frontier_module.chained_starts
+
+    def spy(limit, ends, solved, min_cost_network):
+        offered.append((limit, len(solved)))
+        return real(limit, ends, solved, min_cost_network)
+    monkeypatch.setattr(frontier_module, "chained_starts", spy)
+    result = run_frontier(case_from(two_scenario_rows(), tmp_path), 5, options=SolveOptions(60, 0.0, workers=1))
+    assert [p.plan.expected_cost for p in result.points] == pytest.approx([c for c, _ in EXPECTED], abs=1e-6)
+    limits = [limit for limit, _ in offered]
+    assert len(offered) == 3 and limits == sorted(limits)  # the tightest first
+    assert [n for _, n in offered] == [0, 1, 2]  # each offered every point solved before it
+
+
+def test_chained_starts_cheapest_fitting_plan_first_between_the_ends():
+    cheap, safe = {"x": 0}, {"x": 1}
+    solved = [(0.30, 120.0, {"x": 2}), (0.20, 130.0, {"x": 3}), (0.50, 100.0, {"x": 4}), (0.25, 110.0, {"x": 5})]
+    # nearer the min-cost end: its network first; then the fitting plans, cheapest first; then the
+    # min-risk end; the plan of risk 0.50 does not meet 0.35 and is left out
+    assert chained_starts(0.35, [cheap, safe], solved, cheap) == [cheap, {"x": 5}, {"x": 2}, {"x": 3}, safe]
+    # nearer the min-risk end: no min-cost network in front
+    assert chained_starts(0.22, [safe, cheap], solved, cheap) == [{"x": 3}, safe, cheap]
+    assert chained_starts(0.10, [safe, cheap], solved, cheap) == [safe, cheap]
+
+
 # ------------------------------------------------------------------------------------ the job queue
+
+def test_a_job_is_made_ready_with_the_results_in_before_it_is_handed_out():
+    seen = {}
+    queue = JobQueue(None)
+
+    def ready(job, finished):
+        seen[job.tag] = [j.tag for j, _ in finished]
+        job.here = lambda: f"{job.tag} after {len(finished)}"
+    for name, weight in (("a", 3), ("b", 2), ("c", 1)):
+        queue.add(Job(None, weight=weight, tag=name, here=lambda: None, ready=ready))
+    results = []
+    queue.run(lambda job, result: results.append(result))
+    assert seen == {"a": [], "b": ["a"], "c": ["a", "b"]}
+    assert results == ["a after 0", "b after 1", "c after 2"]
+
 
 def test_jobs_go_heaviest_first_and_a_result_may_add_jobs():
     ran = []

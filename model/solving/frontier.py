@@ -37,6 +37,8 @@ AUTO_MAX_GAP = 0.005
 MIP_STARTS = True
 # ...only at loose gaps: measured to pay at 0.5 % (2.5x), not at 0.11 % (the proof dominates)
 MIP_START_MIN_GAP = 0.004
+# ...and from the tighter points solved before them (docs/performance.md, lever 5)
+CHAINED_STARTS = True
 
 
 @dataclass
@@ -225,11 +227,14 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         def starts_for(limit: float) -> list[dict[str, int]]:
             return [b for _, b, _ in by_nearness(limit) if b is not None] if use_starts else []
 
-        jobs = [((k + 1, limits[k], gap, starts_for(limits[k])), by_nearness(limits[k])[0][2])
+        # with starts, the tightest limit goes first, so that each looser point can start from
+        # the plans of the tighter points solved before it is handed out (they meet its limit)
+        jobs = [((k + 1, limits[k], gap, starts_for(limits[k])),
+                 float(k) if use_starts and CHAINED_STARTS else by_nearness(limits[k])[0][2])
                 for k in range(1, points - 1)]
         binaries_of: dict[int, dict] = {}
         _solve_jobs(fm, pool if parallel else None, case, measure, worker_options, jobs, reward, token,
-                    done, binaries_of)
+                    done, binaries_of, chain_from=binaries_c if use_starts and CHAINED_STARTS else None)
         done(end_risk)
         if auto and not interrupt.requested():
             again = [((number, limit, g, [b for b in [binaries_of.get(number)] if b and use_starts] + starts_for(limit)),
@@ -253,12 +258,29 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
     return FrontierResult(case, measure, ordered, options, timings, fm.size_loaded())
 
 
+def chained_starts(limit: float, ends: list[dict[str, int]], solved: list[tuple[float, float, dict]],
+                   min_cost_network: dict[str, int] | None) -> list[dict[str, int]]:
+    """The starts of a point with risk limit ``limit``, tried in this order: the min-cost end's
+    network when it is the nearer end (the cheapest, though it may not meet the limit), then the
+    binaries of every point solved so far whose plan meets the limit, its cheapest plan first
+    (held, the rest re-solved at this limit, it can only be as cheap or cheaper), then the ends'
+    in order of nearness. ``solved``: (risk, expected cost, binary values) of those points."""
+    tol = 1e-9 * max(1.0, abs(limit))
+    fitting = [b for risk, cost, b in sorted(solved, key=lambda s: s[1]) if risk <= limit + tol]
+    first = [b for b in ends[:1] if b is min_cost_network]
+    rest = [b for b in ends if not any(b is f for f in first)]
+    return first + fitting + rest
+
+
 def _solve_jobs(fm: StagedModel, pool, case: Case, measure: str, options: SolveOptions,
-                jobs: list[tuple[LimitJob, float]], reward: float, token: str, done, binaries_of: dict) -> None:
+                jobs: list[tuple[LimitJob, float]], reward: float, token: str, done, binaries_of: dict,
+                chain_from: dict[str, int] | None = None) -> None:
     """Epsilon points, each with its expected seconds, on the one job queue: handed out one at a time
-    as this process or a worker of the pool frees up, the longest expected first; each worker
-    re-solves its own persistent model. Progress is reported point by point; after Ctrl-C the
-    points not started are reported interrupted."""
+    as this process or a worker of the pool frees up, the heaviest first; each worker re-solves its
+    own persistent model. With ``chain_from`` (the min-cost end's binaries: starts are on), each
+    point's starts are made as it is handed out (:func:`chained_starts`), from the points finished
+    by then. Progress is reported point by point; after Ctrl-C the points not started are reported
+    interrupted."""
     def finished(job: Job, result) -> None:
         number, limit, outcome, plan, seconds, binaries = result
         if binaries is not None:
@@ -269,12 +291,23 @@ def _solve_jobs(fm: StagedModel, pool, case: Case, measure: str, options: SolveO
         number, limit = job.tag[:2]
         done(_point(number, limit, SolveOutcome.none("interrupted"), None, 0.0))
 
-    queue = JobQueue(pool, this_process_solves=True, on_skip=skipped)
-    for spec, seconds in jobs:
+    def job_for(spec: LimitJob, weight: float) -> Job:
         number, limit, gap, starts = spec
-        queue.add(Job(_interior_worker if pool is not None else None,
-                      (case, measure, options, spec, reward, token), weight=seconds, tag=spec,
-                      here=lambda n=number, lim=limit, g=gap, st=starts: (n, lim, *_solve_limit(fm, lim, reward, g, st))))
+        return Job(_interior_worker if pool is not None else None,
+                   (case, measure, options, spec, reward, token), weight=weight, tag=spec,
+                   here=lambda: (number, limit, *_solve_limit(fm, limit, reward, gap, starts)),
+                   ready=chain if chain_from is not None else None)
+
+    def chain(job: Job, came_in: list) -> None:
+        number, limit, gap, ends = job.tag
+        solved = [(r[3].extras["risk"], r[3].expected_cost, r[5]) for _, r in came_in
+                  if r[3] is not None and r[5] is not None]
+        made = job_for((number, limit, gap, chained_starts(limit, ends, solved, chain_from)), job.weight)
+        job.args, job.here = made.args, made.here
+
+    queue = JobQueue(pool, this_process_solves=True, on_skip=skipped)
+    for spec, weight in jobs:
+        queue.add(job_for(spec, weight))
     queue.run(finished)
 
 
