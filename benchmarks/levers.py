@@ -2,7 +2,9 @@
 alternately the same number of times in fresh processes, on one case.
 
 Run: ``.venv/bin/python benchmarks/levers.py frontier [--case X.xlsx] [--repeats 2] [--workers 2]``
-(the frontier with and without interior MIP starts), ``... point --gap 0.005`` (one interior
+(the frontier with and without interior MIP starts), ``... chain`` (the frontier with its interior
+points started from the tighter points solved before them, as shipped, and from the ends only),
+``... point --gap 0.005`` (one interior
 point, the second from the min-cost end, cold and started, on one model) or ``... options`` (value's
 option solves at the min-cost point, two forbidden and two forced: started from the point's network
 with the option held and an LP, against the point's plan as it is: not kept) or ``... first --gap 0.005``
@@ -33,8 +35,11 @@ t0 = time.perf_counter()
 from model.case.reader import read_case
 from model.solving import frontier
 from model.solving.staged import SolveOptions
-frontier.MIP_STARTS = sys.argv[2] == "on"
-frontier.MIP_START_MIN_GAP = 0.0  # "on": a start at every gap, to measure it
+if sys.argv[4] == "chain":  # the starts as shipped, chained from the points solved before, or from the ends only
+    frontier.CHAINED_STARTS = sys.argv[2] == "on"
+else:
+    frontier.MIP_STARTS = sys.argv[2] == "on"
+    frontier.MIP_START_MIN_GAP = 0.0  # "on": a start at every gap, to measure it
 workers = int(sys.argv[3])
 case = read_case(sys.argv[1])
 opts = SolveOptions(case.settings.time_limit_s, case.settings.mip_gap, threads=1 if workers > 1 else None, workers=workers)
@@ -176,7 +181,7 @@ def child(code: str, *args) -> dict | list:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["frontier", "point", "options", "first", "submip"])
+    ap.add_argument("what", choices=["frontier", "chain", "point", "options", "first", "submip"])
     ap.add_argument("--case", type=Path, default=DEFAULT_CASE)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
@@ -186,12 +191,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     rows = []
-    if args.what == "frontier":
+    if args.what in ("frontier", "chain"):
+        lever = "mip_starts" if args.what == "frontier" else "chained_starts"
         for r in range(args.repeats):
             for mode in (("on", "off") if r % 2 == 0 else ("off", "on")):
                 load = os.getloadavg()[0]
-                res = child(FRONTIER_CHILD, args.case, mode, args.workers)
-                row = {"lever": "mip_starts", "what": f"frontier --workers {args.workers}", "case": args.case.name,
+                res = child(FRONTIER_CHILD, args.case, mode, args.workers, args.what)
+                row = {"lever": lever, "what": f"frontier --workers {args.workers}", "case": args.case.name,
                        "mode": mode, "repeat": r, "seconds": round(res["wall_s"], 2), "load_before": load,
                        "detail": json.dumps(res["points"])}
                 rows.append(row)
