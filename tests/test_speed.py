@@ -201,3 +201,62 @@ def test_every_solve_runs_without_highs_sub_mip_heuristics(tmp_path):
     limit, cost = EXPECTED[1][1], EXPECTED[1][0]
     _, plan = fm.epsilon_point(limit, REWARD)
     assert plan.expected_cost == pytest.approx(cost, abs=1e-6)
+
+
+# ------------------------------------------------------------------------------------ LP re-solves
+
+def _dense_lp(n: int = 120, seed: int = 3):
+    import random
+
+    import pyomo.environ as pyo
+    rng = random.Random(seed)
+    a = [[rng.uniform(0.1, 1.0) for _ in range(n)] for _ in range(n)]
+    m = pyo.ConcreteModel()
+    m.I = pyo.RangeSet(n)
+    m.x = pyo.Var(m.I, bounds=(0, 10))
+    m.c = pyo.Param(m.I, initialize={j: rng.uniform(1, 2) for j in range(1, n + 1)}, mutable=True)
+    m.rows = pyo.Constraint(m.I, rule=lambda m, i: sum(a[i - 1][j - 1] * m.x[j] for j in m.I) >= n / 4)
+    m.cost = pyo.Objective(expr=sum(m.c[j] * m.x[j] for j in m.I))
+    return m, rng
+
+
+def test_an_lp_re_solved_on_one_model_gets_its_whole_time_limit_every_time():
+    """HiGHS 1.16 holds an LP (not a MIP) to its time limit on the clock of all the runs of its
+    model so far: without the limit counted from where that clock stands, the re-solves of one
+    persistent LP stop at 'time limit' once their seconds add up to the limit."""
+    from model.solving.highs import PersistentHighs
+    m, rng = _dense_lp()
+    solver = PersistentHighs(m, time_limit_s=60)
+    first = solver.solve()
+    assert first.status == "optimal"
+    solver.time_limit_s = limit = max(5 * first.seconds, 0.05)
+    spent, statuses = 0.0, []
+    while spent < 3 * limit:
+        for j in m.I:
+            m.c[j] = rng.uniform(1, 2)
+        solver.forget()  # from nothing, as every point's start does
+        outcome = solver.solve()
+        spent += outcome.seconds
+        statuses.append(outcome.status)
+    assert set(statuses) == {"optimal"} and len(statuses) >= 3
+
+
+def test_the_warm_risk_tie_break_is_the_cold_one_and_leaves_the_integers_integer(tmp_path, monkeypatch):
+    """On a model too large to solve exactly, the min-cost end's risk tie-break is an LP with the
+    network held: solved after the network's min-cost LP (whose basis it starts from) it finds the
+    risk the cold LP finds, and HiGHS has the model's integers back as integers after it."""
+    import highspy
+
+    from model.solving import staged
+    case = case_from(two_scenario_rows(), tmp_path)
+    risks = {}
+    for warm in (False, True):
+        monkeypatch.setattr(staged, "WARM_TIE_BREAK", warm)
+        fm = StagedModel(case, "expected_shortfall", SolveOptions(60, 0.0), exact_below_columns=0)
+        first = fm.min_cost_stage_one()
+        outcome, plan = fm.risk_tie_break(first)
+        assert plan.extras["tie_break"] == "network" and outcome.status == "optimal"
+        risks[warm] = plan.extras["risk"]
+        kinds = list(fm.solver.highs.getLp().integrality_)
+        assert sum(k == highspy.HighsVarType.kInteger for k in kinds) == len(fm.binaries()) > 0
+    assert risks[True] == pytest.approx(risks[False], abs=1e-9)

@@ -136,6 +136,7 @@ class PersistentHighs:
         self.log_path = log_path
         self.write_mps = write_mps
         self.seconds = {"handover": 0.0, "highs": 0.0, "load": 0.0, "write_mps": 0.0}
+        self._integers_relaxed = False  # held_integers_continuous: HiGHS has an LP now
 
     @property
     def highs(self):
@@ -171,6 +172,25 @@ class PersistentHighs:
         if self.loaded is not None:
             self.loaded.highs.clearSolver()
 
+    @contextmanager
+    def held_integers_continuous(self):
+        """While the model's integers are all held at one value by their bounds, mark them
+        continuous in HiGHS: the model is then an LP, which HiGHS re-solves from its last basis
+        (a MIP whose integers are all held is presolved and solved from nothing every time).
+        Marked integer again on leaving."""
+        loaded = self._hand_over()
+        held = loaded.held_integers()
+        integers = sum(1 for v in loaded.vars if v.is_integer())
+        if len(held) < integers:  # some integer is free: still a MIP, nothing to gain
+            held = []
+        loaded.set_integrality(held, integer=False)
+        self._integers_relaxed = bool(held)
+        try:
+            yield bool(held)
+        finally:
+            loaded.set_integrality(held, integer=True)
+            self._integers_relaxed = False
+
     def write_model(self, path: str) -> None:
         """The model as it now stands, written by HiGHS (MPS, with Pyomo's names)."""
         self._hand_over()
@@ -193,7 +213,12 @@ class PersistentHighs:
             return SolveOutcome.none("interrupted")
         StaleFlagManager.mark_all_as_stale()
         h = self._hand_over().highs
-        for key, value in self._options(time_limit_s, mip_gap, options, abs_gap).items():
+        values = self._options(time_limit_s, mip_gap, options, abs_gap)
+        if self._integers_relaxed or not self.loaded.integer:
+            # HiGHS 1.16 holds an LP to its time limit on the clock of every run of this model
+            # so far (a MIP to its own run's): the limit is given from where that clock stands
+            values["time_limit"] += h.getRunTime()
+        for key, value in values.items():
             h.setOptionValue(key, value)
         if warm_start:
             self.loaded.set_start_from_current_values()

@@ -293,6 +293,19 @@ class HighsModel:
                                         np.array([b[1] for b in bounds], dtype=np.double))
 
     # ------------------------------------------------------------------ solutions
+    def held_integers(self) -> list[int]:
+        """The integer columns whose bounds hold them at one value (as HiGHS has them now)."""
+        lp = self.highs.getLp()
+        kinds = list(lp.integrality_) if len(lp.integrality_) else []
+        lower, upper = lp.col_lower_, lp.col_upper_
+        return [k for k, kind in enumerate(kinds) if kind == highspy.HighsVarType.kInteger and lower[k] == upper[k]]
+
+    def set_integrality(self, columns: list[int], integer: bool) -> None:
+        if columns:
+            kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+            self.highs.changeColsIntegrality(len(columns), np.array(columns, dtype=np.int32),
+                                             np.array([kind] * len(columns)))
+
     def set_start_from_current_values(self) -> None:
         """The variables' current values as a MIP start for the next run."""
         sol = highspy.HighsSolution()

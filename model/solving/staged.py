@@ -36,6 +36,11 @@ ONCE_DECISION_VARIABLES = {"contract": "contract", "qualify": "qualify", "build"
                            "storage": "take_storage", "substitute": "qualify_substitute"}
 
 
+# the risk tie-break on a large model: the network's min-cost LP first, so that the risk LP
+# starts from its basis (measured: docs/performance.md, lever 6)
+WARM_TIE_BREAK = True
+
+
 @dataclass
 class SolveOptions:
     time_limit_s: float
@@ -222,7 +227,12 @@ class StagedModel:
                 for hold in (cost_limit, cost + NETWORK_RETRY_REL_TOL * max(1.0, abs(cost))):
                     self.restore(snapshot)
                     self.fix_once_decisions(once)
-                    lp, _ = minimise_risk(self, cost_limit=hold, limit=risk_limit)
+                    with self.solver.held_integers_continuous() as an_lp:
+                        if an_lp and WARM_TIE_BREAK:
+                            # min cost with the network held first: an LP of seconds whose basis
+                            # warms the risk LP (docs/performance.md, lever 6)
+                            spent += self.solve().seconds
+                        lp, _ = minimise_risk(self, cost_limit=hold, limit=risk_limit)
                     spent += lp.seconds
                     if lp.status != "infeasible":
                         break
