@@ -201,13 +201,13 @@ def test_a_spuriously_infeasible_tie_break_lp_is_held_again_a_little_looser(tmp_
     real = staged.minimise_risk
     limits = []
 
-    def flaky(stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False, abs_gap=None):
+    def flaky(stage, cost_limit=None, limit=None, time_limit_s=None, warm_start=False, abs_gap=None, options=None):
         limits.append(cost_limit)
         if len(limits) == 1:
             return SolveOutcome.none("time_limit"), None
         if len(limits) == 2:
             return SolveOutcome.none("infeasible"), None
-        return real(stage, cost_limit, limit, time_limit_s, warm_start, abs_gap)
+        return real(stage, cost_limit, limit, time_limit_s, warm_start, abs_gap, options)
 
     monkeypatch.setattr(staged, "minimise_risk", flaky)
     case = case_from(two_scenario_rows(), tmp_path)

@@ -24,6 +24,9 @@ from .. import interrupt
 from .highs_model import HighsModel
 
 
+PER_SOLVE_DEFAULTS = {"simplex_strategy": 1}  # options some solve sets for itself, at HiGHS's default
+
+
 @contextmanager
 def paused_gc():
     """Python's cyclic garbage collector paused while a model is built or handed over: those make
@@ -148,6 +151,7 @@ class PersistentHighs:
                   "mip_rel_gap": float(self.mip_gap if mip_gap is None else mip_gap),
                   "mip_abs_gap": 1e-9 if abs_gap is None else float(abs_gap), "mip_feasibility_tolerance": 1e-7, "output_flag": False}
         values.update(SUB_MIP_HEURISTICS_OFF)
+        values.update(PER_SOLVE_DEFAULTS)  # HiGHS keeps an option's value between runs: reset each time
         if self.log_path:
             values.update({"log_file": self.log_path, "output_flag": True, "log_to_console": False})
         if self.threads:

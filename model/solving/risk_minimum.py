@@ -12,15 +12,17 @@ DINKELBACH_MAX_STEPS = 30
 
 
 def minimise_risk(stage, cost_limit: float | None = None, limit: float | None = None,
-                  time_limit_s: float | None = None, warm_start: bool = False, abs_gap: float | None = None):
+                  time_limit_s: float | None = None, warm_start: bool = False, abs_gap: float | None = None,
+                  options: dict | None = None):
     """Min risk (within an optional cost and risk limit) on a staged model. Returns (outcome,
     minimal risk); the outcome has no solution when the solver found none. With ``abs_gap`` the
-    solve stops at that absolute gap in risk units (and not at a relative one)."""
+    solve stops at that absolute gap in risk units (and not at a relative one); ``options``: HiGHS
+    options for this solve only."""
     if stage.risk.is_ratio:
         return _dinkelbach(stage, cost_limit, limit, time_limit_s)
     stage.configure(cost_weight=0.0, risk_weight=1.0, risk_limit=limit, cost_limit=cost_limit)
     outcome = stage.solve(time_limit_s=time_limit_s, warm_start=warm_start,
-                          mip_gap=None if abs_gap is None else 0.0, abs_gap=abs_gap)
+                          mip_gap=None if abs_gap is None else 0.0, abs_gap=abs_gap, options=options)
     return outcome, (pyo.value(stage.model.risk) if outcome.has_solution else None)
 
 

@@ -39,6 +39,7 @@ ONCE_DECISION_VARIABLES = {"contract": "contract", "qualify": "qualify", "build"
 # the risk tie-break on a large model: the network's min-cost LP first, so that the risk LP
 # starts from its basis (measured: docs/performance.md, lever 6)
 WARM_TIE_BREAK = True
+WARM_TIE_BREAK_OPTIONS = {"simplex_strategy": 4}  # HiGHS's primal simplex
 
 
 @dataclass
@@ -121,10 +122,11 @@ class StagedModel:
         self.configure()
 
     def solve(self, time_limit_s: float | None = None, warm_start: bool = False, mip_gap: float | None = None,
-              abs_gap: float | None = None) -> SolveOutcome:
-        """Solve as configured; the outcome says whether there is a solution (never raises)."""
+              abs_gap: float | None = None, options: dict | None = None) -> SolveOutcome:
+        """Solve as configured; the outcome says whether there is a solution (never raises).
+        ``options``: HiGHS options for this solve only."""
         return self.solver.solve(time_limit_s=time_limit_s, warm_start=warm_start, mip_gap=mip_gap,
-                                 abs_gap=abs_gap)
+                                 abs_gap=abs_gap, options=options)
 
     def solve_required(self, what: str, warm_start: bool = False, mip_gap: float | None = None) -> SolveOutcome:
         """Solve as configured; NoSolution when there is none."""
@@ -228,11 +230,18 @@ class StagedModel:
                     self.restore(snapshot)
                     self.fix_once_decisions(once)
                     with self.solver.held_integers_continuous() as an_lp:
-                        if an_lp and WARM_TIE_BREAK:
+                        warm = an_lp and WARM_TIE_BREAK
+                        if warm:
                             # min cost with the network held first: an LP of seconds whose basis
-                            # warms the risk LP (docs/performance.md, lever 6)
+                            # the risk LP starts from, by the primal simplex: it stays feasible
+                            # (docs/performance.md, lever 6)
                             spent += self.solve().seconds
-                        lp, _ = minimise_risk(self, cost_limit=hold, limit=risk_limit)
+                        lp, _ = minimise_risk(self, cost_limit=hold, limit=risk_limit,
+                                              options=WARM_TIE_BREAK_OPTIONS if warm else None)
+                        if warm and lp.status not in ("optimal", "infeasible", "interrupted"):
+                            spent += lp.seconds  # as before: the risk LP from nothing
+                            self.solver.forget()
+                            lp, _ = minimise_risk(self, cost_limit=hold, limit=risk_limit)
                     spent += lp.seconds
                     if lp.status != "infeasible":
                         break
