@@ -94,6 +94,7 @@ def test_a_frontier_with_starts_chains_them_and_is_the_hand_solution(tmp_path, m
     reach it), the tightest interior limit goes first and every later point is offered the plans
     of the points solved before it; the answer stays the hand solution."""
     monkeypatch.setattr(frontier_module, "MIP_START_MIN_GAP", 0.0)
+    monkeypatch.setattr(frontier_module, "CHAINED_STARTS", True)
     offered = []
     real = frontier_module.chained_starts
 

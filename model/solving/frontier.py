@@ -38,7 +38,7 @@ MIP_STARTS = True
 # ...only at loose gaps: measured to pay at 0.5 % (2.5x), not at 0.11 % (the proof dominates)
 MIP_START_MIN_GAP = 0.004
 # ...and from the tighter points solved before them (docs/performance.md, lever 5)
-CHAINED_STARTS = True
+CHAINED_STARTS = False  # measured paired: did not pay on the shipped case (docs/performance.md, lever 5)
 
 
 @dataclass
