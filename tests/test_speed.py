@@ -261,3 +261,9 @@ def test_the_warm_risk_tie_break_is_the_cold_one_and_leaves_the_integers_integer
         kinds = list(fm.solver.highs.getLp().integrality_)
         assert sum(k == highspy.HighsVarType.kInteger for k in kinds) == len(fm.binaries()) > 0
     assert risks[True] == pytest.approx(risks[False], abs=1e-9)
+    fm.fix_once_decisions(fm.once_decisions())
+    with fm.solver.held_integers_continuous() as an_lp:
+        assert an_lp  # every integer held: HiGHS gets an LP
+    fm.free_once_decisions()
+    with fm.solver.held_integers_continuous() as an_lp:
+        assert not an_lp  # a free integer: still a MIP

@@ -37,8 +37,9 @@ AUTO_MAX_GAP = 0.005
 MIP_STARTS = True
 # ...only at loose gaps: measured to pay at 0.5 % (2.5x), not at 0.11 % (the proof dominates)
 MIP_START_MIN_GAP = 0.004
-# ...and from the tighter points solved before them (docs/performance.md, lever 5)
-CHAINED_STARTS = False  # measured paired: did not pay on the shipped case (docs/performance.md, lever 5)
+# ...and from the tighter points solved before them: measured paired, it did not pay on the shipped
+# case (docs/performance.md, lever 5), so it is off
+CHAINED_STARTS = False
 
 
 @dataclass
@@ -227,14 +228,15 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         def starts_for(limit: float) -> list[dict[str, int]]:
             return [b for _, b, _ in by_nearness(limit) if b is not None] if use_starts else []
 
-        # with starts, the tightest limit goes first, so that each looser point can start from
-        # the plans of the tighter points solved before it is handed out (they meet its limit)
+        # chained, the tightest limit goes first, so that each looser point can start from the
+        # plans of the tighter points solved before it is handed out (they meet its limit)
+        chained = use_starts and CHAINED_STARTS
         jobs = [((k + 1, limits[k], gap, starts_for(limits[k])),
-                 float(k) if use_starts and CHAINED_STARTS else by_nearness(limits[k])[0][2])
+                 float(k) if chained else by_nearness(limits[k])[0][2])
                 for k in range(1, points - 1)]
         binaries_of: dict[int, dict] = {}
         _solve_jobs(fm, pool if parallel else None, case, measure, worker_options, jobs, reward, token,
-                    done, binaries_of, chain_from=binaries_c if use_starts and CHAINED_STARTS else None)
+                    done, binaries_of, chain_from=binaries_c if chained else None)
         done(end_risk)
         if auto and not interrupt.requested():
             again = [((number, limit, g, [b for b in [binaries_of.get(number)] if b and use_starts] + starts_for(limit)),

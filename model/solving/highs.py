@@ -183,10 +183,7 @@ class PersistentHighs:
         (a MIP whose integers are all held is presolved and solved from nothing every time).
         Marked integer again on leaving."""
         loaded = self._hand_over()
-        held = loaded.held_integers()
-        integers = sum(1 for v in loaded.vars if v.is_integer())
-        if len(held) < integers:  # some integer is free: still a MIP, nothing to gain
-            held = []
+        held = loaded.integers_if_all_held()  # none when some integer is free: still a MIP
         loaded.set_integrality(held, integer=False)
         self._integers_relaxed = bool(held)
         try:

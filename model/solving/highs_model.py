@@ -293,12 +293,12 @@ class HighsModel:
                                         np.array([b[1] for b in bounds], dtype=np.double))
 
     # ------------------------------------------------------------------ solutions
-    def held_integers(self) -> list[int]:
-        """The integer columns whose bounds hold them at one value (as HiGHS has them now)."""
+    def integers_if_all_held(self) -> list[int]:
+        """The integer columns, if HiGHS has every one held at one value by its bounds; else none."""
         lp = self.highs.getLp()
-        kinds = list(lp.integrality_) if len(lp.integrality_) else []
         lower, upper = lp.col_lower_, lp.col_upper_
-        return [k for k, kind in enumerate(kinds) if kind == highspy.HighsVarType.kInteger and lower[k] == upper[k]]
+        integers = [k for k, kind in enumerate(list(lp.integrality_)) if kind == highspy.HighsVarType.kInteger]
+        return integers if all(lower[k] == upper[k] for k in integers) else []
 
     def set_integrality(self, columns: list[int], integer: bool) -> None:
         if columns:
