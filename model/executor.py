@@ -109,7 +109,9 @@ class Job:
     of one queue; the heaviest waiting job is handed out first. ``tag``: the caller's.
     ``ready(job, finished)``, if given, is called as the job is handed out, with every
     ``(job, result)`` finished so far (in the order they came in, reported or not): it may set
-    ``args`` and ``here`` from them (a frontier point starts from a neighbour solved meanwhile)."""
+    ``args`` and ``here`` from them (a frontier point starts from a neighbour solved meanwhile),
+    or call :meth:`settle` with the job's result when those results make its solve unnecessary
+    (a frontier point whose answer a looser point's optimal plan already is)."""
     fn: Callable | None
     args: tuple = ()
     weight: float = 0.0
@@ -117,6 +119,21 @@ class Job:
     tag: Any = None
     order: int = field(default=0, compare=False)
     ready: Callable[["Job", list], None] | None = None
+    settled: tuple | None = field(default=None, compare=False)  # (result,) once settled
+
+    def settle(self, result: Any) -> None:
+        """The job's result is known without running it: the queue reports it and runs nothing."""
+        self.settled = (result,)
+
+
+class _Known:
+    """A settled job's result where the queue expects a future."""
+
+    def __init__(self, result: Any):
+        self._result = result
+
+    def result(self) -> Any:
+        return self._result
 
 
 class JobQueue:
@@ -139,6 +156,7 @@ class JobQueue:
         self._waiting: list[Job] = []
         self._order = count()
         self._finished: list[tuple[Job, Any]] = []  # every (job, result) come in, for Job.ready
+        self._settled: list[tuple[Job, _Known]] = []  # settled as handed out, not yet reported
 
     def add(self, job: Job) -> None:
         job.order = next(self._order)
@@ -148,14 +166,19 @@ class JobQueue:
         return len(self._waiting)
 
     def _take(self, here: bool) -> Job | None:
-        able = [j for j in self._waiting if (j.here is not None if here else j.fn is not None)]
-        if not able:
-            return None
-        job = max(able, key=lambda j: (j.weight, -j.order))
-        self._waiting.remove(job)
-        if job.ready is not None:
-            job.ready(job, list(self._finished))
-        return job
+        while True:
+            able = [j for j in self._waiting if (j.here is not None if here else j.fn is not None)]
+            if not able:
+                return None
+            job = max(able, key=lambda j: (j.weight, -j.order))
+            self._waiting.remove(job)
+            if job.ready is not None:
+                job.ready(job, list(self._finished))
+                if job.settled is not None:
+                    self._finished.append((job, job.settled[0]))
+                    self._settled.append((job, _Known(job.settled[0])))
+                    continue
+            return job
 
     def _came_in(self, job: Job, fut) -> None:
         if not fut.cancelled() and fut.exception() is None:
@@ -184,16 +207,23 @@ class JobQueue:
                     remote[self.executor.submit(job.fn, *job.args)] = job
                 if self.here and not local:
                     job = self._take(here=True)
-                    if job is not None and thread is None:  # no pool: here, now
+                    if thread is None:  # no pool: here, now (a settled job's result first)
+                        report(self._settled)
+                        self._settled.clear()
+                    if job is not None and thread is None:
                         result = job.here()
                         self._finished.append((job, result))
                         on_result(job, result)
                         continue
                     if job is not None:
                         local[thread.submit(job.here)] = job
+                arrived.extend(self._settled)
+                self._settled.clear()
                 if not remote and not local:
                     if self._waiting:
                         raise RuntimeError("a job that neither this process nor the executor can run")
+                    report(arrived)
+                    arrived.clear()
                     break
                 finished, _ = wait(list(remote) + list(local), return_when=FIRST_COMPLETED)
                 for f in finished:
