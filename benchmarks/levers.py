@@ -3,7 +3,8 @@ alternately the same number of times in fresh processes, on one case.
 
 Run: ``.venv/bin/python benchmarks/levers.py frontier [--case X.xlsx] [--repeats 2] [--workers 2]``
 (the frontier with and without interior MIP starts), ``... chain`` (the frontier with its interior
-points started from the tighter points solved before them, as shipped, and from the ends only),
+points started from the tighter points solved before them, and from the ends only, as shipped),
+``... bypass`` (the frontier with AUGMECON2's bypass, as shipped, and with every point solved),
 ``... point --gap 0.005`` (one interior
 point, the second from the min-cost end, cold and started, on one model) or ``... options`` (value's
 option solves at the min-cost point, two forbidden and two forced: started from the point's network
@@ -37,6 +38,8 @@ from model.solving import frontier
 from model.solving.staged import SolveOptions
 if sys.argv[4] == "chain":  # the starts as shipped, chained from the points solved before, or from the ends only
     frontier.CHAINED_STARTS = sys.argv[2] == "on"
+elif sys.argv[4] == "bypass":  # AUGMECON2's bypass (and its order of the points), or every point solved
+    frontier.BYPASS = sys.argv[2] == "on"
 else:
     frontier.MIP_STARTS = sys.argv[2] == "on"
     frontier.MIP_START_MIN_GAP = 0.0  # "on": a start at every gap, to measure it
@@ -45,7 +48,8 @@ case = read_case(sys.argv[1])
 opts = SolveOptions(case.settings.time_limit_s, case.settings.mip_gap, threads=1 if workers > 1 else None, workers=workers)
 r = frontier.run_frontier(case, options=opts)
 print("RESULT", json.dumps({"wall_s": time.perf_counter() - t0, "points": [
-    [p.point, p.outcome.status, p.plan.expected_cost if p.plan else None, p.outcome.gap, round(p.seconds, 2)] for p in r.points]}))
+    [p.point, p.outcome.status, p.plan.expected_cost if p.plan else None, p.outcome.gap, round(p.seconds, 2),
+     p.risk, p.note] for p in r.points]}))
 """
 
 POINT_CHILD = """
@@ -181,7 +185,7 @@ def child(code: str, *args) -> dict | list:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["frontier", "chain", "point", "options", "first", "submip"])
+    ap.add_argument("what", choices=["frontier", "chain", "bypass", "point", "options", "first", "submip"])
     ap.add_argument("--case", type=Path, default=DEFAULT_CASE)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
@@ -191,8 +195,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     rows = []
-    if args.what in ("frontier", "chain"):
-        lever = "mip_starts" if args.what == "frontier" else "chained_starts"
+    if args.what in ("frontier", "chain", "bypass"):
+        lever = {"frontier": "mip_starts", "chain": "chained_starts", "bypass": "augmecon2_bypass"}[args.what]
         for r in range(args.repeats):
             for mode in (("on", "off") if r % 2 == 0 else ("off", "on")):
                 load = os.getloadavg()[0]

@@ -10,7 +10,8 @@ import pytest
 from model import interrupt
 from model.executor import InlineExecutor, Job, JobQueue, executor_for
 from model.solving import frontier as frontier_module
-from model.solving.frontier import chained_starts, run_frontier
+from model.solving.frontier import bypass_order, bypass_source, chained_starts, run_frontier
+from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions, StagedModel
 from support.smallcases import case_from
 from test_frontier import EXPECTED, two_scenario_rows
@@ -120,7 +121,91 @@ def test_chained_starts_cheapest_fitting_plan_first_between_the_ends():
     assert chained_starts(0.10, [safe, cheap], solved, cheap) == [safe, cheap]
 
 
+# ------------------------------------------------------------------------ AUGMECON2's bypass
+
+def staircase_rows():
+    """The hand-solved case with a take-or-pay minimum of 10 a period on Australia's contract: once
+    contracted, all 10 units are paid for in both scenarios, so the contract plan buys them all
+    (A 250, B 250, plus the fixed 10: 260 at no shortfall). No contract: 150 at 0.5. Every limit
+    below 0.5 takes the contract plan: the frontier is (150, 0.5) then (260, 0) four times."""
+    rows = two_scenario_rows()
+    rows["offers"][1]["min_per_period"] = 10
+    return rows
+
+
+def test_the_bypass_settles_tighter_points_from_a_looser_optimal_plan_and_changes_no_answer(tmp_path, monkeypatch):
+    solved = []
+    real = frontier_module._solve_limit
+
+    def spy(fm, limit, *args, **kwargs):
+        solved.append(limit)
+        return real(fm, limit, *args, **kwargs)
+    monkeypatch.setattr(frontier_module, "_solve_limit", spy)
+    case = case_from(staircase_rows(), tmp_path)
+    on = run_frontier(case, options=SolveOptions(60, 0.0, workers=1))
+    assert solved == [pytest.approx(0.375)]  # points 3 and 4 are settled by point 2's plan
+    monkeypatch.setattr(frontier_module, "BYPASS", False)
+    solved.clear()
+    off = run_frontier(case, options=SolveOptions(60, 0.0, workers=1))
+    assert solved == pytest.approx([0.375, 0.25, 0.125])
+    hand = [(150.0, 0.5)] + [(260.0, 0.0)] * 4
+    for result in (on, off):
+        assert [x for p in result.points for x in (p.plan.expected_cost, p.risk)] == pytest.approx(
+            [x for pair in hand for x in pair], abs=1e-6)
+        assert [p.outcome.status for p in result.points] == ["optimal"] * 5
+        assert [p.risk_limit for p in result.points] == pytest.approx([0.5, 0.375, 0.25, 0.125, 0.0])
+    assert [("bypass" in p.note) for p in on.points] == [False, False, True, True, False]
+    assert "point 2" in on.points[2].note and not any(p.note for p in off.points)
+
+
+def test_the_bypass_takes_only_an_optimal_looser_plan_that_meets_the_limit():
+    def solved(number, limit, status, risk, cost):
+        plan = type("P", (), {"extras": {"risk": risk}, "expected_cost": cost})()
+        return (number, limit, SolveOutcome(status, True, cost, cost, 0.0, 1.0), plan)
+    a = solved(2, 0.40, "optimal", 0.30, 120.0)
+    b = solved(3, 0.35, "optimal", 0.20, 110.0)  # cheaper and fits: the one taken
+    timed = solved(4, 0.33, "time_limit", 0.10, 100.0)  # not proven: never a source
+    too_risky = solved(5, 0.32, "optimal", 0.31, 90.0)  # does not meet 0.30
+    tighter = solved(9, 0.10, "optimal", 0.05, 80.0)  # a tighter limit's plan is no optimum here
+    assert bypass_source(0.30, [a, b, timed, too_risky, tighter]) is b
+    assert bypass_source(0.25, [a, b, timed, too_risky, tighter]) is b
+    assert bypass_source(0.15, [a, b, timed, too_risky, tighter]) is None
+    assert bypass_source(0.30, [(7, 0.5, SolveOutcome.none("infeasible"), None)]) is None
+
+
+def test_the_bypass_order_loosest_first_or_both_sides_by_turns():
+    assert bypass_order(11, 1) == {n: n - 2 for n in range(2, 11)}
+    by_turns = sorted(bypass_order(11, 2), key=bypass_order(11, 2).get)
+    assert by_turns == [2, 10, 3, 9, 4, 8, 5, 7, 6]
+    assert bypass_order(3, 2) == {2: 0}
+
+
 # ------------------------------------------------------------------------------------ the job queue
+
+@pytest.mark.parametrize("with_pool", [False, True])
+def test_a_settled_job_is_reported_with_its_result_and_never_runs(with_pool):
+    ran, results = [], []
+
+    def ready(job, finished):
+        if job.tag == "b" and finished:
+            job.settle(f"b from {finished[0][1]}")
+
+    def job(name, weight):
+        return Job(operator.add, (name, " ran"), weight=weight, tag=name, ready=ready,
+                   here=lambda: ran.append(name) or f"{name} ran")
+
+    def run(pool):  # one slot: "a" goes out first, "b" is handed out once "a" is in
+        queue = JobQueue(pool)
+        for name, weight in (("a", 3), ("b", 2)):
+            queue.add(job(name, weight))
+        queue.run(lambda j, result: results.append((j.tag, result)))
+    if with_pool:
+        with executor_for(1, in_this_process_when_one=False) as pool:
+            run(pool)
+    else:
+        run(None)
+    assert results == [("a", "a ran"), ("b", "b from a ran")]
+    assert "b" not in ran
 
 def test_a_job_is_made_ready_with_the_results_in_before_it_is_handed_out():
     seen = {}

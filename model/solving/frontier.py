@@ -40,6 +40,9 @@ MIP_START_MIN_GAP = 0.004
 # ...and from the tighter points solved before them: measured paired, it did not pay on the shipped
 # case (docs/performance.md, lever 5), so it is off
 CHAINED_STARTS = False
+# AUGMECON2's bypass: a point whose limit a looser point's optimal plan meets takes that plan unsolved
+# (it is this point's optimum too, within the same gap); the looser points go out first for it
+BYPASS = True
 
 
 @dataclass
@@ -231,12 +234,13 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         # chained, the tightest limit goes first, so that each looser point can start from the
         # plans of the tighter points solved before it is handed out (they meet its limit)
         chained = use_starts and CHAINED_STARTS
+        order = bypass_order(points, workers if parallel else 1) if BYPASS and not chained else None
         jobs = [((k + 1, limits[k], gap, starts_for(limits[k])),
-                 float(k) if chained else by_nearness(limits[k])[0][2])
+                 float(k) if chained else (-order[k + 1] if order else by_nearness(limits[k])[0][2]))
                 for k in range(1, points - 1)]
         binaries_of: dict[int, dict] = {}
         _solve_jobs(fm, pool if parallel else None, case, measure, worker_options, jobs, reward, token,
-                    done, binaries_of, chain_from=binaries_c if chained else None)
+                    done, binaries_of, chain_from=binaries_c if chained else None, bypass=BYPASS)
         done(end_risk)
         if auto and not interrupt.requested():
             again = [((number, limit, g, [b for b in [binaries_of.get(number)] if b and use_starts] + starts_for(limit)),
@@ -274,20 +278,71 @@ def chained_starts(limit: float, ends: list[dict[str, int]], solved: list[tuple[
     return first + fitting + rest
 
 
+def bypass_order(points: int, workers: int) -> dict[int, int]:
+    """The order the interior points go out in for the bypass (point number -> position, 0 first).
+    On one process the loosest first, so that each plan may settle the tighter points after it;
+    on several, the loosest and the tightest by turns: the points next to the min-risk end are
+    rarely settled by a looser plan, and one process on them leaves the other the loose side."""
+    interior = list(range(2, points))
+    if workers <= 1:
+        return {n: i for i, n in enumerate(interior)}
+    ordered, lo, hi = [], 0, len(interior) - 1
+    while lo <= hi:
+        ordered.append(interior[lo])
+        lo += 1
+        if lo <= hi:
+            ordered.append(interior[hi])
+            hi -= 1
+    return {n: i for i, n in enumerate(ordered)}
+
+
+def bypass_source(limit: float, solved: list[tuple[int, float, SolveOutcome, Plan | None]]) -> tuple | None:
+    """AUGMECON2's bypass: of the points solved so far (number, limit, outcome, plan), the cheapest
+    whose solve is optimal (within its gap), whose limit is looser than ``limit`` and whose plan
+    meets ``limit``. Its plan is then optimal at ``limit`` too, within the same gap: the feasible
+    set at ``limit`` lies inside the looser one's, the plan is in it, and the slack reward differs
+    between the two limits by a constant only. The solver's bound of the looser point holds here
+    as well (a tighter limit cannot cost less). None when no point qualifies."""
+    tol = 1e-9 * max(1.0, abs(limit))
+    fitting = [s for s in solved if s[3] is not None and s[2].status == "optimal" and s[1] > limit + tol
+               and s[3].extras["risk"] <= limit + tol]
+    return min(fitting, key=lambda s: s[3].expected_cost, default=None)
+
+
 def _solve_jobs(fm: StagedModel, pool, case: Case, measure: str, options: SolveOptions,
                 jobs: list[tuple[LimitJob, float]], reward: float, token: str, done, binaries_of: dict,
-                chain_from: dict[str, int] | None = None) -> None:
+                chain_from: dict[str, int] | None = None, bypass: bool = False) -> None:
     """Epsilon points, each with its expected seconds, on the one job queue: handed out one at a time
     as this process or a worker of the pool frees up, the heaviest first; each worker re-solves its
     own persistent model. With ``chain_from`` (the min-cost end's binaries: starts are on), each
     point's starts are made as it is handed out (:func:`chained_starts`), from the points finished
-    by then. Progress is reported point by point; after Ctrl-C the points not started are reported
-    interrupted."""
+    by then. With ``bypass``, a point that a looser point's optimal plan settles (:func:`bypass_source`)
+    is not solved: it reports that plan. Progress is reported point by point; after Ctrl-C the
+    points not started are reported interrupted."""
+    settled_by: dict[int, int] = {}
+
     def finished(job: Job, result) -> None:
         number, limit, outcome, plan, seconds, binaries = result
         if binaries is not None:
             binaries_of[number] = binaries
-        done(_point(number, limit, outcome, plan, seconds))
+        point = _point(number, limit, outcome, plan, seconds)
+        if number in settled_by:
+            point.note = (f"plan of point {settled_by[number]}: its optimal plan meets this limit, so it is "
+                          "the optimum here too (AUGMECON2 bypass; not solved again)")
+        done(point)
+
+    def ready(job: Job, came_in: list) -> None:
+        number, limit = job.tag[:2]
+        if bypass:
+            source = bypass_source(limit, [(r[0], r[1], r[2], r[3]) for _, r in came_in])
+            if source is not None:
+                s_number, _, s_outcome, s_plan = source
+                s_binaries = next(r[5] for _, r in came_in if r[0] == s_number)
+                settled_by[number] = s_number
+                job.settle((number, limit, replace(s_outcome, seconds=0.0), s_plan, 0.0, s_binaries))
+                return
+        if chain_from is not None:
+            chain(job, came_in)
 
     def skipped(job: Job) -> None:
         number, limit = job.tag[:2]
@@ -298,7 +353,7 @@ def _solve_jobs(fm: StagedModel, pool, case: Case, measure: str, options: SolveO
         return Job(_interior_worker if pool is not None else None,
                    (case, measure, options, spec, reward, token), weight=weight, tag=spec,
                    here=lambda: (number, limit, *_solve_limit(fm, limit, reward, gap, starts)),
-                   ready=chain if chain_from is not None else None)
+                   ready=ready if (bypass or chain_from is not None) else None)
 
     def chain(job: Job, came_in: list) -> None:
         number, limit, gap, ends = job.tag
