@@ -10,7 +10,7 @@ import pytest
 from model import interrupt
 from model.executor import InlineExecutor, Job, JobQueue, executor_for
 from model.solving import frontier as frontier_module
-from model.solving.frontier import bypass_order, bypass_source, chained_starts, run_frontier
+from model.solving.frontier import bypass_source, chained_starts, run_frontier
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions, StagedModel
 from support.smallcases import case_from
@@ -171,13 +171,6 @@ def test_the_bypass_takes_only_an_optimal_looser_plan_that_meets_the_limit():
     assert bypass_source(0.25, [a, b, timed, too_risky, tighter]) is b
     assert bypass_source(0.15, [a, b, timed, too_risky, tighter]) is None
     assert bypass_source(0.30, [(7, 0.5, SolveOutcome.none("infeasible"), None)]) is None
-
-
-def test_the_bypass_order_loosest_first_or_both_sides_by_turns():
-    assert bypass_order(11, 1) == {n: n - 2 for n in range(2, 11)}
-    by_turns = sorted(bypass_order(11, 2), key=bypass_order(11, 2).get)
-    assert by_turns == [2, 10, 3, 9, 4, 8, 5, 7, 6]
-    assert bypass_order(3, 2) == {2: 0}
 
 
 # ------------------------------------------------------------------------------------ the job queue

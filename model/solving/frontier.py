@@ -234,9 +234,11 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
         # chained, the tightest limit goes first, so that each looser point can start from the
         # plans of the tighter points solved before it is handed out (they meet its limit)
         chained = use_starts and CHAINED_STARTS
-        order = bypass_order(points, workers if parallel else 1) if BYPASS and not chained else None
+        # for the bypass, the loosest first: each optimal plan may then settle the tighter points
+        # handed out after it (loosest and tightest by turns on two workers measured slower,
+        # docs/performance.md, lever 7)
         jobs = [((k + 1, limits[k], gap, starts_for(limits[k])),
-                 float(k) if chained else (-order[k + 1] if order else by_nearness(limits[k])[0][2]))
+                 float(k) if chained else (-float(k) if BYPASS else by_nearness(limits[k])[0][2]))
                 for k in range(1, points - 1)]
         binaries_of: dict[int, dict] = {}
         _solve_jobs(fm, pool if parallel else None, case, measure, worker_options, jobs, reward, token,
@@ -276,24 +278,6 @@ def chained_starts(limit: float, ends: list[dict[str, int]], solved: list[tuple[
     first = [b for b in ends[:1] if b is min_cost_network]
     rest = [b for b in ends if not any(b is f for f in first)]
     return first + fitting + rest
-
-
-def bypass_order(points: int, workers: int) -> dict[int, int]:
-    """The order the interior points go out in for the bypass (point number -> position, 0 first).
-    On one process the loosest first, so that each plan may settle the tighter points after it;
-    on several, the loosest and the tightest by turns: the points next to the min-risk end are
-    rarely settled by a looser plan, and one process on them leaves the other the loose side."""
-    interior = list(range(2, points))
-    if workers <= 1:
-        return {n: i for i, n in enumerate(interior)}
-    ordered, lo, hi = [], 0, len(interior) - 1
-    while lo <= hi:
-        ordered.append(interior[lo])
-        lo += 1
-        if lo <= hi:
-            ordered.append(interior[hi])
-            hi -= 1
-    return {n: i for i, n in enumerate(ordered)}
 
 
 def bypass_source(limit: float, solved: list[tuple[int, float, SolveOutcome, Plan | None]]) -> tuple | None:
