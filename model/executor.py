@@ -119,21 +119,12 @@ class Job:
     tag: Any = None
     order: int = field(default=0, compare=False)
     ready: Callable[["Job", list], None] | None = None
-    settled: tuple | None = field(default=None, compare=False)  # (result,) once settled
+    settled: Future | None = field(default=None, compare=False)  # done, once settled
 
     def settle(self, result: Any) -> None:
         """The job's result is known without running it: the queue reports it and runs nothing."""
-        self.settled = (result,)
-
-
-class _Known:
-    """A settled job's result where the queue expects a future."""
-
-    def __init__(self, result: Any):
-        self._result = result
-
-    def result(self) -> Any:
-        return self._result
+        self.settled = Future()
+        self.settled.set_result(result)
 
 
 class JobQueue:
@@ -156,7 +147,7 @@ class JobQueue:
         self._waiting: list[Job] = []
         self._order = count()
         self._finished: list[tuple[Job, Any]] = []  # every (job, result) come in, for Job.ready
-        self._settled: list[tuple[Job, _Known]] = []  # settled as handed out, not yet reported
+        self._settled: list[tuple[Job, Future]] = []  # settled as handed out, not yet reported
 
     def add(self, job: Job) -> None:
         job.order = next(self._order)
@@ -175,8 +166,8 @@ class JobQueue:
             if job.ready is not None:
                 job.ready(job, list(self._finished))
                 if job.settled is not None:
-                    self._finished.append((job, job.settled[0]))
-                    self._settled.append((job, _Known(job.settled[0])))
+                    self._finished.append((job, job.settled.result()))
+                    self._settled.append((job, job.settled))
                     continue
             return job
 
@@ -210,12 +201,12 @@ class JobQueue:
                     if thread is None:  # no pool: here, now (a settled job's result first)
                         report(self._settled)
                         self._settled.clear()
-                    if job is not None and thread is None:
-                        result = job.here()
-                        self._finished.append((job, result))
-                        on_result(job, result)
-                        continue
-                    if job is not None:
+                        if job is not None:
+                            result = job.here()
+                            self._finished.append((job, result))
+                            on_result(job, result)
+                            continue
+                    elif job is not None:
                         local[thread.submit(job.here)] = job
                 arrived.extend(self._settled)
                 self._settled.clear()

@@ -280,8 +280,9 @@ def chained_starts(limit: float, ends: list[dict[str, int]], solved: list[tuple[
     return first + fitting + rest
 
 
-def bypass_source(limit: float, solved: list[tuple[int, float, SolveOutcome, Plan | None]]) -> tuple | None:
-    """AUGMECON2's bypass: of the points solved so far (number, limit, outcome, plan), the cheapest
+def bypass_source(limit: float, solved: list[tuple]) -> tuple | None:
+    """AUGMECON2's bypass: of the points solved so far (number, limit, outcome, plan, ...: a point's
+    result, returned as it is), the cheapest
     whose solve is optimal (within its gap), whose limit is looser than ``limit`` and whose plan
     meets ``limit``. Its plan is then optimal at ``limit`` too, within the same gap: the feasible
     set at ``limit`` lies inside the looser one's, the plan is in it, and the slack reward differs
@@ -318,10 +319,9 @@ def _solve_jobs(fm: StagedModel, pool, case: Case, measure: str, options: SolveO
     def ready(job: Job, came_in: list) -> None:
         number, limit = job.tag[:2]
         if bypass:
-            source = bypass_source(limit, [(r[0], r[1], r[2], r[3]) for _, r in came_in])
+            source = bypass_source(limit, [r for _, r in came_in])
             if source is not None:
-                s_number, _, s_outcome, s_plan = source
-                s_binaries = next(r[5] for _, r in came_in if r[0] == s_number)
+                s_number, _, s_outcome, s_plan, _, s_binaries = source
                 settled_by[number] = s_number
                 job.settle((number, limit, replace(s_outcome, seconds=0.0), s_plan, 0.0, s_binaries))
                 return
