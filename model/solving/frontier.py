@@ -281,10 +281,9 @@ def chained_starts(limit: float, ends: list[dict[str, int]], solved: list[tuple[
 
 
 def bypass_source(limit: float, solved: list[tuple]) -> tuple | None:
-    """AUGMECON2's bypass: of the points solved so far (number, limit, outcome, plan, ...: a point's
-    result, returned as it is), the cheapest
-    whose solve is optimal (within its gap), whose limit is looser than ``limit`` and whose plan
-    meets ``limit``. Its plan is then optimal at ``limit`` too, within the same gap: the feasible
+    """AUGMECON2's bypass: of the points solved so far (each a point's result as it came in:
+    number, limit, outcome, plan, ...), the cheapest whose solve is optimal (within its gap), whose
+    limit is looser than ``limit`` and whose plan meets ``limit``. Its plan is then optimal at ``limit`` too, within the same gap: the feasible
     set at ``limit`` lies inside the looser one's, the plan is in it, and the slack reward differs
     between the two limits by a constant only. The solver's bound of the looser point holds here
     as well (a tighter limit cannot cost less). None when no point qualifies."""
