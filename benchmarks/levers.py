@@ -11,7 +11,11 @@ option solves at the min-cost point, two forbidden and two forced: started from 
 with the option held and an LP, against the point's plan as it is: not kept) or ``... first --gap 0.005``
 (the first min-cost solve cold, and started from its LP relaxation's binaries rounded up: not kept) or
 ``... submip --gap 0.01`` (the min-cost solve and a point at 0.95 x its risk, with HiGHS's sub-MIP
-heuristics off, as the tool runs them, and on, HiGHS's default; ``--time-limit`` per solve). Rows go to
+heuristics off, as the tool runs them, and on, HiGHS's default; ``--time-limit`` per solve) or
+``... highs --mps X.mps --variant mip_lp_solver=hipo --variant ...`` (HiGHS alone on an MPS that
+``sourcing solve --write-mps`` wrote, one thread at ``--gap``, with its options as the tool sets them,
+beside the same with one variant's options added: both processes at once, one core each, so that
+the machine's load falls on both; ``--repeats`` pairs a variant). Rows go to
 ``benchmarks/levers.csv`` with the load average before each run.
 """
 
@@ -183,15 +187,65 @@ def child(code: str, *args) -> dict | list:
     return json.loads(line[-1][7:])
 
 
+HIGHS_CHILD = """
+import json, sys, time
+import highspy
+from model.solving.highs import SUB_MIP_HEURISTICS_OFF
+mps, gap, limit, extra = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), json.loads(sys.argv[4])
+h = highspy.Highs()
+h.setOptionValue("output_flag", False)
+h.readModel(mps)
+for k, v in {"threads": 1, "mip_rel_gap": gap, "time_limit": limit, **SUB_MIP_HEURISTICS_OFF, **extra}.items():
+    h.setOptionValue(k, v)
+t = time.perf_counter()
+h.run()
+seconds = time.perf_counter() - t
+info = h.getInfo()
+print("RESULT", json.dumps({"seconds": seconds, "status": h.modelStatusToString(h.getModelStatus()),
+      "cost": info.objective_function_value, "gap": info.mip_gap, "nodes": info.mip_node_count}))
+"""
+
+
+def option_value(text: str):
+    """A HiGHS option's value as typed after ``=``: true/false, an int, a float or a string."""
+    if text in ("true", "false"):
+        return text == "true"
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def highs_pair(mps: Path, gap: float, limit: float, variant: dict) -> list[dict]:
+    """HiGHS as the tool sets it and with ``variant`` added, started together (one core each)."""
+    procs = {mode: subprocess.Popen([sys.executable, "-c", HIGHS_CHILD, str(mps), str(gap), str(limit),
+                                     json.dumps(extra)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+             for mode, extra in (("shipped", {}), ("variant", variant))}
+    out = []
+    for mode, proc in procs.items():
+        stdout, stderr = proc.communicate()
+        line = [ln for ln in stdout.splitlines() if ln.startswith("RESULT ")]
+        if not line:
+            raise SystemExit(f"child failed: {stderr[-3000:]}")
+        out.append({"mode": mode, **json.loads(line[-1][7:])})
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["frontier", "chain", "bypass", "point", "options", "first", "submip"])
+    ap.add_argument("what", choices=["frontier", "chain", "bypass", "point", "options", "first", "submip", "highs"])
     ap.add_argument("--case", type=Path, default=DEFAULT_CASE)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--gap", type=float, default=0.005)
     ap.add_argument("--point-index", type=int, default=1, help="which limit (0 = the min-cost end's)")
     ap.add_argument("--time-limit", type=float, default=300.0, help="submip: seconds per solve")
+    ap.add_argument("--mps", type=Path, help="highs: the MPS file (sourcing solve --write-mps)")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="highs: HiGHS options, key=value[,key=value], measured beside the shipped ones")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     rows = []
@@ -206,6 +260,19 @@ def main() -> None:
                        "detail": json.dumps(res["points"])}
                 rows.append(row)
                 print(row, flush=True)
+    elif args.what == "highs":
+        if not args.mps:
+            raise SystemExit("highs needs --mps")
+        for text in args.variant:
+            variant = {k: option_value(v) for k, v in (kv.split("=", 1) for kv in text.split(","))}
+            for r in range(args.repeats):
+                load = os.getloadavg()[0]
+                for res in highs_pair(args.mps, args.gap, args.time_limit, variant):
+                    row = {"lever": "highs_options", "what": f"{args.mps.name} at gap {args.gap}: {text}",
+                           "case": args.mps.name, "mode": res["mode"], "repeat": r,
+                           "seconds": round(res["seconds"], 2), "load_before": load, "detail": json.dumps(res)}
+                    rows.append(row)
+                    print(row, flush=True)
     elif args.what == "first":
         load = os.getloadavg()[0]
         for res in child(FIRST_CHILD, args.case, args.gap, args.repeats):
@@ -244,7 +311,7 @@ def main() -> None:
         if new:
             w.writeheader()
         w.writerows(rows)
-    for mode in ("on", "off", "cold", "start", "lp", "plan", "rounded"):
+    for mode in ("on", "off", "cold", "start", "lp", "plan", "rounded", "shipped", "variant"):
         secs = [r["seconds"] for r in rows if r["mode"] == mode]
         if secs:
             print(f"{mode}: mean {sum(secs) / len(secs):.1f} s over {len(secs)} ({', '.join(f'{s:.1f}' for s in secs)})")
