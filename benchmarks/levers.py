@@ -12,7 +12,7 @@ with the option held and an LP, against the point's plan as it is: not kept) or 
 (the first min-cost solve cold, and started from its LP relaxation's binaries rounded up: not kept) or
 ``... submip --gap 0.01`` (the min-cost solve and a point at 0.95 x its risk, with HiGHS's sub-MIP
 heuristics off, as the tool runs them, and on, HiGHS's default; ``--time-limit`` per solve) or
-``... highs --mps X.mps --variant mip_lp_solver=hipo --variant ...`` (HiGHS alone on an MPS that
+``... highs --mps X.mps --variant mip_lp_solver=ipm --variant ...`` (HiGHS alone on an MPS that
 ``sourcing solve --write-mps`` wrote, one thread at ``--gap``, with its options as the tool sets them,
 beside the same with one variant's options added: both processes at once, one core each, so that
 the machine's load falls on both; ``--repeats`` pairs a variant). Rows go to
@@ -196,7 +196,8 @@ h = highspy.Highs()
 h.setOptionValue("output_flag", False)
 h.readModel(mps)
 for k, v in {"threads": 1, "mip_rel_gap": gap, "time_limit": limit, **SUB_MIP_HEURISTICS_OFF, **extra}.items():
-    h.setOptionValue(k, v)
+    if h.setOptionValue(k, v) != highspy.HighsStatus.kOk:  # e.g. a solver this wheel was built without
+        raise SystemExit(f"HiGHS rejects the option {k} = {v!r}")
 t = time.perf_counter()
 h.run()
 seconds = time.perf_counter() - t
