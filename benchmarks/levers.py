@@ -243,7 +243,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--gap", type=float, default=0.005)
     ap.add_argument("--point-index", type=int, default=1, help="which limit (0 = the min-cost end's)")
-    ap.add_argument("--time-limit", type=float, default=300.0, help="submip: seconds per solve")
+    ap.add_argument("--time-limit", type=float, default=300.0, help="submip and highs: seconds per solve")
     ap.add_argument("--mps", type=Path, help="highs: the MPS file (sourcing solve --write-mps)")
     ap.add_argument("--variant", action="append", default=[],
                     help="highs: HiGHS options, key=value[,key=value], measured beside the shipped ones")
