@@ -247,12 +247,41 @@ def _stdout_kept_for_json(quiet: bool = False):
             os.close(sink)
 
 
+def _click_errors() -> tuple[type, ...]:
+    """click's ClickException of every copy of click that typer may use."""
+    found = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(__import__(module, fromlist=["ClickException"]).ClickException)
+        except ImportError:
+            pass
+    return tuple(found)
+
+
+def _run_app_for_json() -> None:
+    """The app as typer runs it, except that an error typer itself reports (an option it cannot parse,
+    an unknown option) still puts one JSON document on standard output, as every other failure does
+    with --json (``_guard``); the message goes to standard error as before, and the exit code is 1."""
+    try:
+        code = app(standalone_mode=False)
+    except _click_errors() as exc:
+        message = exc.format_message()
+        emit_json({"ok": False, "exit_code": exc.exit_code, "error": message, "errors": [message],
+                   "frontier": [], "warnings": []})
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
 def main() -> None:  # console script entry
     interrupt.install()
     args = sys.argv[1:]
     quiet = "--quiet" in args or "-q" in args
     try:
-        if "--json" in args or quiet:
+        if "--json" in args:
+            with _stdout_kept_for_json(quiet):
+                _run_app_for_json()
+        elif quiet:
             with _stdout_kept_for_json(quiet):
                 app()
         else:

@@ -18,7 +18,7 @@ from model.results.report import build_report, knee_point, mark_efficiency, summ
 from model.solving.frontier import FrontierResult, Point, run_frontier
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions
-from support.smallcases import case_from, write_rows
+from support.smallcases import base_rows, case_from, write_rows
 from test_cli import STRESS_ORDER, stress_rows
 from test_frontier import two_scenario_rows
 from test_value import au_case
@@ -41,6 +41,26 @@ def first_text(path) -> str:
 
 
 # ------------------------------------------------------------------------------------ frontier
+
+def test_a_frontier_of_one_efficient_plan_says_so_and_warns(tmp_path):
+    """No scenarios, so every plan's risk is 0: the cheapest plan (10 units a period for 2 periods
+    at 10 USD from CN: 200 USD) is every point's, points 2 and 3 duplicate point 1, and the
+    frontier's cost span is 0 (DESIGN's warning of a span under 0.1 %)."""
+    case = write_rows(base_rows(), tmp_path / "flat.xlsx")
+    out = tmp_path / "f.xlsx"
+    res = run("frontier", case, "--points", 3, "--out", out, "--workers", 1, "--json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [(r["expected_cost"], r["risk"], r["efficient"]) for r in doc["frontier"]] == [
+        (pytest.approx(200), 0, "yes"), (pytest.approx(200), 0, "no"), (pytest.approx(200), 0, "no")]
+    assert any("cost span is 0 USD (under 0.1 %" in w and "one efficient plan, point 1" in w
+               for w in doc["warnings"])
+    rows = dict(first_rows(out))
+    assert rows["answer"].startswith("recommended: point 1 of 3, the only efficient plan")
+    assert "knee" not in rows["answer"]
+    single = run("solve", case, "--out", tmp_path / "s.xlsx", "--json", "--quiet")  # one point: no span to warn of
+    assert json.loads(single.stdout)["warnings"] == []
+
 
 def test_frontier_first_rows_give_the_knee_its_cost_risk_tail_and_penalty_share(tmp_path):
     """The two-scenario case under cvar_shortfall at alpha 0.5: the worst half of probability is

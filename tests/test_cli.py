@@ -70,6 +70,40 @@ def test_json_stdout_holds_only_the_document_even_when_highs_warns(frontier_case
     assert doc["frontier"][0]["risk"] == pytest.approx(doc["frontier"][0]["exposure"])
 
 
+@pytest.mark.parametrize("bad", [("--points", "abc"), ("--time-limit", "soon"), ("--bogus",)])
+def test_an_option_typer_cannot_parse_still_gives_one_json_document(frontier_case, tmp_path, bad):
+    """The real command (not typer's runner): with --json even an error typer reports itself puts
+    one JSON document on standard output, naming the option, and exits 1."""
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "model", "frontier", str(frontier_case), *bad, "--json", "--quiet",
+                           "--out", str(tmp_path / "f.xlsx")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    doc = json.loads(proc.stdout)
+    assert doc["ok"] is False and doc["exit_code"] == 1 and doc["frontier"] == [] and doc["warnings"] == []
+    assert bad[0] in doc["error"] and bad[0] in proc.stderr
+    assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_the_real_command_keeps_its_exit_codes_with_json(tmp_path):
+    """0 for a plan, 2 for no solution, through the console entry that --json takes."""
+    import subprocess
+    import sys
+    rows = base_rows()
+    good = write_rows(rows, tmp_path / "good.xlsx")
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "min_stock": 500, "max_stock": 1000}]
+    rows["offers"][0]["capacity_per_period"] = 1
+    rows["offers"][1]["capacity_per_period"] = 1
+    bad = write_rows(rows, tmp_path / "bad.xlsx")
+    for case, code in ((good, 0), (bad, 2)):
+        proc = subprocess.run([sys.executable, "-m", "model", "solve", str(case), "--json", "--quiet",
+                               "--out", str(tmp_path / f"{case.stem}_p.xlsx")], capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == code, proc.stderr
+        doc = json.loads(proc.stdout)
+        assert (doc.get("ok", True) is True) == (code == 0)
+
+
 def test_solve_infeasible_exits_2(tmp_path):
     rows = base_rows()
     rows["inventory"] = [{"site": "PLANT", "material": "X", "min_stock": 500, "max_stock": 1000}]

@@ -283,6 +283,12 @@ def test_value_at_an_interior_point_through_the_cli(tmp_path):
     by = {(o["option"], o["kind"]): o for o in doc["options"]}
     assert by[("O_AU", "contract")]["status"] == "infeasible" and by[("O_AU", "contract")]["value"] is None
     assert by[("O_CN", "contract")]["value"] == pytest.approx(75)
+    # EVPI and VSS are measured against the stochastic min cost (150, the frontier's min-cost end),
+    # not the point's 172.5: the summary's share says which cost it is of
+    assert doc["wait_and_see_cost"] == pytest.approx(150) and doc["evpi"] == pytest.approx(0)
+    assert doc["ev_plan_cost"] == pytest.approx(150) and doc["vss"] == pytest.approx(0)
+    summary = {r[0].value: r[1].value for r in load_workbook(tmp_path / "v3.xlsx")["summary"].iter_rows(min_row=2)}
+    assert "(expected cost 172.50 USD), EVPI 0 USD (0 % of the min expected cost, 150 USD)" in summary["answer"]
 
 
 @pytest.mark.parametrize("point", ["middle", "0", "6"])

@@ -304,8 +304,12 @@ def frontier_answer(report: "Report") -> Answer:
                                f"{amount(k['expected_cost'], cur)}"))
     else:
         n_eff = int((fr["efficient"] == "yes").sum()) if "efficient" in fr.columns else len(fr)
-        rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the knee of the "
-                               "frontier, where spending more stops buying much less risk"))
+        if n_eff == 1:
+            rows.append(("answer", f"recommended: point {knee} of {len(fr)}, the only efficient plan: every other "
+                                   "point costs as much or more at no less risk, so there is no trade-off to choose"))
+        else:
+            rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the knee of the "
+                                   "frontier, where spending more stops buying much less risk"))
     rows.append(("knee_point", knee))
     cost = number(k["expected_cost"])
     extra_words = ""

@@ -14,10 +14,20 @@ def _share(x, z) -> str:
     return pct(x / z) if z else "n/a"
 
 
+def _share_base(result, currency: str) -> str:
+    """What EVPI's and VSS's shares are of: the stochastic min cost, which is the expected cost of
+    the point valued only at the min-cost point (at another point it is said with its amount)."""
+    z, cost = result.stochastic.cost, result.expected_cost
+    if z is None or cost is None or abs(cost - z) <= 1e-9 * max(1.0, abs(z)):
+        return "of the expected cost"
+    return f"of the min expected cost, {amount(z, currency)}"
+
+
 def value_rows(result, currency: str = "") -> dict:
     """The words on EVPI, VSS and the options, each value also as a share of the expected cost."""
     out = {}
     z = result.stochastic.cost
+    of = _share_base(result, currency)
     if result.evpi is not None:
         out["evpi"] = result.evpi
         if result.evpi <= 1e-9 * max(1.0, abs(z)):
@@ -28,7 +38,7 @@ def value_rows(result, currency: str = "") -> dict:
         else:
             out["value_of_perfect_information"] = (
                 f"Knowing in advance which scenario will happen would be worth {amount(result.evpi, currency)} "
-                f"(EVPI, {_share(result.evpi, z)} of the expected cost): the best plan for the scenarios costs {amount(z, currency)} in expectation, against "
+                f"(EVPI, {_share(result.evpi, z)} {of}): the best plan for the scenarios costs {amount(z, currency)} in expectation, against "
                 f"{amount(result.wait_and_see_cost, currency)} if each scenario's plan could be made with "
                 "perfect foresight (wait-and-see). No forecast can be worth more.")
     else:
@@ -50,8 +60,8 @@ def value_rows(result, currency: str = "") -> dict:
                 f"re-planned around, cost the same {amount(z, currency)} in expectation.")
         else:
             out["value_of_the_stochastic_solution"] = (
-                f"Planning for the scenarios is worth {amount(vss, currency)} (VSS, {_share(vss, z)} of the "
-                f"expected cost): a plan made for the "
+                f"Planning for the scenarios is worth {amount(vss, currency)} (VSS, {_share(vss, z)} {of}): "
+                f"a plan made for the "
                 f"nominal scenario ({nominal}) alone, its contracts, qualifications and builds held and "
                 f"everything else re-planned, costs {amount(result.ev_plan.cost, currency)} in expectation, "
                 f"against {amount(z, currency)}.")
@@ -83,7 +93,7 @@ def value_answer(result, currency: str = "") -> Answer:
     z = result.stochastic.cost
     evpi, vss = result.evpi, result.vss
     first = [f"at {point_label(result)} (expected cost {amount(result.expected_cost, currency)})"]
-    first.append("EVPI " + (f"{amount(evpi, currency)} ({_share(evpi, z)} of the expected cost)"
+    first.append("EVPI " + (f"{amount(evpi, currency)} ({_share(evpi, z)} {_share_base(result, currency)})"
                             if evpi is not None else "not known"))
     first.append("VSS " + (f"{amount(vss, currency)} ({_share(vss, z)})" if isinstance(vss, float) else
                            (str(vss) if vss is not None else "not known")))
