@@ -387,6 +387,8 @@ def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
     assert run("frontier", frontier_case, "--points", 2, "--out", a, "--quiet").exit_code == 0
     res = run("compare", a, frontier_case, "--out", tmp_path / "c.xlsx", "--quiet")
     assert_fails(res, 1, "not a results workbook")
+    assert f"{frontier_case}: not a results workbook" in res.output
+    assert f"{frontier_case}: {frontier_case}" not in res.output  # the file named once
 
 
 @pytest.mark.parametrize("args, named", [

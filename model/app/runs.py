@@ -233,7 +233,8 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
         try:
             summary, fr = read_frontier(f)
         except ValueError as exc:
-            raise CaseError(f"{f}: {exc}")
+            said = str(exc)
+            raise CaseError(said if said.startswith(str(f)) else f"{f}: {said}")
         overlay[label] = fr
         t = fr.copy()
         t.insert(0, "label", label)
