@@ -179,12 +179,17 @@ print("RESULT", json.dumps(rows))
 """
 
 
+def child_result(stdout: str, stderr: str) -> dict | list:
+    """What a child printed on its last RESULT line."""
+    line = [ln for ln in stdout.splitlines() if ln.startswith("RESULT ")]
+    if not line:
+        raise SystemExit(f"child failed: {stderr[-3000:]}")
+    return json.loads(line[-1][7:])
+
+
 def child(code: str, *args) -> dict | list:
     proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True)
-    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if not line:
-        raise SystemExit(f"child failed: {proc.stderr[-3000:]}")
-    return json.loads(line[-1][7:])
+    return child_result(proc.stdout, proc.stderr)
 
 
 HIGHS_CHILD = """
@@ -225,14 +230,7 @@ def highs_pair(mps: Path, gap: float, limit: float, variant: dict) -> list[dict]
                                      json.dumps(extra)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     text=True)
              for mode, extra in (("shipped", {}), ("variant", variant))}
-    out = []
-    for mode, proc in procs.items():
-        stdout, stderr = proc.communicate()
-        line = [ln for ln in stdout.splitlines() if ln.startswith("RESULT ")]
-        if not line:
-            raise SystemExit(f"child failed: {stderr[-3000:]}")
-        out.append({"mode": mode, **json.loads(line[-1][7:])})
-    return out
+    return [{"mode": mode, **child_result(*proc.communicate())} for mode, proc in procs.items()]
 
 
 def main() -> None:

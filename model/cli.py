@@ -29,11 +29,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 # click exits 2 on a usage error (unknown option, a value of the wrong type); here 2 means "no
 # solution", and a bad option is bad input (docs/cli.md)
+CLICK_EXCEPTIONS = []  # the exceptions module of every copy of click that typer may use
 for _module in ("typer._click.exceptions", "click.exceptions"):  # typer >= 0.20 vendors its own click
     try:
-        __import__(_module, fromlist=["UsageError"]).UsageError.exit_code = EXIT_BAD_INPUT
+        CLICK_EXCEPTIONS.append(__import__(_module, fromlist=["UsageError", "ClickException"]))
     except ImportError:  # that copy of click is not installed
-        pass
+        continue
+    CLICK_EXCEPTIONS[-1].UsageError.exit_code = EXIT_BAD_INPUT
 CaseArg = Annotated[Optional[Path], typer.Argument(help="Case workbook (.xlsx); default: the embedded rare-earth case.")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Results workbook to write (default: outputs/CASE_VERB.xlsx).")]
 TimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit per solve, seconds (default: the case's time_limit_s).")]
@@ -85,8 +87,7 @@ def _guard(fn):
     def run(*args, **kwargs):
         def fail(code: int, headline: str, lines: list[str], text: str, warnings=()) -> None:
             if kwargs.get("json_out"):
-                emit_json({"ok": False, "exit_code": code, "error": headline, "errors": lines, "frontier": [],
-                           "warnings": list(warnings)})
+                emit_failure_json(code, headline, lines, warnings)
             _fail(code, text)
 
         try:
@@ -136,6 +137,12 @@ def _progress_bar(total: int, label: str):
 
 def emit_json(doc: dict) -> None:
     typer.echo(dumps(doc))
+
+
+def emit_failure_json(code: int, headline: str, lines: list[str], warnings=()) -> None:
+    """The JSON document of a run that failed: ok false, the exit code, what went wrong, no frontier."""
+    emit_json({"ok": False, "exit_code": code, "error": headline, "errors": list(lines), "frontier": [],
+               "warnings": list(warnings)})
 
 
 def _finish(outcome, json_out: bool) -> None:
@@ -247,27 +254,14 @@ def _stdout_kept_for_json(quiet: bool = False):
             os.close(sink)
 
 
-def _click_errors() -> tuple[type, ...]:
-    """click's ClickException of every copy of click that typer may use."""
-    found = []
-    for module in ("typer._click.exceptions", "click.exceptions"):
-        try:
-            found.append(__import__(module, fromlist=["ClickException"]).ClickException)
-        except ImportError:
-            pass
-    return tuple(found)
-
-
 def _run_app_for_json() -> None:
     """The app as typer runs it, except that an error typer itself reports (an option it cannot parse,
     an unknown option) still puts one JSON document on standard output, as every other failure does
     with --json (``_guard``); the message goes to standard error as before, and the exit code is 1."""
     try:
         code = app(standalone_mode=False)
-    except _click_errors() as exc:
-        message = exc.format_message()
-        emit_json({"ok": False, "exit_code": exc.exit_code, "error": message, "errors": [message],
-                   "frontier": [], "warnings": []})
+    except tuple(m.ClickException for m in CLICK_EXCEPTIONS) as exc:
+        emit_failure_json(exc.exit_code, exc.format_message(), [exc.format_message()])
         exc.show()
         sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
@@ -278,14 +272,12 @@ def main() -> None:  # console script entry
     args = sys.argv[1:]
     quiet = "--quiet" in args or "-q" in args
     try:
-        if "--json" in args:
+        run = _run_app_for_json if "--json" in args else app
+        if "--json" in args or quiet:
             with _stdout_kept_for_json(quiet):
-                _run_app_for_json()
-        elif quiet:
-            with _stdout_kept_for_json(quiet):
-                app()
+                run()
         else:
-            app()
+            run()
     except SystemExit as exc:
         if not interrupt.requested():
             raise

@@ -389,6 +389,10 @@ def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
     assert_fails(res, 1, "not a results workbook")
     assert f"{frontier_case}: not a results workbook" in res.output
     assert f"{frontier_case}: {frontier_case}" not in res.output  # the file named once
+    missing = tmp_path / "missing.xlsx"
+    res = run("compare", a, missing, "--out", tmp_path / "c.xlsx", "--quiet")
+    assert_fails(res, 1, f"{missing}: no such file")
+    assert f"{missing}: {missing}" not in res.output
 
 
 @pytest.mark.parametrize("args, named", [

@@ -228,10 +228,8 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
     writable_file(target, "--out")
     overlay, tables, summaries = {}, [], []
     for label, f in zip(labels, files):
-        if not f.exists():
-            raise CaseError(f"{f}: no such file, expected a results workbook written by this tool")
         try:
-            summary, fr = read_frontier(f)
+            summary, fr = read_frontier(f)  # its errors name the file, a missing one included
         except ValueError as exc:
             said = str(exc)
             raise CaseError(said if said.startswith(str(f)) else f"{f}: {said}")
