@@ -50,6 +50,28 @@ def test_destination_must_match_both_lists(tmp_path):
     assert volume(plan, "O_CN") == pytest.approx(20) and volume(plan, "O_AU") == pytest.approx(0)
 
 
+def _domestic_rows():
+    """Our plant in CN (owner Us) buys X only from SUP_CN, in the same country."""
+    rows = base_rows()
+    rows["sites"] = [s for s in rows["sites"] if s["site"] != "SUP_AU"]
+    rows["sites"][-1]["country"] = "CN"
+    rows["offers"] = [o for o in rows["offers"] if o["offer"] == "O_CN"]
+    rows["lanes"] = [ln for ln in rows["lanes"] if ln["from_site"] == "SUP_CN"]
+    return rows
+
+
+@pytest.mark.parametrize("to_owners, cost", [(None, 200), ("*", 200), ("Us", 2000)])
+def test_flows_inside_the_issuer_are_exports_only_to_a_named_owner(tmp_path, to_owners, cost):
+    """An extraterritorial CN ban on X to every country: buying from SUP_CN at our plant in CN is not
+    an export (2 x 10 x 10 = 200) unless to_owners names our owner (all 20 units unmet at 100: 2000);
+    to_owners * names no owner, like a blank cell."""
+    kw = {} if to_owners is None else {"to_owners": to_owners}
+    rows = add_rule(_domestic_rows(), to_countries="*", extraterritorial="yes", **kw)
+    plan = solve(rows, tmp_path)
+    assert plan.expected_cost == pytest.approx(cost, abs=1e-6)
+    assert volume(plan, "O_CN") == pytest.approx(20 if cost == 200 else 0, abs=1e-6)
+
+
 # --------------------------------------------------------------------------------------------------
 # co-products
 # --------------------------------------------------------------------------------------------------

@@ -276,8 +276,8 @@ class CaseIndex:
         dest = self.case.sites[to_site]
         if from_country == rule.issuer and dest.country == rule.issuer:
             # inside the issuer's own country: not an export, unless extraterritorial to a named owner
-            named_owner = "*" in rule.to_owners or dest.owner in rule.to_owners
-            return rule.extraterritorial and bool(rule.to_owners) and named_owner
+            # (a blank or * to_owners cell names no owner: it matches every destination alike)
+            return rule.extraterritorial and dest.owner in rule.to_owners
         return True
 
     def covers_purchase(self, rule: Rule, o: Offer) -> bool:

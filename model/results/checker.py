@@ -130,8 +130,8 @@ def _covered(case: Case, rule, material, from_country, to_site, group) -> bool:
     if from_country != rule.issuer and not (rule.extraterritorial and group == issuer_group):
         return False
     if from_country == rule.issuer == dest.country:
-        return rule.extraterritorial and bool(rule.to_owners) and (
-            "*" in rule.to_owners or dest.owner in rule.to_owners)
+        # not an export, unless extraterritorial to a named owner (* names none, like a blank)
+        return rule.extraterritorial and dest.owner in rule.to_owners
     return True
 
 
