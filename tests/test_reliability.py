@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from model.app.common import default_case_path
 from model.results.report import build_report, knee_point
-from model.results.resolution import overlapping_pairs
+from model.results.resolution import cheap_end_pair, overlapping_pairs
 from model.solving.frontier import FrontierResult, Point
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions
@@ -132,6 +132,34 @@ def test_overlapping_neighbours_are_unresolved_and_never_the_knee():
     assert knee_point(fr) == 3  # farthest below the chord (x + y = 0.51): 3 ...
     assert knee_point(fr, {2, 3}) == 4  # ... but unresolved: the knee is the best resolved point
     assert knee_point(fr, {2, 3, 4}) is None  # only the ends left: no knee
+
+
+def test_a_beaten_min_cost_end_whose_bound_is_below_the_cheapest_plan_leaves_the_cheap_end_open():
+    """The min-cost end stopped at 4049 (bound 3958) and point 2 found 4000 at no more risk: the
+    end is dominated, but a plan as cheap as 3958 may exist, so points 1 and 2 are unresolved; an
+    end that is an exact duplicate (its bound meets the cheaper cost) is resolved."""
+    def fr(bound):
+        frame = _frame([(1, 4049.0, bound, 0.08, "no"), (2, 4000.0, 3957.0, 0.08, "yes"),
+                        (3, 4000.0, 3957.0, 0.08, "no")])
+        frame.insert(1, "kind", ["min_cost", "interior", "min_risk"])
+        return frame
+    assert overlapping_pairs(fr(3958.0)) == []  # only one efficient point: no neighbours
+    assert cheap_end_pair(fr(3958.0)) == [(1, 2)]
+    assert cheap_end_pair(fr(4000.0)) == []
+
+
+def test_a_time_limited_frontier_recommends_no_plan_its_beaten_min_cost_end_leaves_open(tmp_path):
+    """DESIGN: a time-limited run recommends no point it cannot resolve. Every point at its time
+    limit, the min-cost end beaten by point 2: no knee, and points 1 and 2 are noted within_gap."""
+    case = case_from(base_rows(), tmp_path)
+    pts = [_point(1, "min_cost", 4049.0, 0.08, "time_limit", bound=3958.0, gap=0.022),
+           _point(2, "interior", 4000.0, 0.08, "time_limit", bound=3957.0, gap=0.011),
+           _point(3, "min_risk", 4000.0, 0.08, "time_limit", bound=3957.0, gap=0.011)]
+    report = build_report(FrontierResult(case, "cvar_shortfall", pts, SolveOptions(10, None)))
+    assert report.knee_point is None
+    notes = dict(zip(report.frontier["point"], report.frontier["note"]))
+    assert "within_gap" in notes[1] and "within_gap" in notes[2] and "within_gap" not in notes[3]
+    assert any(w.startswith("points 1 and 2:") for w in report.warnings)
 
 
 def _point(number, kind, cost, risk, status="optimal", bound=None, gap=0.0):

@@ -10,7 +10,7 @@ import pandas as pd
 from .words import in_money, number, pct_pair
 from .mix import origin_mix
 from .report_data import Report
-from .resolution import overlapping_pairs
+from .resolution import unresolved_pairs
 
 EPS = 1e-7
 CHANGES_COLUMNS = ["from_point", "to_point", "extra_expected_cost", "risk_reduction", "risk_reduction_per_cost",
@@ -120,7 +120,7 @@ def changes_table(report: Report) -> pd.DataFrame:
     substituted = _yes_sets(tables.get("substitutes"), "qualification_started", "substitute")
     mix = origin_mix(report)
     levels = _stock_levels(report.held)
-    unresolved = {frozenset(pair) for pair in overlapping_pairs(fr)}
+    unresolved = {frozenset(pair) for pair in unresolved_pairs(fr)}
     currency = report.currency or ""
     rows = []
     recs = eff.to_dict("records")

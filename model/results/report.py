@@ -14,7 +14,7 @@ from .answers import Answer, RunKind
 from .answers.frontier import frontier_answer
 from .metrics import RISK_COLUMNS
 from .report_data import Report
-from .resolution import overlapping_pairs
+from .resolution import unresolved_pairs
 from .words import amount, risk_shown
 from .views import plan_charts, strategic_stock, supplier_roles, unit_values
 
@@ -306,7 +306,7 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
     held = [strategic_stock(case, p.plan, p.point, values) for p in result.points if p.plan is not None]
     held = pd.concat(held, ignore_index=True) if held else None
     worlds = {p.world for p in result.points}
-    pairs = overlapping_pairs(frontier) if worlds == {""} else []
+    pairs = unresolved_pairs(frontier) if worlds == {""} else []
     unresolved = {q for pair in pairs for q in pair}
     if unresolved:
         partner = {}

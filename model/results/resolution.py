@@ -32,5 +32,32 @@ def overlapping_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
     return pairs
 
 
+def cheap_end_pair(frontier: pd.DataFrame) -> list[tuple[int, int]]:
+    """[(min-cost end, cheapest efficient point)] when the min-cost end is not efficient (another
+    point's plan beat it, so it stopped short of its optimum) and its cost bound lies below the
+    cheapest efficient plan's cost: a plan cheaper than every efficient one may then exist, so the
+    cheap end of the frontier, and a knee measured from it, is not resolved. [] otherwise; an end
+    whose bound meets the cheaper plan's cost (an exact duplicate) is resolved."""
+    records = frontier.to_dict("records")
+    end = next((r for r in records if str(r.get("kind", "")) == "min_cost"), None)
+    if end is None or str(end.get("efficient", "yes")).lower() == "yes":
+        return []
+    bound = number(end.get("cost_bound"))
+    efficient = [(number(r.get("expected_cost")), int(r["point"])) for r in records
+                 if str(r.get("efficient", "yes")).lower() == "yes" and number(r.get("expected_cost")) is not None]
+    if bound is None or not efficient:
+        return []
+    cost, point = min(efficient)
+    if bound < cost - RESOLUTION_TOL_REL * max(1.0, abs(cost)):
+        return [(int(end["point"]), point)]
+    return []
+
+
+def unresolved_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
+    """Every pair whose order the solver's gap leaves open: overlapping efficient neighbours and an
+    unresolved cheap end."""
+    return overlapping_pairs(frontier) + cheap_end_pair(frontier)
+
+
 def unresolved_points(frontier: pd.DataFrame) -> set[int]:
-    return {p for pair in overlapping_pairs(frontier) for p in pair}
+    return {p for pair in unresolved_pairs(frontier) for p in pair}
