@@ -380,6 +380,15 @@ def test_compare_round_trips_two_results_files(frontier_case, tmp_path):
     costs = [r["expected_cost"] for r in doc["frontier"] if r["label"] == "baseline"]
     assert costs == pytest.approx([c for c, _ in EXPECTED], abs=1e-6)
     assert out.exists()
+    # the what-if's workbook names its (toggled) knee, and compare reads it
+    b_summary = {r[0]: r[1] for r in load_workbook(b)["summary"].iter_rows(min_row=2, values_only=True)}
+    assert isinstance(b_summary["knee_point"], int)
+    assert [f["knee_point"] for f in doc["files"]] == [
+        {r[0]: r[1] for r in load_workbook(a)["summary"].iter_rows(min_row=2, values_only=True)}["knee_point"],
+        b_summary["knee_point"]]
+    # a compare workbook is not a frontier: refused, not overlaid again
+    res = run("compare", out, a, "--out", tmp_path / "again.xlsx", "--quiet")
+    assert_fails(res, 1, f"{out}: a compare workbook")
 
 
 def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
@@ -389,6 +398,10 @@ def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
     assert_fails(res, 1, "not a results workbook")
     assert f"{frontier_case}: not a results workbook" in res.output
     assert f"{frontier_case}: {frontier_case}" not in res.output  # the file named once
+    stressed = tmp_path / "s.xlsx"
+    assert run("stress", frontier_case, "--out", stressed, "--quiet", "--workers", 1).exit_code == 0
+    res = run("compare", a, stressed, "--out", tmp_path / "c.xlsx", "--quiet")
+    assert_fails(res, 1, f"{stressed}: a stress workbook")
     missing = tmp_path / "missing.xlsx"
     res = run("compare", a, missing, "--out", tmp_path / "c.xlsx", "--quiet")
     assert_fails(res, 1, f"{missing}: no such file")

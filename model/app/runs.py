@@ -207,6 +207,11 @@ def stress(opts: RunOptions, pairs: bool, reporter: Reporter) -> RunOutcome:
                      "frontier": json_rows(report.frontier), "ranking": json_rows(ranking)}, report, loaded.target, reporter)
 
 
+# results workbooks whose frontier sheet is not one frontier, and why (compare refuses them)
+NOT_A_FRONTIER = {"compare": "a compare workbook (its rows are the frontiers it overlays)",
+                  "stress": "a stress workbook (its rows are each disruption's plans, each in its own world)"}
+
+
 def compare(files: list[Path], labels: list[str], out: Path | None, force: bool, plot: bool,
             reporter: Reporter) -> RunOutcome:
     """Overlay the frontiers of several results workbooks in one table and one chart."""
@@ -233,6 +238,9 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
         except ValueError as exc:
             said = str(exc)
             raise CaseError(said if said.startswith(str(f)) else f"{f}: {said}")
+        if summary.get("verb") in NOT_A_FRONTIER:
+            raise CaseError(f"{f}: {NOT_A_FRONTIER[summary['verb']]}, not a frontier; expected a results workbook "
+                            "written by solve, frontier, whatif or value")
         overlay[label] = fr
         t = fr.copy()
         t.insert(0, "label", label)

@@ -77,8 +77,9 @@ def summary_items(report: Report, summary: dict | None = None,
     if report.cvar_alpha is not None:
         derived["cvar_alpha"] = report.cvar_alpha
     derived["warnings"] = "\n".join(report.warnings) if report.warnings else "no warnings"
-    if one_frontier:
+    if one_frontier or report.kind is RunKind.WHATIF:  # a what-if's frontier sheet is its toggled world's
         derived["knee_point"] = report.knee_point
+    if one_frontier:
         derived["knee_plan"] = report.knee_text or None
     answer = dict(the_answer(report).rows)
     merged = {**derived, **answer, **(report.summary or {}), **(summary or {})}
