@@ -55,7 +55,7 @@ def executor_for(workers: int, scheduler: str | None = None, in_this_process_whe
             raise CaseError("--scheduler needs the 'distributed' package: pip install -e '.[cluster]'") from exc
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: an address dask cannot parse
             raise CaseError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}); "
                             "expected the address a running 'dask scheduler' prints, e.g. tcp://127.0.0.1:8786")
         try:

@@ -105,6 +105,35 @@ def test_a_solver_log_that_cannot_be_written_is_bad_input_at_once(where, case, t
     assert not out.exists()
 
 
+@pytest.mark.parametrize("where", ["the_case", "another_workbook"])
+def test_a_solver_log_onto_a_workbook_is_bad_input_at_once(where, case, tmp_path):
+    """HiGHS appends its log to the file: onto the case, or any existing workbook, that would spoil it
+    silently. Both refused before solving; the workbook is left as it was."""
+    log = case if where == "the_case" else tmp_path / "other.xlsx"
+    if where == "another_workbook":
+        shutil.copy(case, log)
+    before = log.read_bytes()
+    out = tmp_path / "f.xlsx"
+    says = "that is the input case" if where == "the_case" else "is a workbook"
+    assert_fails(run("frontier", case, "--out", out, "--solver-log", log, "--quiet"), 1, "--solver-log", says)
+    assert not out.exists() and log.read_bytes() == before
+
+
+def test_an_mps_path_in_a_folder_nobody_may_write_is_bad_input_at_once(case, tmp_path, locked_folder):
+    out = tmp_path / "f.xlsx"
+    res = run("frontier", case, "--out", out, "--write-mps", locked_folder / "m.mps", "--quiet")
+    assert_fails(res, 1, "--write-mps", "cannot write there")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["notanaddress", "tcp://127.0.0.1", "127.0.0.1:port"])
+def test_a_scheduler_address_without_a_port_is_bad_input_at_once(address, case, tmp_path):
+    out = tmp_path / "f.xlsx"
+    res = run("solve", case, "--out", out, "--scheduler", address, "--quiet")
+    assert_fails(res, 1, f"--scheduler {address}: not a scheduler address", "tcp://HOST:PORT")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("period", [0, 2])
 def test_from_out_of_range_is_bad_input(case, tmp_path, period):
     """The case has one period: --from must be 1."""

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
+import zipfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,6 +142,7 @@ def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> S
         raise CaseError(f"--threads {opts.threads}: expected at least 1")
     if opts.solver_log is not None:
         writable_file(Path(opts.solver_log), "--solver-log")
+    check_scheduler(opts.scheduler)
     workers = workers if workers is not None else (opts.workers or default_workers())
     threads = opts.threads
     if threads is None and (workers > 1 or opts.scheduler):
@@ -151,6 +154,29 @@ def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> S
                         solver_log=str(opts.solver_log) if opts.solver_log else None,
                         scheduler=opts.scheduler,
                         write_mps=str(opts.write_mps) if opts.write_mps else None)
+
+
+SCHEDULER_ADDRESS = re.compile(r"^([a-z]+://)?[^\s/]+:\d+/?$")
+
+
+def check_scheduler(address: str | None) -> None:
+    """--scheduler: an address with a port (tcp://HOST:PORT or HOST:PORT), checked before anything
+    is built; whether a scheduler answers there is found when the run connects."""
+    if address is not None and not SCHEDULER_ADDRESS.match(address.strip()):
+        raise CaseError(f"--scheduler {address}: not a scheduler address; expected tcp://HOST:PORT, the address "
+                        "a running 'dask scheduler' prints, e.g. tcp://127.0.0.1:8786")
+
+
+def check_log_path(path: Path | None, case_file: Path, out: Path) -> None:
+    """--solver-log: HiGHS appends its log to the file, so it may not be the input case, --out or
+    any other existing workbook (appending would silently spoil it)."""
+    if path is None or not path.exists():
+        return
+    if path.resolve() in (case_file.resolve(), out.resolve()):
+        raise CaseError(f"--solver-log {path}: that is the input case or --out; expected a log file name")
+    if path.is_file() and zipfile.is_zipfile(path):
+        raise CaseError(f"--solver-log {path}: the file exists and is a workbook (HiGHS would append its log to "
+                        "it); expected a log file name, e.g. highs.log")
 
 
 def check_mps_path(path: Path | None, case_file: Path, out: Path) -> None:
@@ -165,8 +191,9 @@ def check_mps_path(path: Path | None, case_file: Path, out: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise CaseError(f"--write-mps {path}: the folder {folder} does not exist; expected an existing folder")
-    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    if path.exists() and not os.access(path, os.W_OK):
         raise CaseError(f"--write-mps {path}: cannot write there; expected a file you may write")
+    writable_file(path, "--write-mps")  # a file can really be made in its folder
     if path.exists() and path.resolve() in (case_file.resolve(), out.resolve()):
         raise CaseError(f"--write-mps {path}: that is the input case or --out; expected another file name")
 
@@ -227,6 +254,7 @@ def load(opts: RunOptions, verb: str, reporter: Reporter, workers: int | None = 
     solve = solve_options(case, opts, workers)
     target = out_path(opts.out, path, verb, opts.force)
     check_mps_path(opts.write_mps, path, target)
+    check_log_path(Path(opts.solver_log) if opts.solver_log else None, path, target)
     return Loaded(path, case, read_s, measure, solve, target, warnings)
 
 
