@@ -485,6 +485,30 @@ def test_whatif_sheets_have_notes_too(tmp_path):
                 assert cell.comment is not None and "Unit:" in cell.comment.text, (name, cell.value)
 
 
+def test_stress_and_value_sheets_have_notes_and_axis_titles_too(tmp_path):
+    """The stress ranking, its chart's data sheet and the value sheet's three tables: a note on
+    every header cell; both bar charts carry a title on each axis."""
+    case = write_rows(two_scenario_rows(), tmp_path / "two.xlsx")
+    stress, value = tmp_path / "s.xlsx", tmp_path / "v.xlsx"
+    assert run("stress", case, "--out", stress, "--quiet", "--workers", 1).exit_code == 0
+    assert run("value", case, "--out", value, "--quiet", "--workers", 1).exit_code == 0
+    sw, vw = load_workbook(stress), load_workbook(value)
+    for ws in (sw["stress_ranking"], sw["stress_chart"]):
+        for cell in ws[1]:
+            if cell.value is not None:
+                assert cell.comment is not None and "Unit:" in cell.comment.text, (ws.title, cell.value)
+    ws = vw["value"]
+    tops = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value in ("item", "rank", "scenario")]
+    assert len(tops) == 3
+    for r in tops:
+        for cell in ws[r]:
+            if cell.value is not None:
+                assert cell.comment is not None and "Unit:" in cell.comment.text, (r, cell.value)
+    assert ws.freeze_panes == "A2"
+    for chart in sw["stress_ranking"]._charts + ws._charts:
+        assert chart.x_axis.title is not None and chart.y_axis.title is not None, chart.title
+
+
 def test_a_step_inside_the_solvers_gap_says_its_cost_is_not_proven():
     """Points 1 and 2 overlap ([999,000, 1,000,000] and a bound of 990,000 under point 2's cost):
     the step between them is within the gap; 2 -> 3 is resolved."""

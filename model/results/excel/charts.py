@@ -390,6 +390,7 @@ def time_to_survive_chart(ws_data, n_rows: int, horizon: int, period_unit: str =
     chart.height = max(7.5, 2.5 + 0.55 * n_rows)
     unit = period_unit or "period"
     chart.y_axis.title = f"{unit}s from the start of the horizon (it ends after {unit} {horizon})"
+    chart.x_axis.title = "disruption, ranked (the shortest time to survive at the top)"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, horizon
     chart.y_axis.majorUnit = 1 if horizon <= 12 else (2 if horizon <= 30 else max(1, round(horizon / 12)))
     chart.y_axis.number_format = "0"
@@ -421,6 +422,8 @@ def add_time_to_survive_chart(ws, ranking: pd.DataFrame, new_sheet, risk_measure
     data = time_to_survive_chart_data(ranking, horizon)
     ws_data = new_sheet("stress_chart")
     _, data_cols = _write_table(ws_data, data, risk_measure)
+    from .notes import annotate_headers, context
+    annotate_headers(ws_data, list(data.columns), "stress_chart", context(risk_measure, "", period_unit))
     from .printing import not_printed
     not_printed(ws_data, data_cols)  # the chart's data: the chart on the ranking's page shows it
     chart = time_to_survive_chart(ws_data, len(data), horizon, period_unit)
@@ -454,6 +457,7 @@ def _value_chart(ws, first_row: int, last_row: int, label_col: int, rise_col: in
     chart.width = 20
     chart.height = max(7.5, 2.5 + 0.55 * n)
     chart.y_axis.title = f"expected cost ({currency})" if currency else "expected cost"
+    chart.x_axis.title = "option (its kind), ranked by value"
     chart.y_axis.number_format = "#,##0"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top

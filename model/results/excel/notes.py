@@ -216,6 +216,13 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
     "time_to_survive_redesigned": ("The same when contracts, qualifications and builds may change",
                                    "{period_unit}s"),
     "survives_horizon": ("Demand never fails to the horizon", YES_NO),
+    "disruption": ("The disruption: a scenario rule put in force, or a site's outage (+ joins a pair)", "text"),
+    "survives_horizon_redesigned": ("Demand never fails to the horizon when contracts, qualifications and "
+                                    "builds may change too", YES_NO),
+    "rest_of_horizon_periods": ("Periods from the disruption's start to the horizon, both counted: the most a "
+                                "time to survive can be", "{period_unit}s"),
+    "survival_note": ("Why a time to survive has no answer, or what limited its solves (redesigned: those of "
+                      "the redesigned network)", "text"),
 }
 
 SHEET_NOTES: dict[str, dict[str, tuple[str, str]]] = {
@@ -229,6 +236,57 @@ SHEET_NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "run_info": {"item": ("Provenance, options and timings of the run", "text"),
                  "value": ("Its value (times in seconds)", "as the row says")},
     "compared_files": {"status": ("The workbook's run status", "text")},
+    "stress_chart": {
+        "disruption": ("Chart data: the disruption of the stress_ranking row (in rank order)", "text"),
+        "periods_before_start": ("Chart data: periods before the disruption starts", "{period_unit}s"),
+        "periods_served": ("Chart data: periods from the start through which the network as it stands meets "
+                           "every demand (the time to survive)", "{period_unit}s"),
+        "periods_served_only_if_redesigned": ("Chart data: further periods served in full only if contracts, "
+                                              "qualifications and builds may change", "{period_unit}s"),
+        "periods_not_served": ("Chart data: the rest of the horizon, which no network can serve in full",
+                               "{period_unit}s"),
+    },
+    # the value sheet's three tables (written by valuesheet.py)
+    "value_headline": {
+        "item": ("The decision value: the point's expected cost, z*, wait-and-see cost, EVPI, EV-plan cost, VSS "
+                 "(and, at an interior point, the reference cost and the risk limit)", "text"),
+        "value": ("Its value (the risk_limit row: a risk)", "{currency}"),
+        "value_low": ("The lowest value the solves' MIP bounds allow", "{currency}"),
+        "value_high": ("The highest value the solves' MIP bounds allow", "{currency}"),
+        "status": ("Status of the solves behind the value (optimal, time_limit, infeasible, ...)", "text"),
+        "meaning": ("What the value is, in words", "text"),
+    },
+    "value_options": {
+        "rank": ("Rank: options the limit cannot be met without first, then by value, largest first", "number"),
+        "option": ("The offer, process, storage option or substitute valued", "id"),
+        "kind": ("contract, qualify, build, storage or substitute", "text"),
+        "taken": ("Whether the point's plan takes the option", YES_NO),
+        "value": ("Taken: the rise in expected cost were it forbidden; not taken: the fall in expected cost were "
+                  "it free of its cost; blank where there is none (infeasible: see status)", "{currency}"),
+        "note": ("What the value means for this option", "text"),
+        "status": ("Status of the option's solve (infeasible: the point's risk limit cannot be met without it)",
+                   "text"),
+        "option_cost": ("The option's fixed, qualification or build cost", "{currency}"),
+        "break_even_cost": ("The option's cost at which the decision flips: a taken option stays worth taking "
+                            "below it, one not taken pays below it", "{currency}"),
+        "value_low": ("The lowest value the solves' MIP bounds allow", "{currency}"),
+        "value_high": ("The highest value the solves' MIP bounds allow", "{currency}"),
+        "expected_cost_changed": ("Expected cost re-optimised with the option forbidden (taken) or forced, its "
+                                  "cost paid (not taken)", "{currency}"),
+        "mip_gap": ("Relative MIP gap of the option's solve", "share (shown in %)"),
+        "solve_seconds": ("Wall-clock seconds of the option's solve", "seconds"),
+        "label": ("Chart data: the bar's label", "text"),
+        "value_if_forbidden": ("Chart data: the value of an option the plan takes", "{currency}"),
+        "value_if_free": ("Chart data: the value of an option the plan does not take", "{currency}"),
+    },
+    "value_scenarios": {
+        "scenario": ("Scenario id (scenarios sheet of the case)", "id"),
+        "probability": ("Probability of the scenario", "0..1"),
+        "cost_alone": ("Min cost of the scenario solved alone, with perfect foresight", "{currency}"),
+        "status": ("Status of that solve", "text"),
+        "mip_gap": ("Relative MIP gap of that solve", "share (shown in %)"),
+        "solve_seconds": ("Wall-clock seconds of that solve", "seconds"),
+    },
 }
 
 # the summary's rows (a note on each item cell)

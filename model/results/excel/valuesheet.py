@@ -11,12 +11,15 @@ from openpyxl.utils import get_column_letter
 
 from .cells import MAX_WIDTH, _columns, _style_header, _widths, number_format
 from .charts import _value_chart
+from .notes import annotate_headers
 
 ROW_CM = 0.53  # a default row's height
 
 
-def _table_at(ws, df: pd.DataFrame, top: int, risk_measure: str) -> tuple[int, list[float]]:
-    """A table with its header in row ``top``; returns its last row and its column widths."""
+def _table_at(ws, df: pd.DataFrame, top: int, risk_measure: str, notes: str = "",
+              ctx: dict | None = None) -> tuple[int, list[float]]:
+    """A table with its header in row ``top`` (each header cell noted from ``SHEET_NOTES[notes]``);
+    returns its last row and its column widths."""
     headers = [str(c) for c in df.columns]
     cols = _columns(df)
     formats = [number_format(h, risk_measure) for h in headers]
@@ -29,15 +32,18 @@ def _table_at(ws, df: pd.DataFrame, top: int, risk_measure: str) -> tuple[int, l
             cell = ws.cell(row=i, column=j, value=v)
             if fmt and isinstance(v, (int, float)) and not isinstance(v, bool):
                 cell.number_format = fmt
+    if notes:
+        annotate_headers(ws, headers, notes, ctx, row=top)
     return top + len(df), _widths(headers, cols, formats)
 
 
-def write_value_sheet(ws, tables, risk_measure: str = "") -> None:
-    """``tables``: a :class:`model.results.value.ValueTables`."""
+def write_value_sheet(ws, tables, risk_measure: str = "", ctx: dict | None = None) -> None:
+    """``tables``: a :class:`model.results.value.ValueTables`; ``ctx``: the notes' context."""
     ws.cell(row=1, column=1, value=tables.title).font = Font(name="Calibri", size=13, bold=True)
+    ws.freeze_panes = "A2"  # three tables on one sheet: the title (the point, the currency) stays in view
     head = tables.headline.copy()
     # the risk limit is a risk, the rest money: format the limit's cell by its own name
-    last, widths = _table_at(ws, head, 3, risk_measure)
+    last, widths = _table_at(ws, head, 3, risk_measure, "value_headline", ctx)
     for i, item in enumerate(head["item"].tolist(), start=4):
         if item == "risk_limit":
             cell = ws.cell(row=i, column=2)
@@ -58,13 +64,13 @@ def write_value_sheet(ws, tables, risk_measure: str = "") -> None:
         row += 2
     ws.cell(row=row, column=1, value="Options, ranked by value").font = Font(name="Calibri", bold=True)
     opt_top = row + 1
-    opt_last, opt_widths = _table_at(ws, options, opt_top, risk_measure)
+    opt_last, opt_widths = _table_at(ws, options, opt_top, risk_measure, "value_options", ctx)
     if len(options):
         ws.auto_filter.ref = f"A{opt_top}:{get_column_letter(len(options.columns))}{max(opt_last, opt_top)}"
     row = opt_last + 2
     ws.cell(row=row, column=1, value="Each scenario alone, with perfect foresight (wait-and-see)").font = Font(
         name="Calibri", bold=True)
-    sc_last, sc_widths = _table_at(ws, tables.scenarios, row + 1, risk_measure)
+    sc_last, sc_widths = _table_at(ws, tables.scenarios, row + 1, risk_measure, "value_scenarios", ctx)
     # the headline's meanings run on into the empty cells to their right: they set no width
     widths = widths[:meaning_col - 1]
     all_widths = [widths, opt_widths, sc_widths]

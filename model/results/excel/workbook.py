@@ -224,7 +224,7 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
 
     # decision values (the value verb, frontier --values): headline, chart, ranked options
     if getattr(report, "values", None) is not None:
-        write_value_sheet(new_sheet("value"), report.values, rm)
+        write_value_sheet(new_sheet("value"), report.values, rm, ctx)
 
     # decision tables and extra sheets: rows streamed into the package after saving; none printed
     streamed = []
