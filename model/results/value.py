@@ -153,5 +153,9 @@ def value_document(result) -> dict:
     return {"point": int(result.point.point), "expected_cost": result.expected_cost,
             "wait_and_see_cost": result.wait_and_see_cost, "evpi": result.evpi,
             "ev_plan_cost": result.ev_plan_cost, "vss": result.vss,
-            "options": [{"option": o.option, "kind": o.kind, "taken": bool(o.taken), "value": o.value,
+            "options": [{"option": o.option, "kind": o.kind, "taken": bool(o.taken),
+                         "value": INFEASIBLE if o.status == INFEASIBLE else o.value,
                          "status": o.status} for o in ranked_options(result)]}
+
+
+INFEASIBLE = "infeasible"  # DESIGN: an option's value is "infeasible" where the limit cannot be met without it
