@@ -46,6 +46,7 @@ WhatifJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON docu
 StressJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the ranking of disruptions, the rows solved and the warnings.")]
 CompareJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the compared files, every frontier row with its label, the costs at equal risk and the warnings.")]
 ValueJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the point valued, its expected cost, the wait-and-see cost, EVPI, the EV plan's cost, VSS, every option's value and the warnings.")]
+TemplateJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the workbook written, its sheets, an empty frontier and the warnings.")]
 ValidateJsonOpt = Annotated[bool, typer.Option("--json", help="Print the check as one JSON document on stdout: the file, ok, every error and warning.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages (errors still go to stderr).")]
 LogOpt = Annotated[Optional[Path], typer.Option("--solver-log", help="Write HiGHS's log to this file.")]
@@ -167,9 +168,13 @@ def _options(case, out, points=None, risk_measure=None, time_limit=None, mip_gap
 @app.command()
 @_guard
 def template(path: Annotated[Path, typer.Argument(help="Where to write the template workbook (.xlsx).")],
-             force: TemplateForceOpt = False, quiet: QuietOpt = False) -> None:
+             force: TemplateForceOpt = False, quiet: QuietOpt = False, json_out: TemplateJsonOpt = False) -> None:
     """Write an input workbook with every sheet, column notes, dropdowns and a worked example."""
-    Console(quiet).say(checks.template(path, force))
+    said = checks.template(path, force)
+    if json_out:
+        emit_json(checks.template_document(path))
+    else:
+        Console(quiet).say(said)
 
 
 @app.command()

@@ -197,6 +197,17 @@ def test_template_then_validate(tmp_path):
     assert_fails(run("template", path), 1, "the file exists")  # never overwrites silently
 
 
+def test_template_json_names_the_workbook_and_its_sheets(tmp_path):
+    path = tmp_path / "t.xlsx"
+    res = run("template", path, "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["output"] == str(path) and doc["frontier"] == [] and doc["warnings"] == []
+    assert doc["sheets"] == load_workbook(path).sheetnames and "offers" in doc["sheets"]
+    again = run("template", path, "--json")
+    assert again.exit_code == 1 and json.loads(again.stdout)["ok"] is False
+
+
 # ------------------------------------------------------------------------------------ what-if
 
 

@@ -27,6 +27,18 @@ def template(path: Path, force: bool) -> str:
     return f"wrote {path}: fill it in, then run: sourcing validate {path}"
 
 
+def template_document(path: Path) -> dict:
+    """``template --json``: the workbook written and its sheets; like every verb's document it has a
+    ``frontier`` (empty: nothing is solved) and ``warnings``."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path, read_only=True)
+    try:
+        sheets = list(wb.sheetnames)
+    finally:
+        wb.close()
+    return {"ok": True, "output": str(path), "sheets": sheets, "frontier": [], "warnings": []}
+
+
 @dataclass
 class Checked:
     """A workbook checked by ``validate``: the case (None when it has errors) and every problem."""
