@@ -315,7 +315,7 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
             partner.setdefault(a, []).append(b)
             partner.setdefault(b, []).append(a)
         frontier["note"] = [("; ".join(x for x in (note, "within_gap: its cost interval overlaps point "
-                                                     + ", ".join(map(str, partner[pt])) + "'s") if x))
+                                                     + ", ".join(map(str, sorted(partner[pt]))) + "'s") if x))
                             if pt in unresolved else note for pt, note in zip(frontier["point"], frontier["note"])]
     if interrupted:
         knee = None  # the frontier is unfinished: its knee is not known

@@ -55,8 +55,8 @@ def cheap_end_pair(frontier: pd.DataFrame) -> list[tuple[int, int]]:
 
 def unresolved_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
     """Every pair whose order the solver's gap leaves open: overlapping efficient neighbours and an
-    unresolved cheap end."""
-    return overlapping_pairs(frontier) + cheap_end_pair(frontier)
+    unresolved cheap end, in the order of their points."""
+    return sorted(overlapping_pairs(frontier) + cheap_end_pair(frontier), key=lambda pair: (min(pair), max(pair)))
 
 
 def unresolved_points(frontier: pd.DataFrame) -> set[int]:
