@@ -235,6 +235,59 @@ def test_whatif_bad_toggles_exit_1_with_the_grammar(frontier_case, tmp_path, arg
     assert_fails(res, 1, "ISSUER:MATERIALS")
 
 
+def _later_ban_rows():
+    """Demand 10 a period for 2 periods (penalty 12) at our plant; China sells at 10, Australia 5 a
+    period at 13 and 5 more at 20. Scenarios N and B (0.5 each); the scenario rule BAN (China bans
+    X) starts in period 2, but B's own event starts it in period 1. Risk: expected shortfall."""
+    rows = base_rows(2)
+    rows["settings"].update({"risk_measure": "expected_shortfall", "frontier_points": 5})
+    rows["demand"][0]["shortfall_penalty"] = 12
+    rows["offers"] = [{"offer": "O_CN", "site": "SUP_CN", "material": "X", "price": 10, "capacity_per_period": 100},
+                      {"offer": "O_AU1", "site": "SUP_AU", "material": "X", "price": 13, "capacity_per_period": 5},
+                      {"offer": "O_AU2", "site": "SUP_AU", "material": "X", "price": 20, "capacity_per_period": 5}]
+    rows["controls"] = [{"rule": "BAN", "issuer": "CN", "materials": "X", "kind": "ban", "status": "scenario",
+                         "start_period": 2}]
+    rows["scenarios"] = [{"scenario": "N", "probability": 0.5}, {"scenario": "B", "probability": 0.5}]
+    rows["scenario_events"] = [{"scenario": "B", "event": "rule", "target": "BAN", "start_period": 1}]
+    return rows
+
+
+def test_whatif_ban_keeps_the_rules_own_scenario_windows(tmp_path):
+    """--ban BAN puts it in force from its own start (period 2) and B keeps its ban from period 1:
+    30 of the 40 units are banned (N's period 2, both of B's). Serving z of them costs 230 + 0.5 z
+    (z <= 15, Australia's 13) + 4 (z - 15) beyond (its 20) with expected shortfall (30 - z)/40: the
+    ends (230, 0.75) and (297.5, 0), the limits 0.5625, 0.375 and 0.1875 at 233.75, 237.5 and 267.5.
+    The baseline (B banned from period 1 only) runs (220, 0.5) to (265, 0). Dropping B's own window
+    (the bug) left B buying Chinese X in period 1: the toggled frontier equalled the baseline."""
+    case = write_rows(_later_ban_rows(), tmp_path / "later.xlsx")
+    res = run("whatif", case, "--ban", "BAN", "--out", tmp_path / "w.xlsx", "--json", "--quiet", "--workers", 1,
+              "--mip-gap", 0)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    base = [(r["expected_cost"], r["risk"]) for r in doc["baseline"]["frontier"]]
+    assert flat(base) == pytest.approx(flat([(220, 0.5), (222.5, 0.375), (225, 0.25), (245, 0.125), (265, 0)]),
+                                       abs=1e-6)
+    tog = [(r["expected_cost"], r["risk"]) for r in doc["toggled"]["frontier"]]
+    assert flat(tog) == pytest.approx(flat([(230, 0.75), (233.75, 0.5625), (237.5, 0.375), (267.5, 0.1875),
+                                            (297.5, 0)]), abs=1e-6)
+    assert doc["difference"] == pytest.approx({"min_cost": 10, "knee_cost": 12.5, "min_risk": 0, "knee_risk": 0.125})
+
+
+def test_a_banned_licence_counts_its_lead_time_from_the_start_of_each_unbroken_stretch(tmp_path):
+    """A licence rule (lead time 1) whose scenario window in B starts in period 1, put in force from
+    period 2: in B one stretch from period 1 (licensed from period 2, not shut again in period 2 by
+    the in-force window's own lead time); in N from period 2 (licensed from period 3)."""
+    from model.formulation import CaseIndex
+    rows = _later_ban_rows()
+    rows["settings"]["periods"] = 3
+    rows["controls"][0].update({"kind": "licence", "licence_lead_time": 1})
+    toggled = apply_toggles(case_from(rows, tmp_path), ["BAN"], [])
+    ix = CaseIndex(toggled)
+    rule = toggled.rules["BAN"]
+    assert [ix.rule_limit(rule, t, "B") for t in (1, 2, 3)] == [0.0, None, None]
+    assert [ix.rule_limit(rule, t, "N") for t in (1, 2, 3)] == [None, 0.0, None]
+
+
 def test_whatif_ban_moves_the_frontier_by_the_hand_derived_amount(frontier_case, tmp_path):
     """BAN in force in both scenarios: without a contract both fall short (200, 1.0); with it each
     scenario costs 210 + 5 q with shortfall (10 - q)/10. Keeping the baseline's risk levels

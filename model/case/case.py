@@ -198,10 +198,24 @@ class Rule:
     status: str
     start_period: int
     end_period: int
+    # a scenario rule that whatif --ban put in force: still active in its scenarios' own windows too
+    keeps_scenario_windows: bool = False
 
     @property
     def is_technology_ban(self) -> bool:
         return bool(self.technologies)
+
+
+def merged_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Periods [start, end] with overlapping or adjacent windows joined: one unbroken stretch of a
+    rule is one window (a licence's lead time counts from the start of the stretch)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(windows):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..case.case import Case, Demand, Lane, Offer, Process, Rule
+from ..case.case import Case, Demand, Lane, Offer, Process, Rule, merged_windows
 
 Node = tuple[int, str]  # (period, representative scenario)
 
@@ -228,12 +228,15 @@ class CaseIndex:
 
     # ---------------------------------------------------------------- rules
     def rule_windows(self, rule: Rule, scenario: str) -> list[tuple[int, int]]:
-        """Periods [start, end] in which the rule is active in the scenario (docs/model.md rule windows)."""
+        """Periods [start, end] in which the rule is active in the scenario (docs/model.md rule windows);
+        a scenario rule put in force by whatif --ban keeps its scenario windows, joined to its own."""
+        events = [(e.start_period, e.end_period) for e in self._events_by_kind_and_scenario.get(("rule", scenario), ())
+                  if e.target == rule.rule]
         if rule.status == "in_force":
-            return [(rule.start_period, rule.end_period)]
+            own = [(rule.start_period, rule.end_period)]
+            return merged_windows(own + events) if rule.keeps_scenario_windows else own
         if rule.status == "scenario":
-            return [(e.start_period, e.end_period) for e in self._events_by_kind_and_scenario.get(("rule", scenario), ())
-                    if e.target == rule.rule]
+            return events
         return []
 
     def rule_limit(self, rule: Rule, t: int, scenario: str) -> float | None:

@@ -28,7 +28,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from ..case.case import Case
+from ..case.case import Case, merged_windows
 from .tables import Plan
 
 TOL = 1e-5  # quantities, relative to max(1, the quantity)
@@ -97,11 +97,12 @@ def _price_factor(case: Case, o, scenario: str, t: int) -> float:
 
 
 def _rule_windows(case: Case, rule, scenario: str) -> list[tuple[int, int]]:
-    if rule.status == "in_force":
-        return [(rule.start_period, rule.end_period)]
+    events = [(e.start_period, e.end_period) for e in case.events
+              if e.scenario == scenario and e.event == "rule" and e.target == rule.rule]
+    if rule.status == "in_force":  # put in force by whatif --ban: its scenario windows stay
+        return merged_windows([(rule.start_period, rule.end_period)] + (events if rule.keeps_scenario_windows else []))
     if rule.status == "scenario":
-        return [(e.start_period, e.end_period) for e in case.events
-                if e.scenario == scenario and e.event == "rule" and e.target == rule.rule]
+        return events
     return []
 
 
