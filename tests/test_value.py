@@ -62,6 +62,33 @@ def test_vss_positive_when_the_nominal_plan_skips_the_backup(tmp_path):
     assert r.warnings == []
 
 
+def test_the_ev_plan_leaves_out_a_free_contract_its_nominal_scenario_does_not_use(tmp_path):
+    """Demand 10 a period for 2 periods (penalty 20); CN at 10 (no contract cost), AU1 at 15 (cap 5,
+    contract 20), AU2 at 25 (cap 5, contract 10). B (listed first, CN banned) and N (a price event
+    on the unused AU2): every scenario has events, so the nominal is B. B alone contracts AU1
+    (20 + 150 + 10 short x 20 = 370) and has no use for CN, whose free binary is a solver's tie.
+    The EV plan holds AU1 only: each scenario 20 + 150 + 200 = 370, so VSS = 370 - z* (295) = 75;
+    holding CN's tied binary at 1 gave 295 and VSS 0."""
+    rows = base_rows(2)
+    rows["settings"]["risk_measure"] = "expected_shortfall"
+    rows["demand"][0]["shortfall_penalty"] = 20
+    rows["offers"] = [
+        {"offer": "O_CN", "site": "SUP_CN", "material": "X", "price": 10, "capacity_per_period": 100},
+        {"offer": "O_AU1", "site": "SUP_AU", "material": "X", "price": 15, "capacity_per_period": 5, "fixed_cost": 20},
+        {"offer": "O_AU2", "site": "SUP_AU", "material": "X", "price": 25, "capacity_per_period": 5, "fixed_cost": 10}]
+    rows["controls"] = [{"rule": "BAN", "issuer": "CN", "materials": "X", "kind": "ban", "status": "scenario",
+                         "start_period": 1}]
+    rows["scenarios"] = [{"scenario": "B", "probability": 0.5}, {"scenario": "N", "probability": 0.5}]
+    rows["scenario_events"] = [{"scenario": "B", "event": "rule", "target": "BAN", "start_period": 1},
+                               {"scenario": "N", "event": "price", "target": "O_AU2", "start_period": 1,
+                                "factor": 1.5}]
+    r = run_values(case_from(rows, tmp_path), options=EXACT)
+    assert r.case.nominal_scenario == "B"
+    assert r.stochastic.cost == pytest.approx(295)
+    assert r.ev_plan_cost == pytest.approx(370)
+    assert r.vss == pytest.approx(75)
+
+
 def test_evpi_zero_when_foresight_changes_nothing(tmp_path):
     """Penalty 20, O_AU at 25 (dearer than going short) with a contract cost 10: no plan ever
     uses AU. z* = 0.5 x 100 + 0.5 x 200 = 150 = WS (A alone 100, B alone 200): EVPI = 0; the

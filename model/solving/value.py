@@ -402,11 +402,16 @@ def _min_cost_solve(fm: StagedModel, limit: float | None = None, holds: dict | N
 def _scenario_solve(case: Case, scenario: str, measure: str, options: SolveOptions) -> tuple[SolveRecord, dict]:
     """One scenario alone, at the stochastic model's gap (``options.mip_gap``): a scenario's model
     is smaller, but solving it to a zero gap because it is small would cost more than it is worth
-    next to the stochastic solve it is compared with."""
-    fm = StagedModel(scenario_alone(case, scenario), measure, options, f".ws-{scenario}.{os.getpid()}")
+    next to the stochastic solve it is compared with. For the nominal scenario also its
+    once-decisions as its plan reports them (the EV plan holds them): a free contract it does not
+    use is not taken, whichever value the solver left its binary at (a tie)."""
+    alone = scenario_alone(case, scenario)
+    fm = StagedModel(alone, measure, options, f".ws-{scenario}.{os.getpid()}")
     fm.solver.mip_gap = options.mip_gap
     rec = _min_cost_solve(fm)
-    return rec, (fm.once_decisions() if rec.cost is not None else None)
+    if rec.cost is None or scenario != case.nominal_scenario:
+        return rec, None
+    return rec, once_of_plan(alone, fm.plan())
 
 
 def _run_on(fm: StagedModel | None, case: Case, measure: str, options: SolveOptions, job: Job,
