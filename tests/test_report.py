@@ -509,6 +509,17 @@ def test_stress_and_value_sheets_have_notes_and_axis_titles_too(tmp_path):
         assert chart.x_axis.title is not None and chart.y_axis.title is not None, chart.title
 
 
+def test_every_step_of_the_changes_sheet_reads_in_one_unit_of_money():
+    """Steps of 2,000 and 3,000,000 USD: both rates per 1 M USD (the median step's unit), so a
+    planner compares them at a glance (each was in its own unit: per 1,000 and per 1 M)."""
+    fr = _report().frontier.assign(expected_cost=[1_000_000.0, 1_002_000.0, 4_002_000.0],
+                                   cost_bound=[1_000_000.0, 1_002_000.0, 4_002_000.0])
+    ch = changes_table(_report(frontier=fr))
+    assert ch["risk_bought"].str.contains(" per 1 M USD more expected cost").tolist() == [True, True]
+    assert ch.loc[0, "risk_bought"].startswith("6,850 percentage points less")  # 13.7 points for 2,000 USD
+    assert ch.loc[1, "risk_bought"].startswith("0.633 percentage points less")  # 1.9 points for 3 M USD
+
+
 def test_a_step_inside_the_solvers_gap_says_its_cost_is_not_proven():
     """Points 1 and 2 overlap ([999,000, 1,000,000] and a bound of 990,000 under point 2's cost):
     the step between them is within the gap; 2 -> 3 is resolved."""

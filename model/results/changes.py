@@ -30,16 +30,24 @@ def _scale(amount: float) -> tuple[float, str]:
     return 1.0, "1"
 
 
-def risk_bought_words(measure: str, reduction: float, extra_cost: float, currency: str) -> str:
-    """Risk reduction per unit of extra cost, in words and with units."""
+def risk_bought_words(measure: str, reduction: float, extra_cost: float, currency: str,
+                      typical_cost: float | None = None) -> str:
+    """Risk reduction per unit of extra cost, in words and with units: per a round amount of money
+    fitted to ``typical_cost`` (one for the whole table, so that its steps read in one unit), else
+    to this step's extra cost."""
     if extra_cost <= EPS * max(1.0, abs(extra_cost)):
         return "less risk at no extra cost"
-    per, per_text = _scale(extra_cost)
+    per, per_text = _scale(typical_cost if typical_cost else extra_cost)
     rate = reduction / extra_cost * per
     cur = f" {currency}" if currency else ""
     if in_money(measure):
-        return f"{rate:,.3g}{cur} less {measure} per {per_text}{cur} more expected cost"
-    return f"{rate * 100:.3g} percentage points less {measure} per {per_text}{cur} more expected cost"
+        return f"{_figure(rate)}{cur} less {measure} per {per_text}{cur} more expected cost"
+    return f"{_figure(rate * 100)} percentage points less {measure} per {per_text}{cur} more expected cost"
+
+
+def _figure(x: float) -> str:
+    """Three significant figures, never in exponent form: 0.622, 68.5, 6,850."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 def _yes_sets(df: pd.DataFrame | None, flag: str, key: str) -> dict:
@@ -124,6 +132,8 @@ def changes_table(report: Report) -> pd.DataFrame:
     currency = report.currency or ""
     rows = []
     recs = eff.to_dict("records")
+    steps = sorted(b["_c"] - a["_c"] for a, b in zip(recs, recs[1:]) if b["_c"] - a["_c"] > 0)
+    typical = steps[len(steps) // 2] if steps else None  # the median step: the table's one unit
     for a, b in zip(recs, recs[1:]):
         pa, pb = a["point"], b["point"]
         extra = b["_c"] - a["_c"]
@@ -135,7 +145,7 @@ def changes_table(report: Report) -> pd.DataFrame:
         rows.append({
             "from_point": int(pa), "to_point": int(pb), "extra_expected_cost": extra, "risk_reduction": reduction,
             "risk_reduction_per_cost": reduction / extra if extra > EPS * max(1.0, abs(a["_c"])) else None,
-            "risk_bought": risk_bought_words(report.risk_measure, reduction, extra, currency)
+            "risk_bought": risk_bought_words(report.risk_measure, reduction, extra, currency, typical)
             + (" ({} {} -> {})".format(report.risk_measure, *pct_pair(a["_r"], b["_r"]))
                if not in_money(report.risk_measure) else "")
             + ("; within the solver's gap: the extra cost is not proven" if frozenset((pa, pb)) in unresolved
