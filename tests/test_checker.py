@@ -72,6 +72,19 @@ def test_a_plan_that_breaks_a_rule_is_caught_by_its_check(family, tmp_path):
     assert check_plan(case, plan)
 
 
+def test_an_output_labelled_above_its_inputs_is_caught(tmp_path):
+    """The model without its never-more-controlled half labels Russian-made Y as CN to dodge the
+    Russian rule (50); check_processes names the label its inputs do not back."""
+    case = case_from(cases.label_dodge_rows(), tmp_path)
+    ix = CaseIndex(case)
+    m = build_model(case, index=ix)
+    m.process_output_origin_backed.deactivate()
+    assert PersistentHighs(m, mip_gap=0.0).solve().status == "optimal"
+    plan = extract_plan(m, ix)
+    assert plan.expected_cost == pytest.approx(50, abs=1e-6)
+    assert any("labels 10 of its output CN" in p for p in checker.check_processes(case, plan))
+
+
 def test_the_same_cases_with_every_family_pass(tmp_path):
     for k, family in enumerate(sorted(CAUGHT_BY)):
         make_rows, _, _ = CASES[family]

@@ -148,6 +148,35 @@ def test_extraterritorial_ban_follows_origin_through_processing(tmp_path):
     assert "CN" not in set(made["origin_group"])
 
 
+def label_dodge_rows(cn_price: float = 10):
+    """Y is made in Malaysia from one X; X from Russia (group covered) at 5, China at cn_price or
+    Australia at 15; 10 Y to our plant in Japan in one period. Russia bans Y to Japan,
+    extraterritorially (Y carrying Russia's group, covered). Russian X makes covered Y: banned."""
+    rows = base_rows(1)  # its countries include RU, group covered
+    rows["materials"].append({"material": "Y", "stage": "metal"})
+    rows["sites"] += [{"site": "SUP_RU", "country": "RU", "owner": "RuCo", "role": "supplier"},
+                      {"site": "PROC_MY", "country": "MY", "owner": "MyCo", "role": "processor"}]
+    rows["offers"][0]["price"] = cn_price
+    rows["offers"].append({"offer": "O_RU", "site": "SUP_RU", "material": "X", "price": 5, "capacity_per_period": 100})
+    rows["processes"] = [{"process": "P_MY", "site": "PROC_MY", "output": "Y", "capacity_per_period": 100}]
+    rows["process_inputs"] = [{"process": "P_MY", "input": "X", "per_unit_output": 1}]
+    rows["lanes"] = [{"from_site": a, "to_site": "PROC_MY", "materials": "X"} for a in ("SUP_RU", "SUP_CN", "SUP_AU")]
+    rows["lanes"].append({"from_site": "PROC_MY", "to_site": "PLANT", "materials": "Y"})
+    rows["demand"] = [{"site": "PLANT", "material": "Y", "period": 1, "quantity": 10, "shortfall_penalty": 100}]
+    rows["inventory"] = [{"site": "PLANT", "material": "Y", "max_stock": 0}]
+    return add_rule(rows, rule="RU_ET", issuer="RU", materials="Y", to_countries="JP", extraterritorial="yes")
+
+
+@pytest.mark.parametrize("cn_price, cost, offer", [(10, 100, "O_CN"), (1000, 150, "O_AU")])
+def test_an_output_never_takes_a_more_controlled_group_than_its_inputs(tmp_path, cn_price, cost, offer):
+    """Y from Russian X is covered, so the Russian ban stops it; Y from Chinese X is CN, which the
+    Russian rule does not reach: 10 x 10 = 100 (with China at 1000, Australian X: 150). Labelling
+    Russian-made Y as CN to dodge the rule (50) is not a plan: the output holds no Chinese input."""
+    plan = solve(label_dodge_rows(cn_price), tmp_path)
+    assert plan.expected_cost == pytest.approx(cost, abs=1e-6)
+    assert volume(plan, offer) == pytest.approx(10) and volume(plan, "O_RU") == pytest.approx(0)
+
+
 def test_same_ban_without_extraterritorial_reach_covers_less(tmp_path):
     """Without extraterritorial reach the rule covers only flows leaving China: Y ships from MY."""
     plan = solve(_processing_rows(False), tmp_path)

@@ -127,9 +127,30 @@ def process_bill_of_materials(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
 
 
 def process_output_origin(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
-    """A process's output carries the most controlled group of its inputs (and its site's group, by
-    the index of make): inputs of group k or more controlled can only go into output of group k or
-    more controlled, i.e. for every k: input of groups >= k <= ratio x output of groups >= k."""
+    """A process's output carries exactly the most controlled group of its inputs and its site
+    (its site's group by the index of make). Never cleaner: inputs of group k or more controlled
+    can only go into output of group k or more controlled, i.e. for every k: input of groups >= k
+    <= ratio x output of groups >= k. Never more controlled (a label that would escape a rule of a
+    less controlled issuer): output of a group g above its site's holds an input of group g, i.e.
+    output of group g <= the sum over inputs of (their group-g use / their ratio)."""
+    _output_never_cleaner_than_inputs(m, ix)
+    _output_never_more_controlled_than_inputs(m, ix)
+
+
+def _output_never_more_controlled_than_inputs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
+    case = ix.case
+    index = [(p_id, g, t, n) for (p_id, g, t, n) in m.make
+             if ix.rank[g] > ix.rank[case.site_group(case.processes[p_id].site)]]
+
+    def rule(_, p_id, g, t, n):
+        backing = [m.use[p_id, mat, g, t, n] / ratio for mat, ratio in case.processes[p_id].inputs
+                   if ratio > 0 and (p_id, mat, g, t, n) in m.use]
+        return m.make[p_id, g, t, n] <= sum(backing)
+
+    m.process_output_origin_backed = pyo.Constraint(index, rule=rule)
+
+
+def _output_never_cleaner_than_inputs(m: pyo.ConcreteModel, ix: CaseIndex) -> None:
     case = ix.case
     index = []
     for p in case.processes.values():

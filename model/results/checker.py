@@ -391,6 +391,17 @@ def check_processes(case: Case, plan: Plan) -> list[str]:
         site_rank = rank[case.countries[case.sites[p.site].country].origin_group]
         if len(out) and (out["origin_group"].map(rank) < site_rank).any():
             problems.append(f"process {p.process} output cleaner than its site's group")
+        # output of a group above its site's holds an input of that group (no label dodges a rule)
+        for (scenario, period, group), q in out.groupby(["scenario", "period", "origin_group"])["quantity"].sum().items():
+            if rank[group] <= site_rank or q <= TOL:
+                continue
+            here = inputs[(inputs["process"] == p.process) & (inputs["scenario"] == scenario)
+                          & (inputs["period"] == period) & (inputs["origin_group"] == group)]
+            backing = sum(float(here[here["material"] == mat]["quantity"].sum()) / ratio
+                          for mat, ratio in p.inputs if ratio > 0)
+            if q > backing + TOL * max(1.0, q):
+                problems.append(f"process {p.process} labels {q:.6g} of its output {group} in period {period} "
+                                f"scenario {scenario} with inputs of that group for only {backing:.6g}")
         made_with = routes[(routes["kind"] == "coproduct") & (routes["route"] == p.process)]
         for cp, ratio in p.coproducts:
             want = out.groupby(["scenario", "period", "origin_group"])["quantity"].sum() * ratio
