@@ -281,11 +281,12 @@ def test_a_banned_licence_counts_its_lead_time_from_the_start_of_each_unbroken_s
     rows = _later_ban_rows()
     rows["settings"]["periods"] = 3
     rows["controls"][0].update({"kind": "licence", "licence_lead_time": 1})
-    toggled = apply_toggles(case_from(rows, tmp_path), ["BAN"], [])
-    ix = CaseIndex(toggled)
-    rule = toggled.rules["BAN"]
-    assert [ix.rule_limit(rule, t, "B") for t in (1, 2, 3)] == [0.0, None, None]
-    assert [ix.rule_limit(rule, t, "N") for t in (1, 2, 3)] == [None, 0.0, None]
+    for bans in (["BAN"], ["BAN", "ban"]):  # the same rule banned twice keeps B's window too
+        toggled = apply_toggles(case_from(rows, tmp_path), bans, [])
+        ix = CaseIndex(toggled)
+        rule = toggled.rules["BAN"]
+        assert [ix.rule_limit(rule, t, "B") for t in (1, 2, 3)] == [0.0, None, None]
+        assert [ix.rule_limit(rule, t, "N") for t in (1, 2, 3)] == [None, 0.0, None]
 
 
 def test_whatif_ban_moves_the_frontier_by_the_hand_derived_amount(frontier_case, tmp_path):

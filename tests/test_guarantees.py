@@ -119,6 +119,17 @@ def test_a_solver_log_onto_a_workbook_is_bad_input_at_once(where, case, tmp_path
     assert not out.exists() and log.read_bytes() == before
 
 
+@pytest.mark.parametrize("same_as", ["--out", "--write-mps"])
+def test_a_new_solver_log_named_like_out_or_the_mps_is_bad_input_at_once(same_as, case, tmp_path):
+    """Neither file exists yet: the log would be replaced by the workbook (or the model) written
+    later, or spoil it."""
+    out, mps = tmp_path / "f.xlsx", tmp_path / "m.mps"
+    log = out if same_as == "--out" else mps
+    res = run("frontier", case, "--out", out, "--write-mps", mps, "--solver-log", log, "--quiet")
+    assert_fails(res, 1, "--solver-log", "that is the input case, --out or --write-mps")
+    assert not out.exists() and not mps.exists()
+
+
 def test_an_mps_path_in_a_folder_nobody_may_write_is_bad_input_at_once(case, tmp_path, locked_folder):
     out = tmp_path / "f.xlsx"
     res = run("frontier", case, "--out", out, "--write-mps", locked_folder / "m.mps", "--quiet")

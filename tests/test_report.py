@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from model.cli import app
 from model.results.words import risk_words
-from model.results.changes import CHANGES_COLUMNS, changes_table
+from model.results.changes import CHANGES_COLUMNS, changes_table, risk_bought_words
 from model.results.compare import EQUAL_RISK_COLUMNS
 from model.results.excel import write_results
 from model.results.excel.notes import COLUMN_NOTES, context, item_note, note_for
@@ -518,6 +518,10 @@ def test_every_step_of_the_changes_sheet_reads_in_one_unit_of_money():
     assert ch["risk_bought"].str.contains(" per 1 M USD more expected cost").tolist() == [True, True]
     assert ch.loc[0, "risk_bought"].startswith("6,850 percentage points less")  # 13.7 points for 2,000 USD
     assert ch.loc[1, "risk_bought"].startswith("0.633 percentage points less")  # 1.9 points for 3 M USD
+    # a step unreadable in the table's unit reads in its own: 5 points for 30 M among 500 USD steps
+    assert risk_bought_words("cvar_shortfall", 0.05, 30e6, "USD", 500).startswith("0.167 percentage points less "
+                                                                                 "cvar_shortfall per 1 M USD")
+    assert risk_bought_words("cvar_shortfall", 5e-9, 1.0, "USD").startswith("0.0000005 percentage points")
 
 
 def test_a_step_inside_the_solvers_gap_says_its_cost_is_not_proven():

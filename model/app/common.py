@@ -167,13 +167,16 @@ def check_scheduler(address: str | None) -> None:
                         "a running 'dask scheduler' prints, e.g. tcp://127.0.0.1:8786")
 
 
-def check_log_path(path: Path | None, case_file: Path, out: Path) -> None:
-    """--solver-log: HiGHS appends its log to the file, so it may not be the input case, --out or
-    any other existing workbook (appending would silently spoil it)."""
-    if path is None or not path.exists():
+def check_log_path(path: Path | None, case_file: Path, out: Path, mps: Path | None = None) -> None:
+    """--solver-log: HiGHS appends its log to the file, so it may not be the input case, --out,
+    --write-mps (new files or not) or any other existing workbook (appending would silently spoil
+    it, or the workbook written at the end would replace the log)."""
+    if path is None:
         return
-    if path.resolve() in (case_file.resolve(), out.resolve()):
-        raise CaseError(f"--solver-log {path}: that is the input case or --out; expected a log file name")
+    others = [case_file.resolve(), out.resolve()] + ([mps.resolve()] if mps is not None else [])
+    if path.resolve() in others:
+        raise CaseError(f"--solver-log {path}: that is the input case, --out or --write-mps; expected a log "
+                        "file name of its own, e.g. highs.log")
     if path.is_file() and zipfile.is_zipfile(path):
         raise CaseError(f"--solver-log {path}: the file exists and is a workbook (HiGHS would append its log to "
                         "it); expected a log file name, e.g. highs.log")
@@ -254,7 +257,8 @@ def load(opts: RunOptions, verb: str, reporter: Reporter, workers: int | None = 
     solve = solve_options(case, opts, workers)
     target = out_path(opts.out, path, verb, opts.force)
     check_mps_path(opts.write_mps, path, target)
-    check_log_path(Path(opts.solver_log) if opts.solver_log else None, path, target)
+    check_log_path(Path(opts.solver_log) if opts.solver_log else None, path, target,
+                   Path(opts.write_mps) if opts.write_mps else None)
     return Loaded(path, case, read_s, measure, solve, target, warnings)
 
 

@@ -76,7 +76,7 @@ def apply_toggles(case: Case, bans: list[str], lifts: list[str], from_period: in
             r = rules[rid]
             start = from_period or r.start_period
             rules[rid] = replace(r, status="in_force", start_period=start, end_period=max(r.end_period, start),
-                                 keeps_scenario_windows=r.status == "scenario")
+                                 keeps_scenario_windows=r.keeps_scenario_windows or r.status == "scenario")
             kind = "" if r.kind == "ban" else f" ({r.kind})"  # --ban puts a licence or quota in force as it is
             words.append(f"ban {rid}{kind} from period {start}")
         elif ":" in spec:

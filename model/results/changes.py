@@ -4,6 +4,8 @@ risk per unit of cost. Pure pandas."""
 
 from __future__ import annotations
 
+import math
+
 
 import pandas as pd
 
@@ -39,6 +41,9 @@ def risk_bought_words(measure: str, reduction: float, extra_cost: float, currenc
         return "less risk at no extra cost"
     per, per_text = _scale(typical_cost if typical_cost else extra_cost)
     rate = reduction / extra_cost * per
+    shown = rate if in_money(measure) else rate * 100
+    if typical_cost and not 1e-3 <= abs(shown) < 1e4:  # unreadable in the table's unit: this step's own
+        return risk_bought_words(measure, reduction, extra_cost, currency)
     cur = f" {currency}" if currency else ""
     if in_money(measure):
         return f"{_figure(rate)}{cur} less {measure} per {per_text}{cur} more expected cost"
@@ -46,8 +51,13 @@ def risk_bought_words(measure: str, reduction: float, extra_cost: float, currenc
 
 
 def _figure(x: float) -> str:
-    """Three significant figures, never in exponent form: 0.622, 68.5, 6,850."""
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+    """At most three significant figures, never in exponent form: 0.000824, 0.622, 2, 68.5, 6,850,
+    1,230,000."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    decimals = 2 - math.floor(math.log10(abs(x)))
+    text = f"{round(x, decimals):,.{max(0, decimals)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text  # 2, not 2.00
 
 
 def _yes_sets(df: pd.DataFrame | None, flag: str, key: str) -> dict:

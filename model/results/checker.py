@@ -360,6 +360,7 @@ def check_processes(case: Case, plan: Plan) -> list[str]:
     made = routes[routes["kind"] == "production"]
     out_by = made.groupby(["route", "scenario", "period"])["quantity"].sum()
     in_by = inputs.groupby(["process", "material", "scenario", "period"])["quantity"].sum()
+    in_by_group = inputs.groupby(["process", "material", "scenario", "period", "origin_group"])["quantity"].sum()
     # dirty[k]: quantity of group rank >= k, for each k that can be dirtier than the cleanest group
     made_rank = made["origin_group"].map(rank)
     in_rank = inputs["origin_group"].map(rank)
@@ -395,9 +396,7 @@ def check_processes(case: Case, plan: Plan) -> list[str]:
         for (scenario, period, group), q in out.groupby(["scenario", "period", "origin_group"])["quantity"].sum().items():
             if rank[group] <= site_rank or q <= TOL:
                 continue
-            here = inputs[(inputs["process"] == p.process) & (inputs["scenario"] == scenario)
-                          & (inputs["period"] == period) & (inputs["origin_group"] == group)]
-            backing = sum(float(here[here["material"] == mat]["quantity"].sum()) / ratio
+            backing = sum(float(in_by_group.get((p.process, mat, scenario, period, group), 0.0)) / ratio
                           for mat, ratio in p.inputs if ratio > 0)
             if q > backing + TOL * max(1.0, q):
                 problems.append(f"process {p.process} labels {q:.6g} of its output {group} in period {period} "

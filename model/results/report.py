@@ -14,8 +14,8 @@ from .answers import Answer, RunKind
 from .answers.frontier import frontier_answer
 from .metrics import RISK_COLUMNS
 from .report_data import Report
-from .resolution import unresolved_pairs
-from .words import amount, risk_shown
+from .resolution import cheap_end_pair, unresolved_pairs
+from .words import amount, number, risk_shown
 from .views import plan_charts, strategic_stock, supplier_roles, unit_values
 
 FRONTIER_COLUMNS = ["point", "kind", "risk_limit", "expected_cost", "risk", *RISK_COLUMNS, "mip_gap",
@@ -219,11 +219,18 @@ def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tup
             out.append(f"{label} stopped at its time limit ({status}{gap}): its plan is the best found, not proven")
         elif "interrupted" in status:
             out.append(f"{label} was interrupted ({status}{gap})")
-    if unresolved_pairs:
-        pairs = ", ".join(f"{a} and {b}" for a, b in unresolved_pairs)
+    cheap_end = cheap_end_pair(frontier) if unresolved_pairs else []
+    overlapping = [pair for pair in unresolved_pairs if pair not in cheap_end]
+    if overlapping:
+        pairs = ", ".join(f"{a} and {b}" for a, b in overlapping)
         out.append(f"points {pairs}: their cost intervals [cost_bound, expected_cost] overlap within the solver's "
                    "gap, so which is cheaper is not known; they are noted within_gap and no knee is recommended "
                    "among them")
+    for end, cheapest in cheap_end:
+        bound = number(frontier.loc[frontier["point"] == end, "cost_bound"].iloc[0])
+        out.append(f"point {end} (the min-cost end) was beaten by point {cheapest}'s plan, and its cost bound "
+                   f"({amount(bound, currency)}) lies below that plan's cost: a cheaper plan may exist, so the cheap "
+                   f"end of the frontier is not resolved; points {end} and {cheapest} are noted within_gap")
     eff = frontier[frontier["efficient"] == "yes"]
     costs = pd.to_numeric(eff["expected_cost"], errors="coerce").dropna()
     solved = sum(1 for p in result.points if p.plan is not None)

@@ -36,7 +36,7 @@ def cheap_end_pair(frontier: pd.DataFrame) -> list[tuple[int, int]]:
     """[(min-cost end, cheapest efficient point)] when the min-cost end is not efficient (another
     point's plan beat it, so it stopped short of its optimum) and its cost bound lies below the
     cheapest efficient plan's cost: a plan cheaper than every efficient one may then exist, so the
-    cheap end of the frontier, and a knee measured from it, is not resolved. [] otherwise; an end
+    cheap end of the frontier is not resolved (neither point is the knee). [] otherwise; an end
     whose bound meets the cheaper plan's cost (an exact duplicate) is resolved."""
     records = frontier.to_dict("records")
     end = next((r for r in records if str(r.get("kind", "")) == "min_cost"), None)

@@ -403,8 +403,9 @@ def _scenario_solve(case: Case, scenario: str, measure: str, options: SolveOptio
     """One scenario alone, at the stochastic model's gap (``options.mip_gap``): a scenario's model
     is smaller, but solving it to a zero gap because it is small would cost more than it is worth
     next to the stochastic solve it is compared with. For the nominal scenario also its
-    once-decisions as its plan reports them (the EV plan holds them): a free contract it does not
-    use is not taken, whichever value the solver left its binary at (a tie)."""
+    once-decisions as its plan reports them (the EV plan holds them): a contract that costs nothing
+    idle and that it does not use is not taken, whichever value the solver left its binary at (a
+    tie)."""
     alone = scenario_alone(case, scenario)
     fm = StagedModel(alone, measure, options, f".ws-{scenario}.{os.getpid()}")
     fm.solver.mip_gap = options.mip_gap

@@ -264,8 +264,8 @@ SHEET_NOTES: dict[str, dict[str, tuple[str, str]]] = {
         "value": ("Taken: the rise in expected cost were it forbidden; not taken: the fall in expected cost were "
                   "it free of its cost; blank where there is none (infeasible: see status)", "{currency}"),
         "note": ("What the value means for this option", "text"),
-        "status": ("Status of the option's solve (infeasible: the point's risk limit cannot be met without it)",
-                   "text"),
+        "status": ("Status of the option's solve (infeasible: taken, the point's limits cannot be met without it; "
+                   "not taken, it cannot be taken within them, or a technology ban forbids the build)", "text"),
         "option_cost": ("The option's fixed, qualification or build cost", "{currency}"),
         "break_even_cost": ("The option's cost at which the decision flips: a taken option stays worth taking "
                             "below it, one not taken pays below it", "{currency}"),
