@@ -143,6 +143,17 @@ def test_no_knee_says_so_and_why():
                                     "solver's gap")
     assert got["cheapest_plan"].startswith("point 1: expected cost 1,000,000 USD; in the worst 10 %")
     assert got["least_risk_plan"].startswith("point 3: expected cost 1,400,000 USD")
+    assert "shortfall_penalties" not in got  # the hand frontier has no cost breakdown
+    # with one, the first rows give the share of penalties at both plans (DESIGN: a row gives it)
+    fr = fr.assign(cost_shortfall_penalties=[100_000.0, 70_000.0, 14_000.0])
+    got = dict(summary_items(_report(frontier=fr, knee_point=None, knee_text="no knee recommended")))
+    assert got["shortfall_penalties"] == (
+        "at the cheapest plan (point 1) 10.0 % of the expected cost is shortfall penalties (100,000 USD of "
+        "1,000,000 USD): demand left unmet, priced at its penalty; at the least-risk plan (point 3) 1.0 % of "
+        "the expected cost is shortfall penalties (14,000 USD of 1,400,000 USD): demand left unmet, priced at "
+        "its penalty")
+    keys = list(got)
+    assert keys.index("least_risk_plan") < keys.index("shortfall_penalties") < keys.index("warnings")
 
 
 @pytest.mark.parametrize("measure, alpha, value, ref, want", [

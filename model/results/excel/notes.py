@@ -329,8 +329,8 @@ ITEM_NOTES: dict[str, tuple[str, str]] = {
                        "storage): what the cost span buys instead (recourse in the scenarios)", "text, %"),
     "risk_is_one_scenario": ("The worst 1 - cvar_alpha of probability is one scenario: the risk is its "
                              "shortfall (or cost)", "text, %"),
-    "shortfall_penalties": ("The share of the recommended plan's expected cost that is shortfall penalties",
-                            "%, {currency}"),
+    "shortfall_penalties": ("The share of the recommended plan's expected cost that is shortfall penalties "
+                            "(with none recommended: the cheapest and the least-risk plans')", "%, {currency}"),
     "against_cheapest_plan": ("What the recommended plan does differently from the cheapest plan: contracts, "
                               "qualifications and builds added or dropped, the stockpile", "text, {currency}"),
     "decision_values": ("EVPI and VSS at the knee point (frontier --values)", "{currency}, % of expected cost"),
