@@ -230,14 +230,13 @@ class CaseIndex:
     def rule_windows(self, rule: Rule, scenario: str) -> list[tuple[int, int]]:
         """Periods [start, end] in which the rule is active in the scenario (docs/model.md rule windows);
         a scenario rule put in force by whatif --ban keeps its scenario windows, joined to its own."""
+        if rule.status == "in_force" and not rule.keeps_scenario_windows:
+            return [(rule.start_period, rule.end_period)]
+        if rule.status not in ("in_force", "scenario"):
+            return []
         events = [(e.start_period, e.end_period) for e in self._events_by_kind_and_scenario.get(("rule", scenario), ())
                   if e.target == rule.rule]
-        if rule.status == "in_force":
-            own = [(rule.start_period, rule.end_period)]
-            return merged_windows(own + events) if rule.keeps_scenario_windows else own
-        if rule.status == "scenario":
-            return events
-        return []
+        return merged_windows([(rule.start_period, rule.end_period)] + events) if rule.status == "in_force" else events
 
     def rule_limit(self, rule: Rule, t: int, scenario: str) -> float | None:
         """Units of covered flow the rule allows in period t of the scenario; None = not active."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 
-
 import pandas as pd
 
 from .words import in_money, number, pct_pair
@@ -45,9 +44,8 @@ def risk_bought_words(measure: str, reduction: float, extra_cost: float, currenc
     if typical_cost and not 1e-3 <= abs(shown) < 1e4:  # unreadable in the table's unit: this step's own
         return risk_bought_words(measure, reduction, extra_cost, currency)
     cur = f" {currency}" if currency else ""
-    if in_money(measure):
-        return f"{_figure(rate)}{cur} less {measure} per {per_text}{cur} more expected cost"
-    return f"{_figure(rate * 100)} percentage points less {measure} per {per_text}{cur} more expected cost"
+    less = f"{_figure(shown)}{cur}" if in_money(measure) else f"{_figure(shown)} percentage points"
+    return f"{less} less {measure} per {per_text}{cur} more expected cost"
 
 
 def _figure(x: float) -> str:

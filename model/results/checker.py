@@ -97,13 +97,14 @@ def _price_factor(case: Case, o, scenario: str, t: int) -> float:
 
 
 def _rule_windows(case: Case, rule, scenario: str) -> list[tuple[int, int]]:
+    if rule.status == "in_force" and not rule.keeps_scenario_windows:
+        return [(rule.start_period, rule.end_period)]
+    if rule.status not in ("in_force", "scenario"):
+        return []
     events = [(e.start_period, e.end_period) for e in case.events
               if e.scenario == scenario and e.event == "rule" and e.target == rule.rule]
-    if rule.status == "in_force":  # put in force by whatif --ban: its scenario windows stay
-        return merged_windows([(rule.start_period, rule.end_period)] + (events if rule.keeps_scenario_windows else []))
-    if rule.status == "scenario":
-        return events
-    return []
+    # put in force by whatif --ban: its scenario windows stay, joined to its own
+    return merged_windows([(rule.start_period, rule.end_period)] + events) if rule.status == "in_force" else events
 
 
 def _rule_cap(case: Case, rule, scenario: str, t: int):

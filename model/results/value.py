@@ -154,8 +154,5 @@ def value_document(result) -> dict:
             "wait_and_see_cost": result.wait_and_see_cost, "evpi": result.evpi,
             "ev_plan_cost": result.ev_plan_cost, "vss": result.vss,
             "options": [{"option": o.option, "kind": o.kind, "taken": bool(o.taken),
-                         "value": INFEASIBLE if o.status == INFEASIBLE else o.value,
+                         "value": "infeasible" if o.status == "infeasible" else o.value,  # as vss says it
                          "status": o.status} for o in ranked_options(result)]}
-
-
-INFEASIBLE = "infeasible"  # DESIGN: an option's value is "infeasible" where the limit cannot be met without it

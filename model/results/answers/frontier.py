@@ -291,14 +291,13 @@ def frontier_answer(report: "Report") -> Answer:
             rows.append((key, f"point {int(r['point'])}: expected cost {amount(r['expected_cost'], cur)}; "
                               + risk_words(measure, alpha, number(r["risk"]), None, cur,
                                            worst_scenario_of(report, r["point"]), None, top)))
-        shares = [(label, r, penalty_share_text(report, int(r["point"])))
-                  for label, r in (("the cheapest plan", cheap), ("the least-risk plan", safest)) if r is not None]
-        shares = [(label, r, text) for label, r, text in shares if text]
-        if shares and len({int(r["point"]) for _, r, _ in shares}) < len(shares):
-            shares = shares[:1]  # one plan is both
+        shares = {}  # point -> words; a plan that is both the cheapest and the least-risk is said once
+        for label, r in (("the cheapest plan", cheap), ("the least-risk plan", safest)):
+            text = penalty_share_text(report, int(r["point"])) if r is not None else None
+            if text and int(r["point"]) not in shares:
+                shares[int(r["point"])] = f"at {label} (point {int(r['point'])}) {text}"
         if shares:
-            rows.append(("shortfall_penalties", "; ".join(f"at {label} (point {int(r['point'])}) {text}"
-                                                          for label, r, text in shares)))
+            rows.append(("shortfall_penalties", "; ".join(shares.values())))
         rows.append(("risk_measure_meaning", risk_measure_words(measure, alpha, top)))
         console = [f"no point recommended: {why}", headline_words(numbers, measure, cur)]
         return Answer(kind, rows, console, numbers)

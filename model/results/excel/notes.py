@@ -225,6 +225,11 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
                       "the redesigned network)", "text"),
 }
 
+_VALUE_BOUNDS = {  # the value sheet's headline and options tables alike
+    "value_low": ("The lowest value the solves' MIP bounds allow", "{currency}"),
+    "value_high": ("The highest value the solves' MIP bounds allow", "{currency}"),
+}
+
 SHEET_NOTES: dict[str, dict[str, tuple[str, str]]] = {
     "routes": {"kind": ("purchase (from an offer), shipment (on a lane), production or coproduct (of a "
                         "process)", "text"),
@@ -251,8 +256,7 @@ SHEET_NOTES: dict[str, dict[str, tuple[str, str]]] = {
         "item": ("The decision value: the point's expected cost, z*, wait-and-see cost, EVPI, EV-plan cost, VSS "
                  "(and, at an interior point, the reference cost and the risk limit)", "text"),
         "value": ("Its value (the risk_limit row: a risk)", "{currency}"),
-        "value_low": ("The lowest value the solves' MIP bounds allow", "{currency}"),
-        "value_high": ("The highest value the solves' MIP bounds allow", "{currency}"),
+        **_VALUE_BOUNDS,
         "status": ("Status of the solves behind the value (optimal, time_limit, infeasible, ...)", "text"),
         "meaning": ("What the value is, in words", "text"),
     },
@@ -269,8 +273,7 @@ SHEET_NOTES: dict[str, dict[str, tuple[str, str]]] = {
         "option_cost": ("The option's fixed, qualification or build cost", "{currency}"),
         "break_even_cost": ("The option's cost at which the decision flips: a taken option stays worth taking "
                             "below it, one not taken pays below it", "{currency}"),
-        "value_low": ("The lowest value the solves' MIP bounds allow", "{currency}"),
-        "value_high": ("The highest value the solves' MIP bounds allow", "{currency}"),
+        **_VALUE_BOUNDS,
         "expected_cost_changed": ("Expected cost re-optimised with the option forbidden (taken) or forced, its "
                                   "cost paid (not taken)", "{currency}"),
         "mip_gap": ("Relative MIP gap of the option's solve", "share (shown in %)"),
