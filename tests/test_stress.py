@@ -3,7 +3,8 @@ time-to-survive method on the Databricks three-tier network: tests/test_public_t
 
 Conventions the hand solutions use: a rule is in force from its start_period to the horizon, a site
 is out from period 1; everything is in the nominal scenario alone; "every demand" includes the
-periods before the disruption starts; time to survive is measured with the end-of-horizon stock
+periods before the disruption starts (rows that no plan can serve there may fall short as far as
+they must); time to survive is measured with the end-of-horizon stock
 minimum (end_stock_min) not binding, the re-optimised (cost) plans with it binding.
 """
 
@@ -136,14 +137,49 @@ def test_a_network_that_fails_in_a_known_period(tmp_path):
 
 
 def test_demand_before_the_start_counts(tmp_path):
-    """Capacity 5 for demand 10: even before BAN starts (period 3) not every demand can be met, so
-    the time to survive is 0, the note says why, and the run warns that the network fails undisrupted."""
+    """Capacity 5 for demand 10: even before BAN starts (period 3) not every demand can be met.
+    Periods 1-2 may then fall short by the 5 units they must (no more: nothing may be shed to stock
+    up), and period 3, with nothing from China and nothing in stock, is short: time to survive 0,
+    the note says why, and the run warns that the network fails undisrupted."""
     doc, by, _ = stress_json(stockpile_rows(capacity=5), tmp_path)
     ban = by["BAN"]
     assert ban["time_to_survive"] == 0 and ban["survives_horizon"] == "no"
+    assert ban["fails_first"] == "PLANT/X/r2"
     assert "demand before the start (periods 1..2) cannot all be met" in ban["survival_note"]
     assert any("even with nothing disrupted the baseline network serves every demand only through period 0 of 6"
                in w for w in doc["warnings"]), doc["warnings"]
+
+
+def lead_time_rows(max_stock=0):
+    """Four periods, demand 10 a period (penalty 100), China alone (price 10, capacity 100) over a
+    lane of lead time 1, nothing in stock at the start: period 1 is short in every world. BAN from
+    period 3 stops shipments placed from period 3, so period 3 is still served (shipped in period 2)
+    and period 4 is not, unless PLANT may stock (max_stock): then 20 shipped in period 2 serve
+    periods 3 and 4."""
+    rows = base_rows(periods=4)
+    rows["sites"] = [s for s in rows["sites"] if s["site"] != "SUP_AU"]
+    rows["offers"] = rows["offers"][:1]
+    rows["lanes"] = [{**rows["lanes"][0], "lead_time": 1}]
+    rows["inventory"] = [{"site": "PLANT", "material": "X", "initial_stock": 0, "max_stock": max_stock}]
+    rows["controls"] = _ban(start=3)
+    return rows
+
+
+@pytest.mark.parametrize("max_stock, survives", [(0, (1, "no")), (100, (2, "yes"))])
+def test_demand_that_no_world_can_meet_before_the_start_does_not_end_the_count(tmp_path, max_stock, survives):
+    """Period 1's shortfall is no plan's doing: counted from BAN's start (period 3), the network
+    serves period 3 (and 4 with stock); the undisrupted network fails from period 1, which bounds
+    no disruption that starts later."""
+    doc, by, out = stress_json(lead_time_rows(max_stock), tmp_path)
+    ban = by["BAN"]
+    assert (ban["time_to_survive"], ban["survives_horizon"]) == survives
+    assert ban["time_to_survive_redesigned"] == survives[0]
+    assert "demand before the start (periods 1..2) cannot all be met" in ban["survival_note"]
+    assert by["outage SUP_CN"]["time_to_survive"] == 0  # out from period 1: nothing ever arrives
+    summary = {r[0]: r[1] for r in load_workbook(out)["summary"].iter_rows(values_only=True) if r and r[0]}
+    assert "fails from month 1 of 4" in summary["answer"]
+    bounded = summary.get("bounded_by_undisrupted", "")
+    assert bounded.startswith("2 of 3 disruptions"), bounded  # the outages, not BAN
 
 
 # ------------------------------------------------------------------------------- (c) only the redesign

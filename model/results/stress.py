@@ -100,7 +100,8 @@ def stress_summary(case: Case, run) -> tuple[dict, list[str]]:
                         f"({network.outcome.status}{gap}); another run may hold another network")
     if own.periods is not None and not own.survives_horizon:
         warnings.append(f"stress: even with nothing disrupted the baseline network serves every demand only "
-                        f"through period {own.last_served_period} of {T}; every time to survive is bounded by that")
+                        f"through period {own.last_served_period or 0} of {T}; the time to survive of every "
+                        f"disruption that starts by period {(own.last_served_period or 0) + 1} is bounded by that")
     for d in run.disruptions:
         fixed, free = run.survival[d]
         for label, s in (("", fixed), ("redesigned ", free)):

@@ -19,8 +19,11 @@ either way: a plan found proves P servable (whatever the gap), a proven infeasib
 not. A solve that stops at its time limit with neither leaves the answer a lower bound, and says so.
 
 Demand before the start counts: "every demand" is every row of periods 1..start + k - 1, so a
-plan cannot buy survival by shedding demand before the disruption to stock up for it. If those
-earlier periods cannot all be served, the time to survive is 0 and the note says why.
+plan cannot buy survival by shedding demand before the disruption to stock up for it. Where those
+earlier periods cannot all be served even so (a lead time that leaves period 1 short in any world,
+a capacity below demand), each earlier row may fall short by what the serve-early plan with no
+period held leaves it short (the least the world allows, earliest periods first) and no more, and
+the count starts at the disruption's start as ever; the note says so.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Survival:
     fails_first: str = ""  # demand rows short in the first period that cannot be served in full
     solves: int = 0
     seconds: float = 0.0
+    short_before_start: bool = False  # earlier rows were allowed the shortfall they cannot avoid
 
 
 class PrefixService:
@@ -62,6 +66,25 @@ class PrefixService:
             self.unmet_by_period[t].append(((d_id, t), var))
         self.solves = 0
         self.seconds = 0.0
+        # (demand, period) -> units a row of a period before the start may fall short (see the
+        # module's docstring); empty: every row held must be met in full
+        self.allowance: dict[tuple[str, int], float] = {}
+
+    def allow_unavoidable_shortfall_before(self, start: int) -> bool:
+        """Solve with no period held (the serve-early objective) and let each row of periods
+        1..start - 1 fall short by what that plan leaves it short. False: no plan at all."""
+        self.allowance = {}
+        ok, _, _ = self.serve_through(0)
+        if not ok:
+            return False
+        self.allowance = {key: var.value * (1 + 1e-9) + 1e-9 for t, rows in self.unmet_by_period.items()
+                          if t < start for key, var in rows if (var.value or 0.0) > 0.0}
+        return True
+
+    @property
+    def short_before_start(self) -> bool:
+        """Whether some row before the start is allowed a shortfall that counts (above the tolerance)."""
+        return any(units > UNMET_TOL for units in self.allowance.values())
 
     def __enter__(self):
         """Swap in the serve-early objective: sum over demand rows of (horizon - t + 1) x unmet
@@ -87,8 +110,8 @@ class PrefixService:
         """(servable, first short period after ``last`` or None, demand rows short there).
         servable is None when the solve proved neither (a time limit without a plan)."""
         for t, rows in self.unmet_by_period.items():
-            for _, var in rows:
-                var.setub(0.0 if t <= last else None)
+            for key, var in rows:
+                var.setub(self.allowance.get(key, 0.0) if t <= last else None)
         with _bounds_only_updates(self.staged, after_first=self.solves > 0):
             outcome = self.staged.solve()
         self.solves += 1
@@ -98,9 +121,9 @@ class PrefixService:
             return (False if proven else None), None, []
         short = defaultdict(list)
         for t, rows in self.unmet_by_period.items():
-            for (d_id, _), var in rows:
-                if (var.value or 0.0) > UNMET_TOL:
-                    short[t].append(d_id)
+            for key, var in rows:
+                if (var.value or 0.0) > self.allowance.get(key, 0.0) + UNMET_TOL:
+                    short[t].append(key[0])
         first = min(short) if short else None
         return True, first, sorted(short[first]) if first is not None else []
 
@@ -138,13 +161,22 @@ def time_to_survive(staged: StagedModel, start: int, floor: int | None = None,
         with PrefixService(staged) as ps:
             return time_to_survive(staged, start, floor, ps)
     ps = service
+    ps.allowance = {}
+    try:
+        return _search(ps, staged.case.settings.periods, start, floor)
+    finally:
+        ps.allowance = {}
+
+
+def _search(ps: PrefixService, T: int, start: int, floor: int | None) -> Survival:
     solves0, seconds0 = ps.solves, ps.seconds
+    short_note = ""
 
     def survival(periods, survives, last, status, note="", fails=()):
+        note = "; ".join(n for n in (short_note, note) if n)
         return Survival(periods, survives, last, status, note, ", ".join(fails), ps.solves - solves0,
-                        ps.seconds - seconds0)
+                        ps.seconds - seconds0, ps.short_before_start)
 
-    T = staged.case.settings.periods
     ok, _, _ = ps.serve_through(T)
     if ok:
         return survival(T - (start - 1), True, T, "optimal")
@@ -154,10 +186,15 @@ def time_to_survive(staged: StagedModel, start: int, floor: int | None = None,
     if ok is None:
         return survival(None if base == 0 else 0, False, None, "time_limit", _limit_note(0))
     if not ok:
-        if base == 0 or ps.serve_through(0)[0] is False:
+        if base == 0 or not ps.allow_unavoidable_shortfall_before(start):
             return survival(None, False, None, "infeasible", "no plan at all in this world")
-        return survival(0, False, None, "time_limit" if unsure else "optimal",
-                        f"demand before the start (periods 1..{start - 1}) cannot all be met")
+        if ps.short_before_start:
+            short_note = (f"demand before the start (periods 1..{start - 1}) cannot all be met: those rows fall "
+                          f"short only as far as they must, and the count starts at {start}")
+        base = start - 1  # a floor proven without that allowance says nothing with it
+        ok, first, rows = ps.serve_through(base)
+        if not ok:  # the serve-early plan itself meets it: only a time limit can get here
+            return survival(0, False, None, "time_limit", _limit_note(0))
     lo, fails = (first - 1, rows) if first is not None else (T, [])
     hi = T - 1
     probe_next = True  # the serve-early plan's first short period is usually the answer: try it first
