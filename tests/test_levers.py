@@ -112,6 +112,33 @@ def test_a_storage_option_ready_too_late_is_not_taken(tmp_path):
     assert plan.storage.set_index("option").loc["RENT", "taken"] == "no"
 
 
+def floor_rows(column: str) -> dict:
+    """Three periods, demand 10 t a period, CN at 10/t (AU at 15); at most 5 t may be held, but the
+    row asks for 10 t: ``column`` (end_stock_min, min_stock, or initial_stock as the default
+    end_stock_min) above max_stock. A storage option of 10 t (cost 50, ready at once) is the only way."""
+    rows = base_rows(periods=3)
+    inv = {"site": "PLANT", "material": "X", "max_stock": 5, "holding_cost_per_period": 1}
+    inv[column] = 10
+    if column == "min_stock":
+        inv["initial_stock"], inv["end_stock_min"] = 10, 0
+    rows["inventory"] = [inv]
+    rows["storage_options"] = [{"option": "RENT", "site": "PLANT", "material": "X", "extra_max_stock": 10,
+                                "cost": 50, "build_periods": 0}]
+    return rows
+
+
+@pytest.mark.parametrize("column, cost", [
+    ("end_stock_min", 400 + 10 + 50),  # 10 + 10 + 20 t bought, 10 t held at the end of period 3
+    ("initial_stock", 300 + 10 + 50),  # the 10 t start serve period 1; 10 + 20 t bought, 10 t held at the end
+    ("min_stock", 300 + 30 + 50)])     # 10 t start, never below 10 t: 30 t bought, 10 t held throughout
+def test_a_stock_floor_above_max_stock_rents_the_room_it_needs(tmp_path, column, cost):
+    """A floor above max_stock is not bad input where a storage option can hold it: the plan rents
+    the room."""
+    plan = solve(floor_rows(column), tmp_path)
+    assert plan.expected_cost == pytest.approx(cost)
+    assert plan.storage.set_index("option").loc["RENT", "taken"] == "yes"
+
+
 def substitute_rows(max_share: float = 1.0, per_unit: float = 1.0, qualification_periods: int = 0,
                     qualification_cost: float = 0.0, clean_demand: bool = False) -> dict:
     """Demand 10 t of X a period (X from CN at 10); Y, a substitute, from AU at 5."""

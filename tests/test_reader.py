@@ -645,9 +645,19 @@ def test_inventory_at_a_non_stocking_site(tpl):
 
 
 def test_inventory_above_max_stock(tpl):
-    case, report = check(tpl, {"inventory!G3": 250})  # min_stock 250 > max_stock 200
+    case, report = check(tpl, {"inventory!G3": 350})  # min_stock 350 > max_stock 200 + the bay's 100
     assert case is None
-    the_issue(report, "inventory!G3", "min_stock is 250, expected at most max_stock (200)")
+    the_issue(report, "inventory!G3", "min_stock is 350, expected at most max_stock (200) plus the room of the "
+              "storage options that may hold NdPr_oxide at us_warehouse (100)")
+    case, report = check(tpl, {"inventory!G4": 50})  # us_plant's NdFeB_magnet: max_stock 40, no room
+    assert case is None
+    the_issue(report, "inventory!G4", "min_stock is 50, expected at most max_stock (40)")
+
+
+def test_a_floor_that_storage_room_can_hold_is_no_error(tpl):
+    """min_stock 250 at us_warehouse (max_stock 200) fits with the 100 of room the bay rents there."""
+    case, report = check(tpl, {"inventory!G3": 250})
+    assert case is not None and not report.errors
 
 
 def test_min_per_period_above_capacity(tpl):
@@ -794,9 +804,10 @@ def test_bad_origin_groups_setting_names_its_cell(tpl):
 def test_blank_end_stock_min_is_not_reported_with_initial_stock(tpl):
     """initial_stock above max_stock is one problem, at the initial_stock cell, not also at the blank
     end_stock_min cell (whose default is initial_stock)."""
-    case, report = check(tpl, {"inventory!C3": 250})  # us_warehouse: max_stock 200, end_stock_min blank
+    case, report = check(tpl, {"inventory!C3": 350})  # us_warehouse: max_stock 200 (+ 100 of room), end_stock_min blank
     assert case is None
-    assert messages(report) == ["inventory!C3: initial_stock is 250, expected at most max_stock (200)"]
+    assert messages(report) == ["inventory!C3: initial_stock is 350, expected at most max_stock (200) plus the room "
+                                "of the storage options that may hold NdPr_oxide at us_warehouse (100)"]
 
 
 # --------------------------------------------------------------------------------------------------

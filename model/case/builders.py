@@ -28,6 +28,7 @@ class Building:
         self.T = self.settings.periods if self.settings else None
         self.groups = self.settings.origin_groups if self.settings else ()
         self.group_lookup = {g.lower(): g for g in self.groups}
+        self.stock_floors: list = []  # inventory rows whose floors are checked after storage_options
 
     def group_ref(self, row: Row, column: str, value=None):
         """The origin group a cell names, or _INVALID (reported) when it is not a declared one."""
@@ -256,18 +257,7 @@ def build_inventory(ctx: Building) -> None:
         end_min = init if v["end_stock_min"] is None else v["end_stock_min"]
         max_s = v["max_stock"]
         bad = False
-        # max_stock bounds end-of-period stock (docs/model.md): a start above it is allowed when the
-        # stock may fall below it by the end of period 1, i.e. when end_stock_min is set at or below it
-        checks = [("min_stock", v["min_stock"] or 0.0), ("end_stock_min", v["end_stock_min"] or 0.0)]
-        if v["end_stock_min"] is None:
-            checks.insert(0, ("initial_stock", init))  # it is also the default end_stock_min
-        for col, val in checks:
-            if max_s is not None and val > max_s + 1e-9:
-                report.error("inventory", row.cell(col), f"{col} is {_fmt(val)}, expected at most max_stock ({_fmt(max_s)})")
-                bad = True
-        if not bad and max_s is not None and init > max_s + 1e-9:
-            report.warn("inventory", row.cell("initial_stock"), f"initial_stock is {_fmt(init)}, above max_stock "
-                        f"({_fmt(max_s)}): the stock must come down to max_stock by the end of period 1")
+        ctx.stock_floors.append((row, site, mat))  # checked against max_stock once storage room is known
         if clean is not None and ctx.settings is not None:
             rank = {grp: i for i, grp in enumerate(ctx.groups)}
             if g is None and init > 0:
@@ -524,6 +514,38 @@ def build_storage_options(ctx: Building) -> None:
     ctx.storage = out
 
 
+def check_stock_floors(ctx: Building) -> None:
+    """inventory: min_stock, end_stock_min and (where it is the default end_stock_min) initial_stock
+    fit under max_stock plus the room of every storage option that may hold the material there (a
+    floor above max_stock is what such room is rented for: the plan must then take it). max_stock
+    bounds end-of-period stock (docs/model.md): a start above it is allowed when the stock may fall
+    below it by the end of period 1, i.e. when end_stock_min is set at or below it."""
+    report = ctx.report
+    for row, site, mat in ctx.stock_floors:
+        v = row.values
+        max_s = v["max_stock"]
+        if max_s is None:
+            continue
+        room = sum(o.extra_max_stock for o in ctx.storage.values() if o.site == site and mat in o.materials)
+        ceiling = max_s + room
+        expected = (f"at most max_stock ({_fmt(max_s)})" if not room else
+                    f"at most max_stock ({_fmt(max_s)}) plus the room of the storage options that may hold "
+                    f"{mat} at {site} ({_fmt(room)})")
+        init = v["initial_stock"] or 0.0
+        checks = [("min_stock", v["min_stock"] or 0.0), ("end_stock_min", v["end_stock_min"] or 0.0)]
+        if v["end_stock_min"] is None:
+            checks.insert(0, ("initial_stock", init))  # it is also the default end_stock_min
+        bad = False
+        for col, val in checks:
+            if val > ceiling + 1e-9:
+                report.error("inventory", row.cell(col), f"{col} is {_fmt(val)}, expected {expected}")
+                bad = True
+        if not bad and init > max_s + 1e-9:
+            unless = " unless storage room is taken" if init <= ceiling + 1e-9 and room else ""
+            report.warn("inventory", row.cell("initial_stock"), f"initial_stock is {_fmt(init)}, above max_stock "
+                        f"({_fmt(max_s)}): the stock must come down to max_stock by the end of period 1{unless}")
+
+
 def build_substitutes(ctx: Building) -> None:
     """substitutes: a demand material served in part by another material."""
     report, T = ctx.report, ctx.T
@@ -574,6 +596,7 @@ SHEET_BUILDERS = (
     ("policies", build_policies),
     ("scheduled_receipts", build_scheduled_receipts),
     ("storage_options", build_storage_options),
+    ("inventory", check_stock_floors),  # after storage_options: their room counts
     ("substitutes", build_substitutes),
 )
 

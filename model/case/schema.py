@@ -256,7 +256,7 @@ SHEETS: tuple[Sheet, ...] = (
         ),
         key=("option",),
         required=False,
-        note="Optional: room to stock as a decision. Taken, each named material's stock at the site may exceed its max_stock by its part of the room, the parts summing to at most extra_max_stock. A material needs an inventory row at the site.",
+        note="Optional: room to stock as a decision. Taken, each named material's stock at the site may exceed its max_stock by its part of the room, the parts summing to at most extra_max_stock. A material needs an inventory row at the site. A min_stock or end_stock_min (or an initial_stock that is the default end_stock_min) above max_stock is allowed up to max_stock plus the room of the options that may hold the material there: the plan then has to take room.",
     ),
     Sheet(
         "substitutes",
