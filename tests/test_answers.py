@@ -268,3 +268,15 @@ def test_options_without_a_value_are_never_said_to_change_nothing():
     assert no_option_worth([worthless, timed_out[0]]).startswith(
         "No option with a known value changes the expected cost (1 of 2 option solves ended without a value")
     assert no_option_worth([worthless]) == "No option changes the expected cost"
+
+
+def test_a_storage_option_taken_is_on_the_first_page_of_a_case_without_processes(tmp_path):
+    """The storage case of tests/test_levers.py (no processes): the plan rents RENT, and the first
+    page's builds row says so (it read 'nothing' while the case had no processes table)."""
+    from test_levers import storage_rows
+    case = write_rows(storage_rows(build_periods=0), tmp_path / "case.xlsx")
+    out = tmp_path / "solve.xlsx"
+    res = run("solve", case, "--out", out, "--quiet")
+    assert res.exit_code == 0, res.output
+    rows = dict(first_rows(out))
+    assert "storage RENT (10 units of room at PLANT from period 1)" in rows["builds"], rows

@@ -114,10 +114,10 @@ def buys_text(report: "Report", point) -> tuple[str, str]:
 
 def qualifies_text(report: "Report", point) -> str:
     sup = (report.tables or {}).get("suppliers")
-    if sup is None or sup.empty:
-        return "nothing"
-    q = sup[(sup["point"] == point) & (sup["qualification_started"] == "yes")]
-    items = [f"{r.offer} ({r.owner}, {r.material}, {r.origin_group})" for r in q.itertuples()]
+    items = []
+    if sup is not None and not sup.empty:
+        q = sup[(sup["point"] == point) & (sup["qualification_started"] == "yes")]
+        items = [f"{r.offer} ({r.owner}, {r.material}, {r.origin_group})" for r in q.itertuples()]
     subs = (report.tables or {}).get("substitutes")
     if subs is not None and not subs.empty:
         qs = subs[(subs["point"] == point) & (subs["qualification_started"] == "yes")]
@@ -128,10 +128,10 @@ def qualifies_text(report: "Report", point) -> str:
 
 def builds_text(report: "Report", point) -> str:
     procs = (report.tables or {}).get("processes")
-    if procs is None or procs.empty:
-        return "nothing"
-    b = procs[(procs["point"] == point) & (procs["built"] == "yes")]
-    items = [f"{r.process} ({r.output} at {r.site})" for r in b.itertuples()]
+    items = []
+    if procs is not None and not procs.empty:  # a case without processes may still rent storage
+        b = procs[(procs["point"] == point) & (procs["built"] == "yes")]
+        items = [f"{r.process} ({r.output} at {r.site})" for r in b.itertuples()]
     store = (report.tables or {}).get("storage")
     if store is not None and not store.empty:
         st = store[(store["point"] == point) & (store["taken"] == "yes")]
