@@ -7,6 +7,7 @@ recommends nothing. Small hand cases (tests/support/smallcases.py, test_frontier
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -72,13 +73,14 @@ def test_frontier_first_rows_give_the_knee_its_cost_risk_tail_and_penalty_share(
     assert res.exit_code == 0, res.output
     rows = dict(first_rows(out))
     assert rows["answer"].startswith("recommended: point 1 of 5")
+    assert "the cheapest plan: the frontier has no knee" in rows["answer"]  # no point lies below the chord
     assert rows["expected_cost"] == "150 USD: the cheapest plan itself (point 1)"
     assert "100.0 % of demand goes unmet" in rows["risk"]
     assert rows["risk_is_one_scenario"].startswith("the worst 50 % of probability is one scenario, B")
     assert "100.0 % of demand goes unmet there" in rows["risk_is_one_scenario"]
     assert rows["shortfall_penalties"].startswith("66.7 % of the expected cost is shortfall penalties (100 USD "
                                                   "of 150 USD)")
-    assert "recommended: the knee, point 1 of 5, expected cost 150 USD" in res.stderr
+    assert "recommended: the cheapest plan (no knee), point 1 of 5, expected cost 150 USD" in res.stderr
     assert "risk (cvar_shortfall): 100.0 %" in res.stderr
 
 
@@ -128,6 +130,29 @@ def test_an_interrupted_frontier_reads_interrupted_never_error_and_recommends_no
     assert items[0][1].startswith("no point is recommended: the run was interrupted: 3 of 4 points have a plan")
     assert "knee of the frontier" not in str(dict(items))
     assert not any("error" in w for w in report.warnings), report.warnings
+
+
+def test_a_time_limited_frontier_says_so_in_its_first_row(tmp_path):
+    """DESIGN §5: a time-limited run's first row says so. Point 2 stopped at its limit with a plan
+    (160 at 0.2: below the chord from (150, 0.5) to (175, 0), so it is the knee); with a third point
+    stopped without a plan, the frontier is not known and nothing is recommended."""
+    case = case_from(two_scenario_rows(), tmp_path)
+    ends = [_point(1, "min_cost", 150.0, 0.5, "optimal"), _point(3, "min_risk", 175.0, 0.0, "optimal")]
+    pts = [ends[0], _point(2, "interior", 160.0, 0.2, "time_limit"), ends[1]]
+    report = build_report(FrontierResult(case, "expected_shortfall", pts, SolveOptions(10, None)))
+    assert report.knee_point == 2
+    answer = summary_items(report)[0]
+    assert answer[0] == "answer" and answer[1].startswith("recommended: point 2 of 3")
+    assert answer[1].endswith("1 of 3 points stopped at their time limit (point 2): their plans are the best found, "
+                              "not proven optimal; a longer --time-limit may change them")
+    pts = [ends[0], _point(2, "interior", 160.0, 0.2, "optimal"), _point(3, "interior", None, None, "time_limit"),
+           replace(ends[1], point=4)]
+    report = build_report(FrontierResult(case, "expected_shortfall", pts, SolveOptions(10, None)))
+    assert report.knee_point is None
+    answer = summary_items(report)[0][1]
+    assert answer.startswith("no point is recommended: point 3 stopped at the time limit without a plan, so the "
+                             "frontier and its knee are not known")
+    assert "1 of 4 points stopped at their time limit (point 3) without a plan" in answer
 
 
 # ------------------------------------------------------------------------------------ whatif

@@ -136,7 +136,7 @@ def test_frontier_progress_goes_to_stderr_and_json_stays_clean(frontier_case, tm
     res = run("frontier", frontier_case, "--points", 3, "--out", tmp_path / "f.xlsx", "--json")
     assert res.exit_code == 0, res.output
     json.loads(res.stdout)  # nothing but the JSON document on stdout
-    assert "recommended: the knee, point 1 of 3, expected cost 150 USD" in res.stderr
+    assert "recommended: the cheapest plan (no knee), point 1 of 3, expected cost 150 USD" in res.stderr
 
 
 def test_frontier_other_risk_measure_points(frontier_case, tmp_path):

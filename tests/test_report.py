@@ -180,10 +180,13 @@ def test_risk_in_words_for_each_measure(measure, alpha, value, ref, want):
 
 
 def test_the_solved_summary_states_the_answer_first(two):
-    """The hand case's knee is its cheapest end (every point lies on or above the chord)."""
+    """The hand case's recommendation is its cheapest end: every point lies on or above the chord, so
+    the frontier has no knee, and the first row says so rather than calling point 1 one."""
     items = summary_items(two)
-    assert items[0] == ("answer", "recommended: point 1 of 5 (5 efficient), the knee of the frontier, where "
-                                  "spending more stops buying much less risk")
+    assert items[0] == ("answer", "recommended: point 1 of 5 (5 efficient), the cheapest plan: the frontier has "
+                                  "no knee (no efficient point lies below the straight line between its ends, so "
+                                  "each further step buys risk reduction at a steady or growing rate); the "
+                                  "changes sheet gives what each step buys")
     got = dict(items)
     assert got["expected_cost"] == "150 USD: the cheapest plan itself (point 1)"
     assert got["risk"] == ("on average over the scenarios (weighted by probability) 50.0 % of demand goes "

@@ -324,8 +324,12 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
         frontier["note"] = [("; ".join(x for x in (note, "within_gap: its cost interval overlaps point "
                                                      + ", ".join(map(str, sorted(partner[pt]))) + "'s") if x))
                             if pt in unresolved else note for pt, note in zip(frontier["point"], frontier["note"])]
+    planless = [int(p) for p, st, c in zip(frontier["point"], frontier["status"].fillna("").astype(str),
+                                          frontier["expected_cost"]) if "time_limit" in st and pd.isna(c)]
     if interrupted:
         knee = None  # the frontier is unfinished: its knee is not known
+    elif planless and len(frontier) > 1:
+        knee = None  # a point with no plan: the frontier, and so its knee, is not known
     elif len(frontier) > 1:
         knee = knee_point(frontier, unresolved)
     else:
@@ -334,6 +338,10 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
         text = describe_plan(knee, joined, frontier, case.settings.currency, result.risk_measure)
     elif interrupted:
         text = "no point recommended: the run was interrupted before the frontier was finished"
+    elif planless and frontier["expected_cost"].notna().any():
+        text = (f"{'point' if len(planless) == 1 else 'points'} {', '.join(map(str, planless))} stopped at the "
+                "time limit without a plan, so the frontier and its knee are not known; re-run with a longer "
+                "--time-limit")
     elif frontier["expected_cost"].notna().any():
         text = ("no knee recommended: the efficient points between the ends cannot be told apart within the "
                 "solver's gap (see the within_gap notes)")

@@ -250,6 +250,35 @@ def _unfinished(fr: pd.DataFrame) -> list[int]:
     return [int(p) for p, s in zip(fr["point"], status) if "interrupted" in s]
 
 
+def time_limit_words(fr: pd.DataFrame) -> str:
+    """What the first row adds when points stopped at their time limit (DESIGN §5: a time-limited
+    run's first row says so); "" when none did."""
+    status = fr["status"].fillna("").astype(str) if "status" in fr.columns else pd.Series([""] * len(fr))
+    stopped = [int(p) for p, st in zip(fr["point"], status) if "time_limit" in st]
+    if not stopped:
+        return ""
+    costs = pd.to_numeric(fr["expected_cost"], errors="coerce")
+    planless = [int(p) for p, st, c in zip(fr["point"], status, costs) if "time_limit" in st and pd.isna(c)]
+    which = "point" if len(stopped) == 1 else "points"
+    text = (f"{len(stopped)} of {len(fr)} points stopped at their time limit ({which} "
+            f"{', '.join(map(str, stopped))})")
+    with_plan = len(stopped) - len(planless)
+    if with_plan:
+        text += (": their plans are the best found, not proven optimal" if not planless else
+                 f": {with_plan} with a plan that is the best found, not proven optimal, "
+                 f"{len(planless)} with no plan")
+    else:
+        text += " without a plan"
+    return text + "; a longer --time-limit may change them"
+
+
+def _with_time_limit(rows: list, console: list, fr: pd.DataFrame) -> None:
+    words = time_limit_words(fr) if len(fr) > 1 or "time_limit" in str(fr["status"].iloc[0]) else ""
+    if words and rows and rows[0][0] == "answer":
+        rows[0] = ("answer", f"{rows[0][1]}; {words}")
+        console.insert(1, words)
+
+
 def frontier_answer(report: "Report") -> Answer:
     """The summary's first rows of a frontier (or a one-point solve) and the console's answer."""
     kind = report.kind if report.kind in (RunKind.SOLVE, RunKind.FRONTIER, RunKind.VALUE, RunKind.WHATIF) \
@@ -300,6 +329,7 @@ def frontier_answer(report: "Report") -> Answer:
             rows.append(("shortfall_penalties", "; ".join(shares.values())))
         rows.append(("risk_measure_meaning", risk_measure_words(measure, alpha, top)))
         console = [f"no point recommended: {why}", headline_words(numbers, measure, cur)]
+        _with_time_limit(rows, console, fr)
         return Answer(kind, rows, console, numbers)
     k = _row(fr, knee)
     single = len(fr) == 1
@@ -314,6 +344,11 @@ def frontier_answer(report: "Report") -> Answer:
         if n_eff == 1:
             rows.append(("answer", f"recommended: point {knee} of {len(fr)}, the only efficient plan: every other "
                                    "point costs as much or more at no less risk, so there is no trade-off to choose"))
+        elif is_cheapest:  # knee_point's fallback: no efficient point lies below the chord
+            rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the cheapest "
+                                   "plan: the frontier has no knee (no efficient point lies below the straight "
+                                   "line between its ends, so each further step buys risk reduction at a steady "
+                                   "or growing rate); the changes sheet gives what each step buys"))
         else:
             rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the knee of the "
                                    "frontier, where spending more stops buying much less risk"))
@@ -364,7 +399,8 @@ def frontier_answer(report: "Report") -> Answer:
     if ref is not None:
         a, b = pct_pair(k["risk"], ref) if not in_money(measure) else (risk_text, risk_shown(measure, ref, cur))
         risk_text = f"{a} (cheapest plan {b}, {risk_difference(measure, number(k['risk']) - ref, cur)})"
-    lead = (f"recommended: the knee, point {knee} of {len(fr)}, expected cost {amount(cost, cur)}"
+    lead = (f"recommended: {'the cheapest plan (no knee)' if is_cheapest else 'the knee'}, point {knee} of "
+            f"{len(fr)}, expected cost {amount(cost, cur)}"
             + (f" ({extra_words})" if extra_words else "") if not single else
             f"plan: expected cost {amount(cost, cur)}")
     console = [lead, f"risk ({measure}): {risk_text}"]
@@ -374,4 +410,5 @@ def frontier_answer(report: "Report") -> Answer:
         console.append("against the cheapest plan it " + difference_counts(
             decisions_at(report.tables, int(cheap["point"])), decisions_at(report.tables, knee))
             + " (the workbook's summary and changes sheets name them)")
+    _with_time_limit(rows, console, fr)
     return Answer(kind, rows, console, numbers)
