@@ -311,3 +311,25 @@ def test_a_technology_ban_strands_a_held_plant_only_if_it_comes_first(tmp_path):
     assert early["fails_first"] == "PLANT/M/r2"
     assert late["added_expected_cost"] == pytest.approx(0, abs=1e-6)
     assert early["added_expected_cost"] == pytest.approx(2000 - 30, abs=1e-6)  # nothing made: 20 units short
+
+
+def test_a_search_cut_short_by_ctrl_c_has_no_answer_and_the_first_row_says_so(tmp_path):
+    """After Ctrl-C every solve comes back interrupted: a time to survive of 0 would read as a
+    result. The search has none (status interrupted), and the stress summary's first row says the
+    run was interrupted."""
+    from model import interrupt
+    from model.results.answers.stress import stress_answer
+    case = case_from(stockpile_rows(), tmp_path)
+    staged = _staged(capability_world(disrupted_world(case, Disruption(("BAN",)))), "cvar_shortfall", OPTIONS)
+    interrupt.request()
+    try:
+        cut = time_to_survive(staged, 3)
+    finally:
+        interrupt.reset()
+    assert (cut.periods, cut.status, cut.last_served_period) == (None, "interrupted", None)
+    assert time_to_survive(staged, 3).periods == 1  # the same search, not interrupted
+    run_ = run_stress(case, case.settings.risk_measure, OPTIONS)
+    ranking = stress_ranking(case, case.settings.risk_measure, run_)
+    ranking.loc[ranking["disruption"] == "BAN", "status"] = "interrupted"
+    first = dict(stress_answer(case, run_, ranking).rows)["answer"]
+    assert "the run was interrupted: 1 of 3 disruptions were not finished" in first

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyomo.environ as pyo
 
@@ -69,6 +69,7 @@ class PrefixService:
         # (demand, period) -> units a row of a period before the start may fall short (see the
         # module's docstring); empty: every row held must be met in full
         self.allowance: dict[tuple[str, int], float] = {}
+        self.interrupted = False  # a solve of the current search came back interrupted (Ctrl-C)
 
     def allow_unavoidable_shortfall_before(self, start: int) -> bool:
         """Solve with no period held (the serve-early objective) and let each row of periods
@@ -117,6 +118,7 @@ class PrefixService:
         self.solves += 1
         self.seconds += outcome.seconds
         if not outcome.has_solution:  # the objective is >= 0, so "infeasible or unbounded" is infeasible
+            self.interrupted = self.interrupted or outcome.status == "interrupted"
             proven = outcome.status in ("infeasible", "infeasible_or_unbounded")
             return (False if proven else None), None, []
         short = defaultdict(list)
@@ -161,11 +163,15 @@ def time_to_survive(staged: StagedModel, start: int, floor: int | None = None,
         with PrefixService(staged) as ps:
             return time_to_survive(staged, start, floor, ps)
     ps = service
-    ps.allowance = {}
+    ps.allowance, ps.interrupted = {}, False
     try:
-        return _search(ps, staged.case.settings.periods, start, floor)
+        found = _search(ps, staged.case.settings.periods, start, floor)
     finally:
         ps.allowance = {}
+    if ps.interrupted:  # what the search proved before Ctrl-C is not its answer
+        return replace(found, periods=None, survives_horizon=False, last_served_period=None, status="interrupted",
+                       note="the run was interrupted before this search finished", fails_first="")
+    return found
 
 
 def _search(ps: PrefixService, T: int, start: int, floor: int | None) -> Survival:

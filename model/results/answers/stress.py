@@ -43,8 +43,13 @@ def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
         first = (f"undisrupted, the network as it stands (the min-cost plan's contracts, qualifications and builds) "
                  f"fails from {unit} {fails} of {T}{why}; it meets every demand in full only through {unit} "
                  f"{own.last_served_period}, so no disruption that starts by {unit} {fails} survives past it")
-    rows.append(("answer", first))
     n = len(ranking)
+    unfinished = [r for r in ranking.to_dict("records") if "interrupted" in str(r.get("status", ""))
+                  or "interrupted" in str(r.get("survival_note", ""))]
+    if unfinished or own.status == "interrupted":
+        first += (f"; the run was interrupted: {len(unfinished)} of {n} disruptions were not finished (status "
+                  "interrupted), so the ranking below is incomplete; run it again to finish")
+    rows.append(("answer", first))
     if not n:
         rows.append(("shortest_time_to_survive", "nothing was stressed"))
         return Answer(RunKind.STRESS, rows, [first], numbers)
