@@ -493,3 +493,20 @@ def test_help_texts_match_their_verb():
     assert "frontier rows" not in validate and "every error and warning" in validate
     assert "difference" in run("whatif", "--help").output
     assert "EVPI" in run("value", "--help").output
+
+
+def test_solve_writes_the_sheets_of_a_frontier_with_one_point(frontier_case, tmp_path):
+    """DESIGN §5: solve writes the same workbook with a single point: the changes sheet too, with
+    its header alone (no step between efficient points), and not printed."""
+    from model.results.changes import CHANGES_COLUMNS
+    res = run("solve", frontier_case, "--out", tmp_path / "s.xlsx", "--quiet")
+    assert res.exit_code == 0, res.output
+    res = run("frontier", frontier_case, "--points", 3, "--out", tmp_path / "f.xlsx", "--quiet", "--workers", 1)
+    assert res.exit_code == 0, res.output
+    solved, frontier = load_workbook(tmp_path / "s.xlsx"), load_workbook(tmp_path / "f.xlsx")
+    assert solved.sheetnames == [s for s in frontier.sheetnames if s in solved.sheetnames]
+    assert set(frontier.sheetnames) - set(solved.sheetnames) <= {"plan_charts"}, frontier.sheetnames
+    rows = list(solved["changes"].iter_rows(values_only=True))
+    assert rows == [tuple(CHANGES_COLUMNS)]
+    assert solved["changes"].print_area.endswith("!$XFD$1048576")  # "not printed", as the large tables
+    assert solved["routes"].print_area.endswith("!$XFD$1048576")

@@ -190,14 +190,21 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
 
     # changes, efficient point to efficient point
     changes = changes_table(report)
-    if len(changes):
+    # a one-point workbook (solve, or a frontier of one efficient plan) keeps the sheet with its
+    # header: the same sheets as any frontier's (docs/results.md); stress's answer has no such steps
+    solved = report.frontier is not None and "expected_cost" in report.frontier.columns \
+        and report.frontier["expected_cost"].notna().any()
+    if len(changes) or (report.kind.headline_numbers and solved):
         ws_ch = new_sheet("changes")
         ch_last_row, ch_last_col = _write_table(ws_ch, changes, rm)
         annotate_headers(ws_ch, list(changes.columns), "changes", ctx)
         _wrap(ws_ch, changes, {"risk_bought": 34, "contracts_added": 24, "contracts_dropped": 24,
                                "qualifications_added": 24, "qualifications_dropped": 24, "builds_added": 24,
                                "builds_dropped": 24, "stockpile_change": 36, "origin_mix_change": 26}, ch_last_row)
-        one_page(ws_ch, ch_last_col, ch_last_row, landscape=True, title=title)
+        if len(changes):
+            one_page(ws_ch, ch_last_col, ch_last_row, landscape=True, title=title)
+        else:  # a header alone is no page to print
+            not_printed(ws_ch, ch_last_col)
 
     # the recommended plan's charts
     if report.charts:
