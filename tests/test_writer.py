@@ -305,6 +305,10 @@ def test_compare_round_trip_of_read_frontiers(written, tmp_path):
     _, back = read_frontier(path)
     assert back["expected_cost"].tolist() == pytest.approx(table["expected_cost"].tolist(), abs=1e-9)
     assert len(re.findall(r"<ser>", _charts(path)[0])) == 2
+    # text columns come back as the "" they were written from, as in every verb's --json, not None
+    for col in ("note", "built_processes", "storage_taken", "substitutes_qualified"):
+        assert all(isinstance(v, str) for v in back[col]), (col, back[col].tolist())
+        assert back[col].tolist() == table[col].tolist(), col
 
 
 def test_is_results_workbook(written, tmp_path):

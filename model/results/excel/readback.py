@@ -12,6 +12,11 @@ from openpyxl import load_workbook
 from .workbook import TOOL_MARK
 
 
+# frontier columns written as text, "" when empty (a blank cell when read back)
+TEXT_COLUMNS = frozenset({"kind", "status", "efficient", "note", "contracted_offers", "built_processes",
+                          "storage_taken", "substitutes_qualified", "label", "file"})
+
+
 def is_results_workbook(path: str | os.PathLike) -> bool:
     """True for a workbook written by this tool: sheets frontier and run_info, and a run_info row
     ``tool`` = ``sourcing``."""
@@ -75,6 +80,8 @@ def read_frontier(path: str | os.PathLike) -> tuple[dict, pd.DataFrame]:
                 if r and r[0] is not None:
                     summary[str(r[0])] = r[1] if len(r) > 1 else None
         frontier = _read_table(wb["frontier"])
+        for col in TEXT_COLUMNS & set(frontier.columns):  # an empty cell is the "" it was written from
+            frontier[col] = frontier[col].where(frontier[col].notna(), "")
     finally:
         wb.close()
     return summary, frontier
