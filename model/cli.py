@@ -324,7 +324,7 @@ def stress(case: CaseArg = None, pairs: Annotated[bool, typer.Option("--pairs", 
 
 @app.command()
 @_guard
-def compare(files: Annotated[list[Path], typer.Argument(help="Results workbooks written by this tool (by solve, frontier, whatif or value: a compare or stress workbook holds no one frontier).")],
+def compare(files: Annotated[list[Path], typer.Argument(help="Two or more results workbooks written by this tool (by solve, frontier, whatif or value: a compare or stress workbook holds no one frontier).")],
             labels: Annotated[Optional[list[str]], typer.Option("--labels", help="Labels, comma separated (or --labels once per file); default: the file names.")] = None,
             out: OutOpt = None, json_out: CompareJsonOpt = False, quiet: QuietOpt = False, plot: PlotOpt = False,
             force: ForceOpt = False) -> None:

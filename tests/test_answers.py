@@ -133,7 +133,7 @@ def test_an_interrupted_frontier_reads_interrupted_never_error_and_recommends_no
 
 
 def test_a_time_limited_frontier_says_so_in_its_first_row(tmp_path):
-    """DESIGN §5: a time-limited run's first row says so. Point 2 stopped at its limit with a plan
+    """A time-limited run's first row says so. Point 2 stopped at its limit with a plan
     (160 at 0.2: below the chord from (150, 0.5) to (175, 0), so it is the knee); with a third point
     stopped without a plan, the frontier is not known and nothing is recommended."""
     case = case_from(two_scenario_rows(), tmp_path)

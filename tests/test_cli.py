@@ -496,7 +496,7 @@ def test_help_texts_match_their_verb():
 
 
 def test_solve_writes_the_sheets_of_a_frontier_with_one_point(frontier_case, tmp_path):
-    """DESIGN §5: solve writes the same workbook with a single point: the changes sheet too, with
+    """solve writes the same workbook with a single point: the changes sheet too, with
     its header alone (no step between efficient points), and not printed."""
     from model.results.changes import CHANGES_COLUMNS
     res = run("solve", frontier_case, "--out", tmp_path / "s.xlsx", "--quiet")

@@ -597,8 +597,8 @@ def test_undeclared_origin_group(tpl, ref, value, column):
 def test_probabilities_must_sum_to_one(tpl):
     case, report = check(tpl, {"scenarios!B3": 0.2})
     assert case is None
-    # reported below the last probability
-    msg = the_issue(report, "scenarios!B4", "probabilities sum to 0.9, expected 1")
+    # reported at the probability cells that sum wrong
+    msg = the_issue(report, "scenarios!B2:B3", "probabilities sum to 0.9, expected 1")
     assert messages(report) == [msg]
 
 
@@ -746,7 +746,7 @@ def test_all_problems_are_reported_at_once(tpl):
     assert sorted(messages(report)) == sorted([
         "offers!E3: capacity_per_period is -5, expected a number >= 0",
         "demand!C3: period is 'soon', expected a period number or *",
-        "scenarios!B4: probabilities sum to 0.9, expected 1 (within 1e-6)",
+        "scenarios!B2:B3: probabilities sum to 0.9, expected 1 (within 1e-6)",
     ])
 
 

@@ -349,7 +349,8 @@ def build_scenarios(ctx: Building) -> None:
     if ctx.rows["scenarios"]:
         total = sum(s.probability for s in ctx.scenarios.values())
         if ctx.scenarios and abs(total - 1.0) > 1e-6 and len(ctx.scenarios) == len(ctx.rows["scenarios"]):
-            report.error("scenarios", f"B{ctx.rows['scenarios'][-1].number + 1}",
+            rows = ctx.rows["scenarios"]  # the probability cells that sum wrong, together
+            report.error("scenarios", f"{rows[0].cell('probability')}:{rows[-1].cell('probability')}",
                          f"probabilities sum to {total:.6g}, expected 1 (within 1e-6)")
     elif ctx.rows["scenario_events"]:
         report.error("scenarios", "", "sheet 'scenarios' is missing or empty, but scenario_events has rows: "

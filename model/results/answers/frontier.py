@@ -151,7 +151,8 @@ def holds_text(report: "Report", point) -> str:
             f"at the end of period {period}, before the first disruption becomes known")
     parts = []
     for r in h.itertuples():
-        cover = f", {r.days_of_cover:,.0f} days of cover" if number(r.days_of_cover) is not None else ""
+        days = number(r.days_of_cover)
+        cover = "" if days is None else f", {days:,.0f} day{'' if round(days) == 1 else 's'} of cover"
         unit = f" {r.unit}" if r.unit else ""
         parts.append(f"{r.material} at {r.site} {r.level:,.1f}{unit} ({amount(r.value, currency)}{cover})")
     return (f"{when}: {'; '.join(parts)}; worth {amount(h['value'].sum(), currency)} in all, each material "
@@ -251,8 +252,8 @@ def _unfinished(fr: pd.DataFrame) -> list[int]:
 
 
 def time_limit_words(fr: pd.DataFrame) -> str:
-    """What the first row adds when points stopped at their time limit (DESIGN §5: a time-limited
-    run's first row says so); "" when none did."""
+    """What the first row adds when points stopped at their time limit (a time-limited run's
+    first row says so, docs/results.md); "" when none did."""
     status = fr["status"].fillna("").astype(str) if "status" in fr.columns else pd.Series([""] * len(fr))
     stopped = [int(p) for p, st in zip(fr["point"], status) if "time_limit" in st]
     if not stopped:
