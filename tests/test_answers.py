@@ -305,3 +305,16 @@ def test_a_storage_option_taken_is_on_the_first_page_of_a_case_without_processes
     assert res.exit_code == 0, res.output
     rows = dict(first_rows(out))
     assert "storage RENT (10 units of room at PLANT from period 1)" in rows["builds"], rows
+
+
+def test_a_plan_that_leaves_nothing_unmet_has_no_worst_scenario_to_name(tmp_path):
+    """The two-scenario case under cvar_shortfall at alpha 0.5: at the cheapest end the worst half
+    of probability is scenario B, 100 % unmet; at the least-risk end nothing goes unmet anywhere,
+    so no scenario is named as the tail."""
+    from model.results.answers.frontier import one_scenario_tail
+    case = case_from(two_scenario_rows("cvar_shortfall"), tmp_path)
+    report = build_report(run_frontier(case, 3, options=SolveOptions(60, 0.0, workers=1)))
+    assert one_scenario_tail(report, 1).startswith("the worst 50 % of probability is one scenario, B")
+    last = int(report.frontier["point"].max())
+    assert report.frontier.set_index("point").loc[last, "risk"] == pytest.approx(0.0, abs=1e-9)
+    assert one_scenario_tail(report, last) is None

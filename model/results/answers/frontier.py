@@ -226,6 +226,8 @@ def one_scenario_tail(report: "Report", point) -> str | None:
     worst = sc.sort_values(loss, ascending=False, kind="stable").iloc[0]
     if float(worst["probability"]) < (1 - alpha) - 1e-9:
         return None
+    if not rm.in_money and (number(worst["unmet_share"]) or 0.0) <= 1e-9:
+        return None  # no scenario leaves demand unmet: the tail is no one scenario's shortfall
     what = (f"{pct(worst['unmet_share'])} of demand goes unmet there" if not rm.in_money else
             f"the plan costs {amount(worst['cost'], report.currency or '')} there")
     return (f"the worst {tail_share(report.cvar_alpha)} of probability is one scenario, {worst['scenario']} "
