@@ -53,6 +53,16 @@ def test_a_stock_floor_no_supply_reaches_is_named(tmp_path):
     assert not (tmp_path / "o.xlsx").exists()
 
 
+def test_a_receipt_its_site_cannot_hold_is_named(tmp_path):
+    """15 units arrive at PLANT in period 1, which holds no stock and needs 10: 5 have nowhere to go."""
+    rows = base_rows()
+    rows["scheduled_receipts"] = [{"site": "PLANT", "material": "X", "period": 1, "quantity": 15,
+                                   "origin_group": "free"}]
+    res = run("solve", write_rows(rows, tmp_path / "c.xlsx"), "--out", tmp_path / "o.xlsx", "--json", "--quiet")
+    text = " ".join(no_solution_doc(res)["errors"])
+    assert "a scheduled receipt its site can neither hold" in text and "15 of X (free) at PLANT in period 1" in text
+
+
 def test_a_clean_floor_with_no_clean_source_is_named(tmp_path):
     rows = base_rows()
     rows["offers"] = [o for o in rows["offers"] if o["offer"] == "O_CN"]

@@ -43,8 +43,13 @@ def explain_infeasibility(case: Case, measure: str, options: SolveOptions) -> li
     m.label_weight.set_value(0.0)
     outcome = PersistentHighs(m, options.time_limit_s, 1e-6, options.threads).solve()
     if not outcome.has_solution:
+        receipts = [f"{r.quantity:g} of {r.material} ({r.origin_group}) at {r.site} in period {r.period}"
+                    for r in case.receipts]
+        where = ("a scheduled receipt its site can neither hold (max_stock, max_origin_group) nor use or send on "
+                 f"in its period ({'; '.join(receipts[:5])}{'; ...' if len(receipts) > 5 else ''}), or "
+                 if receipts else "")
         return [f"even with every stock floor and policy relaxed no plan was found ({outcome.status}): look for "
-                "a lane, process or offer whose capacity or outage leaves a flow no room"]
+                f"{where}a lane, process or offer whose capacity or outage leaves a flow no room"]
     short = defaultdict(lambda: {"periods": [], "scenarios": set(), "amount": 0.0})
     for key, var in m.elastic_slack.items():
         v = var.value or 0.0
