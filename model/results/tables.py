@@ -191,7 +191,8 @@ def extract_plan(m: pyo.ConcreteModel, ix: CaseIndex) -> Plan:
                 suppliers=suppliers, processes=processes, routes=routes, stockpile=stockpile,
                 shortfall=shortfall, detail=detail, storage=storage, substitutes=substitutes,
                 substitutes_served=served)
-    plan.extras["cost_breakdown"] = {c: float(pyo.value(m.expected_cost_part[c])) for c in m.expected_cost_part}
+    # + 0.0: a part of no cost reads 0, never -0 (a negated empty sum)
+    plan.extras["cost_breakdown"] = {c: float(pyo.value(m.expected_cost_part[c])) + 0.0 for c in m.expected_cost_part}
     sp = strategic_period(case)
     values = unit_values(case)
     at = stockpile[stockpile["period"] == sp - 1] if sp > 1 else None

@@ -902,13 +902,15 @@ def coproduct_unknown_process(path):
 @defect
 def probabilities_below_one(path):
     with_cells(path, {f"scenarios!{cell('scenarios', 'probability')}": 0.5})
-    return _d(path, "scenarios", cell("scenarios", "probability", 2), "probabilities", ("sum to 0.9", "1"))
+    probs = f"{cell('scenarios', 'probability')}:{cell('scenarios', 'probability', 1)}"  # the cells that sum wrong
+    return _d(path, "scenarios", probs, "probabilities", ("sum to 0.9", "1"))
 
 
 @defect
 def probabilities_above_one(path):
     with_cells(path, {f"scenarios!{cell('scenarios', 'probability')}": 0.7})
-    return _d(path, "scenarios", cell("scenarios", "probability", 2), "probabilities", ("sum to 1.1", "1"))
+    probs = f"{cell('scenarios', 'probability')}:{cell('scenarios', 'probability', 1)}"  # the cells that sum wrong
+    return _d(path, "scenarios", probs, "probabilities", ("sum to 1.1", "1"))
 
 
 @defect
