@@ -18,8 +18,8 @@ costs in USD per tonne, time in months.
 
 Every figure carries a source row in the workbook's ``sources`` sheet (what figure, its value, the
 source, the reliability mark and, for an estimate, why it is plausible). "facts 1.4" and the like
-name the section of the case's compiled fact sheet (2026-11-23) the figure was taken from; the row
-names the original source. Marks:
+name the section of the case's compiled fact sheet (2026-11-23, ``inputs/rare_earth_facts.md``) the
+figure was taken from; the row names the original source. Marks:
   P primary, S secondary, W weak, D derived (arithmetic from other figures), M unverified default
   of the fact sheet, E our estimate for this case (no source; the note says why it is plausible).
 Company names are real where the company's role in the chain is public; the volumes, prices and

@@ -49,7 +49,7 @@ ValueJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON docum
 TemplateJsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout: the workbook written, its sheets, an empty frontier and the warnings.")]
 ValidateJsonOpt = Annotated[bool, typer.Option("--json", help="Print the check as one JSON document on stdout: the file, ok, every error and warning.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages (errors still go to stderr).")]
-LogOpt = Annotated[Optional[Path], typer.Option("--solver-log", help="Write HiGHS's log to this file.")]
+LogOpt = Annotated[Optional[Path], typer.Option("--solver-log", help="Write HiGHS's log to this file (value and frontier --values also write each scenario's wait-and-see solve beside it, as FILE.ws-SCENARIO.PID).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a results workbook of this tool.")]
 TemplateForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
 MeasureOpt = Annotated[Optional[str], typer.Option("--risk-measure", help=", ".join(list(MEASURES)[:-1]) + " or " + list(MEASURES)[-1] + ".")]
@@ -339,7 +339,7 @@ def value(case: CaseArg = None, point: PointOpt = None, out: OutOpt = None, poin
           threads: ThreadsOpt = None, workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
           json_out: ValueJsonOpt = False, quiet: QuietOpt = False, solver_log: LogOpt = None,
           plot: PlotOpt = False, force: ForceOpt = False, write_mps: MpsOpt = None) -> None:
-    """What perfect information (EVPI), the stochastic solution (VSS) and each contract, qualification and build are worth."""
+    """What perfect information (EVPI), the stochastic solution (VSS) and each contract, qualification, build, storage option and substitute are worth."""
     opts = _options(case, out, points, risk_measure, time_limit, mip_gap, threads, workers, scheduler,
                     solver_log, plot, force, write_mps)
     _finish(runs.value(opts, point, CliReporter(Console(quiet))), json_out)

@@ -290,7 +290,7 @@ def cli_page() -> str:
         out += [f"## {name}", "", f"`{usage}`", "", _doc_text(cmd.help), ""]
         if arguments:
             out += _table(("argument", "meaning"),
-                          [(f"`{p.name.upper()}`" + (" (one or more)" if p.nargs == -1 else ""),
+                          [(f"`{p.name.upper()}`" + (" (one or more)" if p.nargs == -1 and "or more" not in (p.help or "") else ""),
                             getattr(p, "help", "") or "") for p in arguments])
             out.append("")
         rows = []

@@ -25,7 +25,7 @@ DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 DEFAULT_CASE = ROOT / "inputs" / "rare_earth_magnets.xlsx"  # the case every verb runs on without CASE
 # pages other work adds; until they are in the repository a link to them may dangle, nothing else
-PENDING_PAGES = {"performance.md", "default_case.md"}
+PENDING_PAGES: set[str] = set()  # pages the nav may name before they exist (none now)
 
 
 def _sections(text: str, level: str = "##") -> dict[str, str]:
@@ -204,7 +204,7 @@ def test_every_link_resolves():
 
 # a file outside the repository that a clone does not have (spelled in two parts, so that this
 # test's own text does not match)
-OUTSIDE = ("DESIGN" + ".md", "DESIGN" + " §", ".." + "/shared")
+OUTSIDE = ("DES" + "IGN", ".." + "/shared", "the des" + "ign's", "the des" + "ign says")
 
 
 def test_the_docs_cite_only_the_project():

@@ -499,6 +499,14 @@ def test_bad_setting_choice_and_range(tpl):
     the_issue(report, f"settings!B{rows['periods']}", "periods is 0, expected a number >= 1")
 
 
+def test_a_time_limit_of_zero_is_bad_input(tpl):
+    """Every solve would stop before it starts: validate says so (the --time-limit option alike)."""
+    rows = {line[0]: n for n, line in enumerate(tpl.sheets["settings"], start=1)}
+    case, report = tpl.check({f"settings!B{rows['time_limit_s']}": 0})
+    assert case is None
+    the_issue(report, f"settings!B{rows['time_limit_s']}", "time_limit_s is 0, expected a number of seconds more than 0")
+
+
 def test_missing_setting(tmp_path):
     rows = template_rows()
     del rows["settings"]["periods"]

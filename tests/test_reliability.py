@@ -159,7 +159,7 @@ def test_a_beaten_min_cost_end_whose_bound_is_below_the_cheapest_plan_leaves_the
 
 
 def test_a_time_limited_frontier_recommends_no_plan_its_beaten_min_cost_end_leaves_open(tmp_path):
-    """DESIGN: a time-limited run recommends no point it cannot resolve. Every point at its time
+    """A time-limited run recommends no point it cannot resolve. Every point at its time
     limit, the min-cost end beaten by point 2: no knee, and points 1 and 2 are noted within_gap."""
     case = case_from(base_rows(), tmp_path)
     pts = [_point(1, "min_cost", 4049.0, 0.08, "time_limit", bound=3958.0, gap=0.022),

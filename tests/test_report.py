@@ -144,7 +144,7 @@ def test_no_knee_says_so_and_why():
     assert got["cheapest_plan"].startswith("point 1: expected cost 1,000,000 USD; in the worst 10 %")
     assert got["least_risk_plan"].startswith("point 3: expected cost 1,400,000 USD")
     assert "shortfall_penalties" not in got  # the hand frontier has no cost breakdown
-    # with one, the first rows give the share of penalties at both plans (DESIGN: a row gives it)
+    # with one, the first rows give the share of penalties at both plans (docs/results.md: a row gives it)
     fr = fr.assign(cost_shortfall_penalties=[100_000.0, 70_000.0, 14_000.0])
     got = dict(summary_items(_report(frontier=fr, knee_point=None, knee_text="no knee recommended")))
     assert got["shortfall_penalties"] == (

@@ -69,6 +69,9 @@ def read_settings(rows: list[Row], report: Report) -> Settings | None:
                          f"origin_groups {', '.join(groups)} repeats a group, expected distinct groups")
         if "*" in groups:
             report.error("settings", value_cell.get("origin_groups", ""), "origin_groups contains *, expected group names")
+    if _ok(values["time_limit_s"]) and values["time_limit_s"] is not None and values["time_limit_s"] <= 0:
+        report.error("settings", value_cell.get("time_limit_s", ""), f"time_limit_s is {values['time_limit_s']:g}, "
+                     "expected a number of seconds more than 0")
     if _ok(values["cvar_alpha"]) and values["cvar_alpha"] is not None and values["cvar_alpha"] <= 0:
         report.error("settings", value_cell.get("cvar_alpha", ""), f"cvar_alpha is {values['cvar_alpha']}, expected a number strictly between 0 and 1")
     if not all(_ok(v) for v in values.values()):

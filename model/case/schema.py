@@ -82,7 +82,7 @@ SETTINGS_KEYS: dict[str, Column] = {
            min_value=0.0, max_value=0.999999),
         _c("frontier_points", "int", False, 11,
            "Number of frontier points, both ends included (>= 2).", min_value=2, max_value=201),
-        _c("time_limit_s", "float", False, 300.0, "Solver time limit per point, seconds.", min_value=0.0),
+        _c("time_limit_s", "float", False, 300.0, "Solver time limit per point, seconds (more than 0).", min_value=0.0),
         _c("mip_gap", "gap", False, "auto", "auto (default: each point's gap chosen so that neighbouring "
            "points' cost intervals do not overlap) or a relative MIP gap, e.g. 0.005.",
            min_value=0.0, max_value=1.0),

@@ -1,5 +1,5 @@
 """Decision values as tables, words and the ``value --json`` document (docs/model.md "Decision
-values", §5). Pure pandas: no Pyomo, no files.
+values", docs/results.md). Pure pandas: no Pyomo, no files.
 
 The ``value`` sheet opens with the headline numbers (the point's expected cost, the stochastic min
 cost, the wait-and-see cost and EVPI, the EV-plan cost and VSS), then a bar chart of the options
