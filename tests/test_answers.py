@@ -153,6 +153,13 @@ def test_a_time_limited_frontier_says_so_in_its_first_row(tmp_path):
     assert answer.startswith("no point is recommended: point 3 stopped at the time limit without a plan, so the "
                              "frontier and its knee are not known")
     assert "1 of 4 points stopped at their time limit (point 3) without a plan" in answer
+    # a what-if of these two frontiers says it of the side that stopped
+    from model.results.answers.whatif import whatif_answer
+    base = build_report(FrontierResult(case, "expected_shortfall", [ends[0], _point(2, "interior", 160.0, 0.2, "optimal"),
+                                                                      ends[1]], SolveOptions(10, None)))
+    first = dict(whatif_answer(base, report, ["ban BAN"]).rows)["answer"]
+    assert first.endswith("(toggled against the baseline); toggled: 1 of 4 points stopped at their time limit "
+                          "(point 3) without a plan; a longer --time-limit may change them"), first
 
 
 # ------------------------------------------------------------------------------------ whatif

@@ -321,3 +321,17 @@ def test_wait_and_see_prices_a_crisis_end_stock_as_the_stochastic_model_does(tmp
     assert r.expected_cost == pytest.approx(425.0)
     assert r.wait_and_see_cost == pytest.approx(425.0)
     assert r.evpi == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_min_stock_above_max_stock_needs_room_ready_in_period_1(tmp_path):
+    """min_stock binds from the end of period 1: room ready only from period 2 cannot hold it, so
+    the workbook is bad input at the min_stock cell (an end floor may wait for the room)."""
+    from support.smallcases import write_rows
+    from test_cli import run
+    rows = floor_rows("min_stock")
+    rows["storage_options"][0]["build_periods"] = 1
+    res = run("validate", write_rows(rows, tmp_path / "case.xlsx"))
+    assert res.exit_code == 1 and "min_stock is 10, expected at most max_stock (5)" in res.output, res.output
+    rows = floor_rows("end_stock_min")
+    rows["storage_options"][0]["build_periods"] = 1
+    assert run("validate", write_rows(rows, tmp_path / "end.xlsx")).exit_code == 0

@@ -653,18 +653,19 @@ def test_inventory_at_a_non_stocking_site(tpl):
 
 
 def test_inventory_above_max_stock(tpl):
-    case, report = check(tpl, {"inventory!G3": 350})  # min_stock 350 > max_stock 200 + the bay's 100
+    case, report = check(tpl, {"inventory!G3": 250})  # min_stock 250 > max_stock 200; the bay is ready only
+    assert case is None                                 # from period 2, and min_stock binds from period 1
+    the_issue(report, "inventory!G3", "min_stock is 250, expected at most max_stock (200)")
+    case, report = check(tpl, {"inventory!H3": 350})  # end_stock_min 350 > max_stock 200 + the bay's 100
     assert case is None
-    the_issue(report, "inventory!G3", "min_stock is 350, expected at most max_stock (200) plus the room of the "
-              "storage options that may hold NdPr_oxide at us_warehouse (100)")
-    case, report = check(tpl, {"inventory!G4": 50})  # us_plant's NdFeB_magnet: max_stock 40, no room
-    assert case is None
-    the_issue(report, "inventory!G4", "min_stock is 50, expected at most max_stock (40)")
+    the_issue(report, "inventory!H3", "end_stock_min is 350, expected at most max_stock (200) plus the room of the "
+              "storage options that may hold NdPr_oxide at us_warehouse by the horizon (100)")
 
 
-def test_a_floor_that_storage_room_can_hold_is_no_error(tpl):
-    """min_stock 250 at us_warehouse (max_stock 200) fits with the 100 of room the bay rents there."""
-    case, report = check(tpl, {"inventory!G3": 250})
+def test_an_end_floor_that_storage_room_can_hold_by_the_horizon_is_no_error(tpl):
+    """end_stock_min 250 at us_warehouse (max_stock 200) fits with the 100 of room the bay rents
+    there from period 2."""
+    case, report = check(tpl, {"inventory!H3": 250})
     assert case is not None and not report.errors
 
 
@@ -815,7 +816,7 @@ def test_blank_end_stock_min_is_not_reported_with_initial_stock(tpl):
     case, report = check(tpl, {"inventory!C3": 350})  # us_warehouse: max_stock 200 (+ 100 of room), end_stock_min blank
     assert case is None
     assert messages(report) == ["inventory!C3: initial_stock is 350, expected at most max_stock (200) plus the room "
-                                "of the storage options that may hold NdPr_oxide at us_warehouse (100)"]
+                                "of the storage options that may hold NdPr_oxide at us_warehouse by the horizon (100)"]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -150,6 +150,20 @@ def test_demand_before_the_start_counts(tmp_path):
                in w for w in doc["warnings"]), doc["warnings"]
 
 
+def test_the_allowance_before_the_start_is_the_least_shortfall_not_a_stock_up(tmp_path):
+    """Capacity 15, demand 40 in period 1 and 10 in periods 2-6, BAN from period 3. Period 1 is at
+    least 25 short; held there, period 2 serves its 10 and can stock 5, too few for period 3: time
+    to survive 0. (Shedding all 40 of period 1 to stock 20 for periods 3-4 would have said 2.)"""
+    rows = stockpile_rows(capacity=15)
+    rows["demand"] = [{"site": "PLANT", "material": "X", "period": t, "quantity": 40 if t == 1 else 10,
+                       "shortfall_penalty": 100} for t in range(1, 7)]
+    case = case_from(rows, tmp_path)
+    staged = _staged(capability_world(disrupted_world(case, Disruption(("BAN",)))), "cvar_shortfall", OPTIONS)
+    s = time_to_survive(staged, 3)
+    assert (s.periods, s.last_served_period, s.status) == (0, 2, "optimal")
+    assert s.short_before_start and sum(s.allowance.values()) == pytest.approx(25, abs=1e-6)
+
+
 def lead_time_rows(max_stock=0):
     """Four periods, demand 10 a period (penalty 100), China alone (price 10, capacity 100) over a
     lane of lead time 1, nothing in stock at the start: period 1 is short in every world. BAN from

@@ -134,7 +134,8 @@ def frontier(opts: RunOptions, reporter: Reporter, values: bool = False) -> RunO
         _attach_values(report, vr, c.settings.currency)
         document_values = value_document(vr)
     elif values:
-        report.warnings.append("--values: no knee point (no efficient point), so no decision values")
+        report.warnings.append(f"--values: no knee point ({report.knee_text or 'no efficient point'}), so no "
+                               "decision values")
     write(report, loaded.target, reporter, opts.plot)
     _say_answer(reporter, the_answer(report))
     document = {"case": c.settings.case_name, "risk_measure": report.risk_measure,
@@ -385,7 +386,8 @@ def value(opts: RunOptions, point: str | None, reporter: Reporter) -> RunOutcome
         fr_report = build_report(frontier_result)
         number = fr_report.knee_point if spec == "knee" else spec
         if number is None:
-            raise NoSolution("no knee point: the frontier has no efficient point", "no solution")
+            raise NoSolution(f"no knee point: {fr_report.knee_text or 'the frontier has no efficient point'}",
+                             "no solution")
         at = next(p for p in frontier_result.points if p.point == number)
         if at.plan is None:
             raise NoSolution(f"point {number}: no solution ({at.outcome.status})", at.outcome.status)

@@ -527,22 +527,29 @@ def check_stock_floors(ctx: Building) -> None:
         max_s = v["max_stock"]
         if max_s is None:
             continue
-        room = sum(o.extra_max_stock for o in ctx.storage.values() if o.site == site and mat in o.materials)
-        ceiling = max_s + room
-        expected = (f"at most max_stock ({_fmt(max_s)})" if not room else
+        options = [o for o in ctx.storage.values() if o.site == site and mat in o.materials]
+        # room counts from period build_periods + 1: min_stock binds from period 1, the end floors
+        # at the horizon
+        ready_at_once = sum(o.extra_max_stock for o in options if o.build_periods == 0)
+        ready_by_end = sum(o.extra_max_stock for o in options if ctx.T is None or o.build_periods < ctx.T)
+
+        def expected(room: float, when: str) -> str:
+            return (f"at most max_stock ({_fmt(max_s)})" if not room else
                     f"at most max_stock ({_fmt(max_s)}) plus the room of the storage options that may hold "
-                    f"{mat} at {site} ({_fmt(room)})")
+                    f"{mat} at {site} {when} ({_fmt(room)})")
+
         init = v["initial_stock"] or 0.0
-        checks = [("min_stock", v["min_stock"] or 0.0), ("end_stock_min", v["end_stock_min"] or 0.0)]
-        if v["end_stock_min"] is None:
-            checks.insert(0, ("initial_stock", init))  # it is also the default end_stock_min
+        checks = [("min_stock", v["min_stock"] or 0.0, ready_at_once, "from period 1"),
+                  ("end_stock_min", v["end_stock_min"] or 0.0, ready_by_end, "by the horizon")]
+        if v["end_stock_min"] is None:  # it is also the default end_stock_min
+            checks.insert(0, ("initial_stock", init, ready_by_end, "by the horizon"))
         bad = False
-        for col, val in checks:
-            if val > ceiling + 1e-9:
-                report.error("inventory", row.cell(col), f"{col} is {_fmt(val)}, expected {expected}")
+        for col, val, room, when in checks:
+            if val > max_s + room + 1e-9:
+                report.error("inventory", row.cell(col), f"{col} is {_fmt(val)}, expected {expected(room, when)}")
                 bad = True
         if not bad and init > max_s + 1e-9:
-            unless = " unless storage room is taken" if init <= ceiling + 1e-9 and room else ""
+            unless = " unless storage room is taken" if init <= max_s + ready_at_once + 1e-9 and ready_at_once else ""
             report.warn("inventory", row.cell("initial_stock"), f"initial_stock is {_fmt(init)}, above max_stock "
                         f"({_fmt(max_s)}): the stock must come down to max_stock by the end of period 1{unless}")
 

@@ -206,10 +206,11 @@ def _survival_batch(case: Case, rules: tuple[str, ...], site_sets: list[tuple[st
             if fixed.survives_horizon or not redesignable or d == NO_DISRUPTION:
                 free = replace(fixed, solves=0, seconds=0.0)  # nothing to redesign, or nothing to gain
             else:
-                # a floor proven with shortfall allowed before the start is no floor without it
-                floor = (fixed.last_served_period if fixed.status == "optimal" and fixed.last_served_period
-                         and not fixed.short_before_start else None)
-                free = time_to_survive(staged, start, floor=floor, service=service)
+                # the redesign keeps the held network's allowance before the start (it may only do
+                # better), so what the held network proved is a floor for it
+                floor = fixed.last_served_period if fixed.status == "optimal" and fixed.last_served_period else None
+                free = time_to_survive(staged, start, floor=floor, service=service,
+                                       allowance=fixed.allowance if fixed.short_before_start else None)
             outages.clear(sites)
             results.append((d, fixed, free))
     return results

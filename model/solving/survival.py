@@ -21,16 +21,17 @@ not. A solve that stops at its time limit with neither leaves the answer a lower
 Demand before the start counts: "every demand" is every row of periods 1..start + k - 1, so a
 plan cannot buy survival by shedding demand before the disruption to stock up for it. Where those
 earlier periods cannot all be served even so (a lead time that leaves period 1 short in any world,
-a capacity below demand), each earlier row may fall short by what the serve-early plan with no
-period held leaves it short (the least the world allows, earliest periods first) and no more, and
-the count starts at the disruption's start as ever; the note says so.
+a capacity below demand), each earlier period may fall short by the least the world allows, found
+earliest period first (each period's least with the earlier ones held at theirs), and no more; the
+count starts at the disruption's start as ever, and the note says so. The redesigned search keeps
+the held network's allowance: the redesign may only do better.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pyomo.environ as pyo
 
@@ -52,6 +53,7 @@ class Survival:
     solves: int = 0
     seconds: float = 0.0
     short_before_start: bool = False  # earlier rows were allowed the shortfall they cannot avoid
+    allowance: dict = field(default_factory=dict)  # (demand, period) -> units, when they were
 
 
 class PrefixService:
@@ -71,15 +73,36 @@ class PrefixService:
         self.allowance: dict[tuple[str, int], float] = {}
         self.interrupted = False  # a solve of the current search came back interrupted (Ctrl-C)
 
-    def allow_unavoidable_shortfall_before(self, start: int) -> bool:
-        """Solve with no period held (the serve-early objective) and let each row of periods
-        1..start - 1 fall short by what that plan leaves it short. False: no plan at all."""
+    def allow_unavoidable_shortfall_before(self, start: int) -> bool | None:
+        """Let each row of periods 1..start - 1 fall short by the least the world allows, earliest
+        period first: for t = 1..start - 1 in turn, the least unmet demand of period t (in units)
+        with every earlier row held at its own least. True when found, False when the world has no
+        plan at all, None when a solve proved neither (a time limit, Ctrl-C)."""
         self.allowance = {}
-        ok, _, _ = self.serve_through(0)
-        if not ok:
-            return False
-        self.allowance = {key: var.value * (1 + 1e-9) + 1e-9 for t, rows in self.unmet_by_period.items()
-                          if t < start for key, var in rows if (var.value or 0.0) > 0.0}
+        m = self.staged.model
+        for t in range(1, start):
+            rows = self.unmet_by_period.get(t, [])
+            if not rows:
+                continue
+            for tt, held in self.unmet_by_period.items():
+                for key, var in held:
+                    var.setub(self.allowance.get(key, 0.0) if tt < t else None)
+            m.serve_early_objective.deactivate()
+            m.period_short_objective = pyo.Objective(expr=sum(var for _, var in rows), sense=pyo.minimize)
+            try:
+                outcome = self.staged.solve()
+            finally:
+                m.del_component(m.period_short_objective)
+                m.serve_early_objective.activate()
+            self.solves += 1
+            self.seconds += outcome.seconds
+            if not outcome.has_solution:
+                self.interrupted = self.interrupted or outcome.status == "interrupted"
+                self.allowance = {}
+                return False if outcome.status in ("infeasible", "infeasible_or_unbounded") else None
+            for key, var in rows:
+                if (var.value or 0.0) > 0.0:  # a little slack: the same plan must stay feasible
+                    self.allowance[key] = var.value * (1 + 1e-9) + 1e-9
         return True
 
     @property
@@ -153,17 +176,19 @@ def _bounds_only_updates(staged: StagedModel, after_first: bool):
 
 
 def time_to_survive(staged: StagedModel, start: int, floor: int | None = None,
-                    service: PrefixService | None = None) -> Survival:
+                    service: PrefixService | None = None, allowance: dict | None = None) -> Survival:
     """The time to survive a disruption starting in period ``start`` on the model as it stands
     (the caller fixes or frees the once-decisions and puts sites out). ``floor``: a last period
     already known to be servable on this model (the fixed network's answer, when the network is
     then freed). ``service``: an open :class:`PrefixService` on ``staged`` (a batch of searches
-    on one model keeps it open, so that only bounds change between their solves)."""
+    on one model keeps it open, so that only bounds change between their solves). ``allowance``:
+    the shortfall before the start that another search on this world allowed (the held network's,
+    for the redesigned search: the redesign may only do better)."""
     if service is None:
         with PrefixService(staged) as ps:
-            return time_to_survive(staged, start, floor, ps)
+            return time_to_survive(staged, start, floor, ps, allowance)
     ps = service
-    ps.allowance, ps.interrupted = {}, False
+    ps.allowance, ps.interrupted = dict(allowance or {}), False
     try:
         found = _search(ps, staged.case.settings.periods, start, floor)
     finally:
@@ -181,8 +206,13 @@ def _search(ps: PrefixService, T: int, start: int, floor: int | None) -> Surviva
     def survival(periods, survives, last, status, note="", fails=()):
         note = "; ".join(n for n in (short_note, note) if n)
         return Survival(periods, survives, last, status, note, ", ".join(fails), ps.solves - solves0,
-                        ps.seconds - seconds0, ps.short_before_start)
+                        ps.seconds - seconds0, ps.short_before_start, dict(ps.allowance))
 
+    def short_words() -> str:
+        return (f"demand before the start (periods 1..{start - 1}) cannot all be met: those rows fall short "
+                f"only as far as they must, and the count starts at {start}") if ps.short_before_start else ""
+
+    short_note = short_words()
     ok, _, _ = ps.serve_through(T)
     if ok:
         return survival(T - (start - 1), True, T, "optimal")
@@ -192,14 +222,19 @@ def _search(ps: PrefixService, T: int, start: int, floor: int | None) -> Surviva
     if ok is None:
         return survival(None if base == 0 else 0, False, None, "time_limit", _limit_note(0))
     if not ok:
-        if base == 0 or not ps.allow_unavoidable_shortfall_before(start):
+        found = False if base == 0 else ps.allow_unavoidable_shortfall_before(start)
+        if found is None:
+            return survival(0, False, None, "time_limit", _limit_note(0))
+        if not found:
             return survival(None, False, None, "infeasible", "no plan at all in this world")
-        if ps.short_before_start:
-            short_note = (f"demand before the start (periods 1..{start - 1}) cannot all be met: those rows fall "
-                          f"short only as far as they must, and the count starts at {start}")
+        short_note = short_words()
+        ok, _, _ = ps.serve_through(T)  # proven unservable only without the allowance
+        if ok:
+            return survival(T - (start - 1), True, T, "optimal")
+        unsure = unsure or ok is None
         base = start - 1  # a floor proven without that allowance says nothing with it
         ok, first, rows = ps.serve_through(base)
-        if not ok:  # the serve-early plan itself meets it: only a time limit can get here
+        if not ok:  # the last solve of the allowance meets it: only a time limit can get here
             return survival(0, False, None, "time_limit", _limit_note(0))
     lo, fails = (first - 1, rows) if first is not None else (T, [])
     hi = T - 1

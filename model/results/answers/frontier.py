@@ -260,6 +260,10 @@ def time_limit_words(fr: pd.DataFrame) -> str:
     stopped = [int(p) for p, st in zip(fr["point"], status) if "time_limit" in st]
     if not stopped:
         return ""
+    if len(fr) == 1:
+        has_plan = pd.notna(pd.to_numeric(fr["expected_cost"], errors="coerce").iloc[0])
+        return ("the solve stopped at its time limit: " + ("its plan is the best found, not proven optimal"
+                if has_plan else "no plan was found") + "; a longer --time-limit may change it")
     costs = pd.to_numeric(fr["expected_cost"], errors="coerce")
     planless = [int(p) for p, st, c in zip(fr["point"], status, costs) if "time_limit" in st and pd.isna(c)]
     which = "point" if len(stopped) == 1 else "points"
@@ -348,10 +352,12 @@ def frontier_answer(report: "Report") -> Answer:
             rows.append(("answer", f"recommended: point {knee} of {len(fr)}, the only efficient plan: every other "
                                    "point costs as much or more at no less risk, so there is no trade-off to choose"))
         elif is_cheapest:  # knee_point's fallback: no efficient point lies below the chord
+            why = ("with two efficient plans there is no bend between them" if n_eff < 3 else
+                   "no efficient point lies below the straight line between its ends, so each further step "
+                   "buys risk reduction at a steady or growing rate")
             rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the cheapest "
-                                   "plan: the frontier has no knee (no efficient point lies below the straight "
-                                   "line between its ends, so each further step buys risk reduction at a steady "
-                                   "or growing rate); the changes sheet gives what each step buys"))
+                                   f"plan: the frontier has no knee ({why}); the changes sheet gives what each "
+                                   "step buys"))
         else:
             rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the knee of the "
                                    "frontier, where spending more stops buying much less risk"))

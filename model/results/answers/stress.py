@@ -40,9 +40,12 @@ def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
         numbers["fails_from_period"] = fails
         why = (f": {own.fails_first} cannot be served in full" if own.fails_first else
                (f": {own.note}" if own.note else ""))
+        through = (f"it meets every demand in full only through {unit} {own.last_served_period}, so no disruption "
+                   f"that starts by {unit} {fails} survives past it" if own.last_served_period else
+                   f"it never meets every demand in full from {unit} 1, so every disruption that starts in {unit} 1 "
+                   "has a time to survive of 0")
         first = (f"undisrupted, the network as it stands (the min-cost plan's contracts, qualifications and builds) "
-                 f"fails from {unit} {fails} of {T}{why}; it meets every demand in full only through {unit} "
-                 f"{own.last_served_period}, so no disruption that starts by {unit} {fails} survives past it")
+                 f"fails from {unit} {fails} of {T}{why}; {through}")
     n = len(ranking)
     unfinished = [r for r in ranking.to_dict("records") if "interrupted" in str(r.get("status", ""))
                   or "interrupted" in str(r.get("survival_note", ""))]
@@ -76,8 +79,10 @@ def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
                  & (tts + ranking["start_period"] - 1 >= last))
         tied = int(bound.sum())
         if tied:
+            where = (f"({unit} {own.last_served_period})" if own.last_served_period else
+                     f"(before {unit} 1 is served in full)")
             rows.append(("bounded_by_undisrupted", f"{tied} of {n} disruptions end where the undisrupted network does "
-                                                   f"({unit} {own.last_served_period}): they do not shorten it"))
+                                                   f"{where}: they do not shorten it"))
             numbers["bounded_by_undisrupted"] = tied
     survived = int((ranking["survives_horizon"] == "yes").sum())
     rows.append(("survived_to_horizon", f"{survived} of {n} disruptions are survived to the horizon"))

@@ -14,7 +14,7 @@ from ..decisions import decisions_at, difference_counts, differences
 from ..mix import origin_mix
 from ..words import amount, number, pct, risk_difference, risk_measure_words, risk_shown, signed_amount
 from . import Answer, RunKind
-from .frontier import headline, headline_words
+from .frontier import headline, headline_words, time_limit_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..report_data import Report
@@ -40,7 +40,7 @@ def _compared_points(base: "Report", tog: "Report", hb: dict, ht: dict) -> tuple
     """The two plans to set side by side: the knees when both have one, else the cheapest plans."""
     if hb["knee_point"] is not None and ht["knee_point"] is not None:
         return hb["knee_point"], ht["knee_point"], "the recommended (knee) plan"
-    return hb["min_cost_point"], ht["min_cost_point"], "the cheapest plan (no knee on both sides)"
+    return hb["min_cost_point"], ht["min_cost_point"], "the cheapest plan (a side has no knee)"
 
 
 def _mix_change(base: "Report", tog: "Report", pb: int, pt: int) -> str:
@@ -94,9 +94,12 @@ def whatif_answer(base: "Report", tog: "Report", toggles: list[str], kept: pd.Da
         return f"{risk_difference(m, d, cur)} ({risk_shown(m, hb[key], cur)} -> {risk_shown(m, ht[key], cur)})"
 
     minus = "toggled minus baseline: "
+    limits = "; ".join(f"{side}: {words}" for side, r in (("baseline", base), ("toggled", tog))
+                       if r.frontier is not None and len(r.frontier) and (words := time_limit_words(r.frontier)))
     rows: list[tuple[str, object]] = [
         ("answer", f"{what}: min cost {cost_words('min_cost')}, knee cost {cost_words('knee_cost')}, "
-                   f"min risk {risk_words_('min_risk')} (toggled against the baseline)"),
+                   f"min risk {risk_words_('min_risk')} (toggled against the baseline)"
+                   + (f"; {limits}" if limits else "")),
         ("baseline", headline_words(hb, m, cur)),
         ("toggled", headline_words(ht, m, cur)),
         ("difference_min_cost", minus + cost_words("min_cost")),

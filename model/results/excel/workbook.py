@@ -194,7 +194,7 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
     # header: the same sheets as any frontier's (docs/results.md); stress's answer has no such steps
     solved = report.frontier is not None and "expected_cost" in report.frontier.columns \
         and report.frontier["expected_cost"].notna().any()
-    if len(changes) or (report.kind.headline_numbers and solved):
+    if len(changes) or (report.kind.has_frontier and solved):
         ws_ch = new_sheet("changes")
         ch_last_row, ch_last_col = _write_table(ws_ch, changes, rm)
         annotate_headers(ws_ch, list(changes.columns), "changes", ctx)
