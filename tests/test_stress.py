@@ -347,3 +347,7 @@ def test_a_search_cut_short_by_ctrl_c_has_no_answer_and_the_first_row_says_so(tm
     ranking.loc[ranking["disruption"] == "BAN", "status"] = "interrupted"
     first = dict(stress_answer(case, run_, ranking).rows)["answer"]
     assert "the run was interrupted: 1 of 3 disruptions were not finished" in first
+    # a search cut short by its time limit is a lower bound, and the first row says so too
+    ranking.loc[ranking["disruption"] == "outage PLANT", "survival_note"] = "a solve stopped at its time limit: at least 0 periods"
+    first = dict(stress_answer(case, run_, ranking).rows)["answer"]
+    assert "1 of 3 times to survive are lower bounds (a solve stopped at its time limit" in first

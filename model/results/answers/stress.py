@@ -52,6 +52,10 @@ def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
     if unfinished or own.status == "interrupted":
         first += (f"; the run was interrupted: {len(unfinished)} of {n} disruptions were not finished (status "
                   "interrupted), so the ranking below is incomplete; run it again to finish")
+    bounds = [r for r in ranking.to_dict("records") if "stopped at its time limit" in str(r.get("survival_note", ""))]
+    if bounds:
+        first += (f"; {len(bounds)} of {n} times to survive are lower bounds (a solve stopped at its time limit; "
+                  "a longer --time-limit may lengthen them)")
     rows.append(("answer", first))
     if not n:
         rows.append(("shortest_time_to_survive", "nothing was stressed"))
