@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..formulation.objective import COST_COMPONENTS
 from .answers import Answer, RunKind
-from .answers.frontier import frontier_answer
+from .answers.frontier import frontier_answer, stopped_points
 from .metrics import RISK_COLUMNS
 from .report_data import Report
 from .resolution import cheap_end_pair, unresolved_pairs
@@ -324,8 +324,7 @@ def build_report(result, input_hash: str = "", input_path: str = "", versions: d
         frontier["note"] = [("; ".join(x for x in (note, "within_gap: its cost interval overlaps point "
                                                      + ", ".join(map(str, sorted(partner[pt]))) + "'s") if x))
                             if pt in unresolved else note for pt, note in zip(frontier["point"], frontier["note"])]
-    planless = [int(p) for p, st, c in zip(frontier["point"], frontier["status"].fillna("").astype(str),
-                                          frontier["expected_cost"]) if "time_limit" in st and pd.isna(c)]
+    _, planless = stopped_points(frontier)
     if interrupted:
         knee = None  # the frontier is unfinished: its knee is not known
     elif planless and len(frontier) > 1:

@@ -52,8 +52,17 @@ class Survival:
     fails_first: str = ""  # demand rows short in the first period that cannot be served in full
     solves: int = 0
     seconds: float = 0.0
-    short_before_start: bool = False  # earlier rows were allowed the shortfall they cannot avoid
-    allowance: dict = field(default_factory=dict)  # (demand, period) -> units, when they were
+    allowance: dict = field(default_factory=dict)  # (demand, period) -> units short allowed before the start
+
+    @property
+    def short_before_start(self) -> bool:
+        """Whether earlier rows were allowed the shortfall they cannot avoid."""
+        return _allows_shortfall(self.allowance)
+
+
+def _allows_shortfall(allowance: dict) -> bool:
+    """Whether an allowance lets some row fall short by more than the tolerance."""
+    return any(units > UNMET_TOL for units in allowance.values())
 
 
 class PrefixService:
@@ -84,9 +93,7 @@ class PrefixService:
             rows = self.unmet_by_period.get(t, [])
             if not rows:
                 continue
-            for tt, held in self.unmet_by_period.items():
-                for key, var in held:
-                    var.setub(self.allowance.get(key, 0.0) if tt < t else None)
+            self._hold_through(t - 1)
             m.serve_early_objective.deactivate()
             m.period_short_objective = pyo.Objective(expr=sum(var for _, var in rows), sense=pyo.minimize)
             try:
@@ -108,7 +115,13 @@ class PrefixService:
     @property
     def short_before_start(self) -> bool:
         """Whether some row before the start is allowed a shortfall that counts (above the tolerance)."""
-        return any(units > UNMET_TOL for units in self.allowance.values())
+        return _allows_shortfall(self.allowance)
+
+    def _hold_through(self, last: int) -> None:
+        """Every row of periods 1..``last`` met in full (or within its allowance), the rest free."""
+        for t, rows in self.unmet_by_period.items():
+            for key, var in rows:
+                var.setub(self.allowance.get(key, 0.0) if t <= last else None)
 
     def __enter__(self):
         """Swap in the serve-early objective: sum over demand rows of (horizon - t + 1) x unmet
@@ -133,9 +146,7 @@ class PrefixService:
     def serve_through(self, last: int) -> tuple[bool | None, int | None, list[str]]:
         """(servable, first short period after ``last`` or None, demand rows short there).
         servable is None when the solve proved neither (a time limit without a plan)."""
-        for t, rows in self.unmet_by_period.items():
-            for key, var in rows:
-                var.setub(self.allowance.get(key, 0.0) if t <= last else None)
+        self._hold_through(last)
         with _bounds_only_updates(self.staged, after_first=self.solves > 0):
             outcome = self.staged.solve()
         self.solves += 1
@@ -206,7 +217,7 @@ def _search(ps: PrefixService, T: int, start: int, floor: int | None) -> Surviva
     def survival(periods, survives, last, status, note="", fails=()):
         note = "; ".join(n for n in (short_note, note) if n)
         return Survival(periods, survives, last, status, note, ", ".join(fails), ps.solves - solves0,
-                        ps.seconds - seconds0, ps.short_before_start, dict(ps.allowance))
+                        ps.seconds - seconds0, dict(ps.allowance))
 
     def short_words() -> str:
         return (f"demand before the start (periods 1..{start - 1}) cannot all be met: those rows fall short "

@@ -248,24 +248,30 @@ def penalty_share_text(report: "Report", point) -> str | None:
             f"{amount(total, cur)}): demand left unmet, priced at its penalty")
 
 
+def _status(fr: pd.DataFrame) -> pd.Series:
+    return fr["status"].fillna("").astype(str) if "status" in fr.columns else pd.Series([""] * len(fr))
+
+
 def _unfinished(fr: pd.DataFrame) -> list[int]:
-    status = fr["status"].fillna("").astype(str) if "status" in fr.columns else pd.Series([""] * len(fr))
-    return [int(p) for p, s in zip(fr["point"], status) if "interrupted" in s]
+    return [int(p) for p, s in zip(fr["point"], _status(fr)) if "interrupted" in s]
+
+
+def stopped_points(fr: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """(the points that stopped at their time limit, those of them left without a plan)."""
+    costs = pd.to_numeric(fr["expected_cost"], errors="coerce")
+    stopped = [(int(p), pd.isna(c)) for p, st, c in zip(fr["point"], _status(fr), costs) if "time_limit" in st]
+    return [p for p, _ in stopped], [p for p, planless in stopped if planless]
 
 
 def time_limit_words(fr: pd.DataFrame) -> str:
     """What the first row adds when points stopped at their time limit (a time-limited run's
     first row says so, docs/results.md); "" when none did."""
-    status = fr["status"].fillna("").astype(str) if "status" in fr.columns else pd.Series([""] * len(fr))
-    stopped = [int(p) for p, st in zip(fr["point"], status) if "time_limit" in st]
+    stopped, planless = stopped_points(fr)
     if not stopped:
         return ""
     if len(fr) == 1:
-        has_plan = pd.notna(pd.to_numeric(fr["expected_cost"], errors="coerce").iloc[0])
-        return ("the solve stopped at its time limit: " + ("its plan is the best found, not proven optimal"
-                if has_plan else "no plan was found") + "; a longer --time-limit may change it")
-    costs = pd.to_numeric(fr["expected_cost"], errors="coerce")
-    planless = [int(p) for p, st, c in zip(fr["point"], status, costs) if "time_limit" in st and pd.isna(c)]
+        return ("the solve stopped at its time limit: " + ("no plan was found" if planless else
+                "its plan is the best found, not proven optimal") + "; a longer --time-limit may change it")
     which = "point" if len(stopped) == 1 else "points"
     text = (f"{len(stopped)} of {len(fr)} points stopped at their time limit ({which} "
             f"{', '.join(map(str, stopped))})")
@@ -280,7 +286,7 @@ def time_limit_words(fr: pd.DataFrame) -> str:
 
 
 def _with_time_limit(rows: list, console: list, fr: pd.DataFrame) -> None:
-    words = time_limit_words(fr) if len(fr) > 1 or "time_limit" in str(fr["status"].iloc[0]) else ""
+    words = time_limit_words(fr)
     if words and rows and rows[0][0] == "answer":
         rows[0] = ("answer", f"{rows[0][1]}; {words}")
         console.insert(1, words)

@@ -47,12 +47,13 @@ def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
         first = (f"undisrupted, the network as it stands (the min-cost plan's contracts, qualifications and builds) "
                  f"fails from {unit} {fails} of {T}{why}; {through}")
     n = len(ranking)
-    unfinished = [r for r in ranking.to_dict("records") if "interrupted" in str(r.get("status", ""))
+    records = ranking.to_dict("records")
+    unfinished = [r for r in records if "interrupted" in str(r.get("status", ""))
                   or "interrupted" in str(r.get("survival_note", ""))]
     if unfinished or own.status == "interrupted":
         first += (f"; the run was interrupted: {len(unfinished)} of {n} disruptions were not finished (status "
                   "interrupted), so the ranking below is incomplete; run it again to finish")
-    bounds = [r for r in ranking.to_dict("records") if "stopped at its time limit" in str(r.get("survival_note", ""))]
+    bounds = [r for r in records if "stopped at its time limit" in str(r.get("survival_note", ""))]
     if bounds:
         first += (f"; {len(bounds)} of {n} times to survive are lower bounds (a solve stopped at its time limit; "
                   "a longer --time-limit may lengthen them)")
