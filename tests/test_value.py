@@ -173,6 +173,35 @@ def test_a_contract_and_its_qualification_not_taken_are_valued_from_one_solve(tm
     assert r.options_solves == 2
 
 
+def test_a_qualification_not_taken_that_serves_only_later_periods(tmp_path):
+    """2 periods, demand 10 each (penalty 100); A 0.6, B 0.4 (CN banned from period 1). O_CN 10;
+    O_AU 20, contract 100, qualification 50 (ready at once); O_JP (at the AU site) 15, no contract
+    cost, qualification 1,000 taking 1 period (orders from period 2); the plant may hold stock (no
+    inventory row), which no plan needs. z*: AU qualified and
+    contracted, A 150 + 200, B 150 + 400: 430 (without AU 0.6 x 200 + 0.4 x 2,000 = 920).
+    O_JP's qualification free: B buys period 2 from JP, 150 + 200 + 150 = 500, so 0.6 x 350 +
+    0.4 x 500 = 410: worth 20. (Its solve starts from the point's plan, whose continuous part is
+    not optimal with O_JP held: HiGHS 1.16 handed that start back as its answer, worth 0.)"""
+    rows = base_rows(2)
+    rows["settings"]["risk_measure"] = "expected_shortfall"
+    rows["offers"] = [
+        {"offer": "O_CN", "site": "SUP_CN", "material": "X", "price": 10, "capacity_per_period": 100},
+        {"offer": "O_AU", "site": "SUP_AU", "material": "X", "price": 20, "capacity_per_period": 100,
+         "fixed_cost": 100, "qualified": "no", "qualification_periods": 0, "qualification_cost": 50},
+        {"offer": "O_JP", "site": "SUP_AU", "material": "X", "price": 15, "capacity_per_period": 100,
+         "qualified": "no", "qualification_periods": 1, "qualification_cost": 1000}]
+    rows["inventory"] = []
+    rows["controls"] = [{"rule": "BAN", "issuer": "CN", "materials": "X", "kind": "ban", "status": "scenario"}]
+    rows["scenarios"] = [{"scenario": "A", "probability": 0.6}, {"scenario": "B", "probability": 0.4}]
+    rows["scenario_events"] = [{"scenario": "B", "event": "rule", "target": "BAN", "start_period": 1}]
+    r = run_values(case_from(rows, tmp_path), options=EXACT)
+    assert r.stochastic.cost == pytest.approx(430)
+    jp = option(r, "O_JP", "qualify")
+    assert (jp.taken, jp.value, jp.status) == (False, pytest.approx(20), "optimal")
+    assert jp.changed_cost == pytest.approx(1410)  # the qualification's 1,000 paid, 20 saved
+    assert option(r, "O_AU", "qualify").value == pytest.approx(490)
+
+
 def test_an_infeasible_ev_plan_and_an_indispensable_option(tmp_path):
     """A stock floor of 5 at our plant (end of period 1), penalty 100, O_AU at 15 with a contract
     cost 100. A buys 15 from China (150); in B only Australia can fill the floor, so the contract is

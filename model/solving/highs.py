@@ -230,13 +230,18 @@ class PersistentHighs:
         start = time.perf_counter()
         try:
             with capture_output(capture_fd=True), interrupt.Solving(h):  # HiGHS's prints stay off our output
-                run_cancellable(h, self.threads)
-                if h.getModelStatus() == highspy.HighsModelStatus.kSolveError and not interrupt.requested():
-                    # HiGHS 1.16's presolve can end in a solve error on a model it solves without it
-                    # (seen: the risk tie-break's LP on the default case with --threads 1)
-                    h.setOptionValue("presolve", "off")
-                    run_cancellable(h, self.threads)
-                    h.setOptionValue("presolve", "choose")
+                self._run(h)
+                if self._solution_is_not_its_objective(h):
+                    # HiGHS 1.16 can hand back a full MIP start as it was given while reporting the
+                    # objective of the plan its presolve made of it (seen where the start's
+                    # continuous part was not optimal for its integers: a value option's solve):
+                    # solved again from the integers alone, which HiGHS completes itself, and
+                    # failing that from nothing
+                    self.loaded.restart_from_solution_integers()
+                    self._run(h)
+                    if self._solution_is_not_its_objective(h):
+                        h.clearSolver()
+                        self._run(h)
         except SolveAbandoned:  # the model is still busy: nothing of it may be read any more
             self.seconds["highs"] += time.perf_counter() - start
             return SolveOutcome.none("interrupted")
@@ -255,6 +260,22 @@ class PersistentHighs:
             self.loaded.load_solution()
             self.seconds["load"] += time.perf_counter() - t0
         return SolveOutcome(status, has_solution, objective, bound, relative_gap(objective, bound), seconds)
+
+    def _run(self, h) -> None:
+        run_cancellable(h, self.threads)
+        if h.getModelStatus() == highspy.HighsModelStatus.kSolveError and not interrupt.requested():
+            # HiGHS 1.16's presolve can end in a solve error on a model it solves without it
+            # (seen: the risk tie-break's LP on the default case with --threads 1)
+            h.setOptionValue("presolve", "off")
+            run_cancellable(h, self.threads)
+            h.setOptionValue("presolve", "choose")
+
+    def _solution_is_not_its_objective(self, h) -> bool:
+        """A MIP run with a solution whose values are not worth the objective HiGHS reports."""
+        if not self.loaded.integer or self._integers_relaxed or interrupt.requested() \
+                or h.getInfo().primal_solution_status != 2:
+            return False
+        return not self.loaded.solution_has_objective(h.getInfo().objective_function_value)
 
 
 _SCHEDULER_THREADS: list[int] = []

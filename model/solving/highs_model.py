@@ -127,7 +127,9 @@ class HighsModel:
         self.bound_keys: list = []
         self.param_bounded: list[int] = []  # columns whose bound is a parameter expression
         self.objective = None
+        self.objective_now: tuple[float, np.ndarray] | None = None  # (offset, costs) HiGHS holds
         self.integer = False
+        self.integer_columns: list[int] = []
         self.load()
         self.size_at_load = self.size()  # the model as built (a later stage may add a row)
 
@@ -165,6 +167,7 @@ class HighsModel:
         integer = [k for k, v in enumerate(new, start=first) if v.is_integer()]
         if integer:
             self.integer = True
+            self.integer_columns.extend(integer)
             self.highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32),
                                              np.array([highspy.HighsVarType.kInteger] * len(integer)))
 
@@ -226,6 +229,7 @@ class HighsModel:
         self.highs.changeObjectiveSense(sense)
         self.highs.changeObjectiveOffset(offset)
         self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+        self.objective_now = (offset, costs)
         self.param_state = state
 
     # ------------------------------------------------------------------ update
@@ -312,6 +316,20 @@ class HighsModel:
         sol.col_value = [0.0 if v.value is None else float(v.value) for v in self.vars]
         sol.value_valid = True
         self.highs.setSolution(sol)
+
+    def solution_has_objective(self, objective: float, rel_tol: float = 1e-7) -> bool:
+        """Whether HiGHS's solution vector is worth the objective HiGHS reports for it."""
+        offset, costs = self.objective_now
+        worth = offset + float(costs @ np.asarray(self.highs.getSolution().col_value, dtype=np.double))
+        return abs(worth - objective) <= rel_tol * max(1.0, abs(objective))
+
+    def restart_from_solution_integers(self) -> None:
+        """HiGHS's memory cleared, and its solution's integer values (only) as the next run's MIP
+        start: HiGHS completes such a start itself."""
+        values = np.asarray(self.highs.getSolution().col_value, dtype=np.double)
+        columns = np.array(self.integer_columns, dtype=np.int32)
+        self.highs.clearSolver()
+        self.highs.setSolution(len(columns), columns, np.round(values[columns]))
 
     def load_solution(self) -> None:
         values = self.highs.getSolution().col_value
