@@ -45,15 +45,17 @@ def first_text(path) -> str:
 
 def test_a_frontier_of_one_efficient_plan_says_so_and_warns(tmp_path):
     """No scenarios, so every plan's risk is 0: the cheapest plan (10 units a period for 2 periods
-    at 10 USD from CN: 200 USD) is every point's, points 2 and 3 duplicate point 1, and the
-    frontier's cost span is 0 (the warning of a span under 0.1 %, docs/results.md)."""
+    at 10 USD from CN: 200 USD) is every point's, points 2 and 3 duplicate point 1 (efficient: no
+    point is better on either axis), and the frontier's cost span is 0 (the warning of a span
+    under 0.1 %, docs/results.md)."""
     case = write_rows(base_rows(), tmp_path / "flat.xlsx")
     out = tmp_path / "f.xlsx"
     res = run("frontier", case, "--points", 3, "--out", out, "--workers", 1, "--json", "--quiet")
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert [(r["expected_cost"], r["risk"], r["efficient"]) for r in doc["frontier"]] == [
-        (pytest.approx(200), 0, "yes"), (pytest.approx(200), 0, "no"), (pytest.approx(200), 0, "no")]
+        (pytest.approx(200), 0, "yes"), (pytest.approx(200), 0, "yes"), (pytest.approx(200), 0, "yes")]
+    assert [r["note"] for r in doc["frontier"]] == ["", "duplicate of point 1", "duplicate of point 1"]
     assert any("cost span is 0 USD (under 0.1 %" in w and "one efficient plan, point 1" in w
                for w in doc["warnings"])
     rows = dict(first_rows(out))

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from model.app.common import default_case_path
-from model.results.report import build_report, knee_point
+from model.results.report import build_report, knee_point, mark_efficiency
 from model.results.resolution import cheap_end_pair, overlapping_pairs
 from model.solving.frontier import FrontierResult, Point
 from model.solving.highs import SolveOutcome
@@ -142,6 +142,20 @@ def test_overlapping_neighbours_are_unresolved_and_never_the_knee():
     assert knee_point(fr) == 3  # farthest below the chord (x + y = 0.51): 3 ...
     assert knee_point(fr, {2, 3}) == 4  # ... but unresolved: the knee is the best resolved point
     assert knee_point(fr, {2, 3, 4}) is None  # only the ends left: no knee
+
+
+def test_a_duplicate_is_efficient_noted_and_counted_once():
+    """efficient = no only where another point is as good on both axes and better on one: point 3,
+    equal to point 2, is efficient and noted as its duplicate; point 5, equal to the dominated point
+    4, is dominated too. Point 3 is no neighbour of point 2 whose intervals overlap (one plan), and
+    the knee is found among the distinct plans (point 2, x + y = 0.5 / 0.9 + 0.2 / 1.0)."""
+    fr = _frame([(1, 100.0, 100.0, 1.0, ""), (2, 150.0, 150.0, 0.2, ""), (3, 150.0, 150.0, 0.2, ""),
+                 (4, 160.0, 160.0, 0.3, ""), (5, 160.0, 160.0, 0.3, ""), (6, 190.0, 190.0, 0.0, "")])
+    marked = mark_efficiency(fr.drop(columns="efficient"))
+    assert list(marked["efficient"]) == ["yes", "yes", "yes", "no", "no", "yes"]
+    assert list(marked["note"]) == ["", "", "duplicate of point 2", "dominated by point 2", "dominated by point 2", ""]
+    assert overlapping_pairs(marked) == []
+    assert knee_point(marked) == 2
 
 
 def test_a_beaten_min_cost_end_whose_bound_is_below_the_cheapest_plan_leaves_the_cheap_end_open():

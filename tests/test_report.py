@@ -183,7 +183,7 @@ def test_the_solved_summary_states_the_answer_first(two):
     """The hand case's recommendation is its cheapest end: every point lies on or above the chord, so
     the frontier has no knee, and the first row says so rather than calling point 1 one."""
     items = summary_items(two)
-    assert items[0] == ("answer", "recommended: point 1 of 5 (5 efficient), the cheapest plan: the frontier has "
+    assert items[0] == ("answer", "recommended: point 1 of 5 (5 efficient plans), the cheapest plan: the frontier has "
                                   "no knee (no efficient point lies below the straight line between its ends, so "
                                   "each further step buys risk reduction at a steady or growing rate); the "
                                   "changes sheet gives what each step buys")

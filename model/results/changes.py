@@ -11,7 +11,7 @@ import pandas as pd
 from .words import in_money, number, pct_pair
 from .mix import origin_mix
 from .report_data import Report
-from .resolution import unresolved_pairs
+from .resolution import distinct_efficient, unresolved_pairs
 
 EPS = 1e-7
 CHANGES_COLUMNS = ["from_point", "to_point", "extra_expected_cost", "risk_reduction", "risk_reduction_per_cost",
@@ -121,7 +121,7 @@ def changes_table(report: Report) -> pd.DataFrame:
     fr = report.frontier
     if fr is None or fr.empty or "efficient" not in fr.columns or not report.kind.has_frontier:
         return pd.DataFrame(columns=CHANGES_COLUMNS)
-    eff = fr[fr["efficient"] == "yes"].copy()
+    eff = distinct_efficient(fr).copy()
     eff["_c"] = pd.to_numeric(eff["expected_cost"], errors="coerce")
     eff["_r"] = pd.to_numeric(eff["risk"], errors="coerce")
     eff = eff.dropna(subset=["_c", "_r"]).sort_values(["_r", "_c"], ascending=[False, True])

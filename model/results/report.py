@@ -14,7 +14,7 @@ from .answers import Answer, RunKind
 from .answers.frontier import frontier_answer, stopped_points
 from .metrics import RISK_COLUMNS
 from .report_data import Report
-from .resolution import cheap_end_pair, unresolved_pairs
+from .resolution import DUPLICATE_NOTE, cheap_end_pair, distinct_efficient, unresolved_pairs
 from .words import amount, number, risk_shown
 from .views import plan_charts, strategic_stock, supplier_roles, unit_values
 
@@ -98,8 +98,9 @@ def summary_items(report: Report, summary: dict | None = None,
 
 
 def mark_efficiency(frontier: pd.DataFrame, worlds: list[str] | None = None) -> pd.DataFrame:
-    """efficient = no where another point is as good on both axes and better on one (dominated), or
-    where an earlier point has the same cost and risk (duplicate); the note says which.
+    """efficient = no where another point is as good on both axes and better on one (dominated);
+    a point with an earlier point's cost and risk stays efficient (no point is better on either
+    axis) and its note says whose duplicate it is (:func:`.resolution.is_duplicate`).
 
     Points compare only within one world (``worlds``, one per row; default: all one world): a
     stress run solves each rule set apart, and a plan under one rule set is not dominated by a plan
@@ -113,24 +114,22 @@ def mark_efficiency(frontier: pd.DataFrame, worlds: list[str] | None = None) -> 
             eff.append("no")
             notes.append("no solution")
             continue
-        note = ""
+        dominated_by = duplicate_of = None
         for j, o in enumerate(rows):
             if j == i or o["expected_cost"] is None or pd.isna(o["expected_cost"]) or worlds[j] != worlds[i]:
                 continue
             tol_c = COST_TOL_REL * max(1.0, abs(r["expected_cost"]))
             tol_r = RISK_TOL * max(1.0, abs(r["risk"]))
-            c_le = o["expected_cost"] <= r["expected_cost"] + tol_c
-            r_le = o["risk"] <= r["risk"] + tol_r
-            c_lt = o["expected_cost"] < r["expected_cost"] - tol_c
-            r_lt = o["risk"] < r["risk"] - tol_r
-            if c_le and r_le and (c_lt or r_lt):
-                note = f"dominated by point {o['point']}"
+            if not (o["expected_cost"] <= r["expected_cost"] + tol_c and o["risk"] <= r["risk"] + tol_r):
+                continue
+            if o["expected_cost"] < r["expected_cost"] - tol_c or o["risk"] < r["risk"] - tol_r:
+                dominated_by = o["point"]
                 break
-            if c_le and r_le and j < i:
-                note = f"duplicate of point {o['point']}"
-                break
-        eff.append("no" if note else "yes")
-        notes.append(note)
+            if j < i and duplicate_of is None:
+                duplicate_of = o["point"]
+        eff.append("no" if dominated_by is not None else "yes")
+        notes.append(f"dominated by point {dominated_by}" if dominated_by is not None
+                     else f"{DUPLICATE_NOTE} {duplicate_of}" if duplicate_of is not None else "")
     df["efficient"] = eff
     df["note"] = notes
     return df
@@ -142,7 +141,7 @@ def knee_point(frontier: pd.DataFrame, unresolved: set[int] = frozenset()) -> in
 
     Points whose cost interval overlaps a neighbour's (``unresolved``) are never the knee; when
     that leaves fewer than three of three or more efficient points, there is no knee."""
-    eff = frontier[frontier["efficient"] == "yes"].dropna(subset=["expected_cost", "risk"])
+    eff = distinct_efficient(frontier).dropna(subset=["expected_cost", "risk"])
     if unresolved:
         resolved = eff[~eff["point"].isin(unresolved)]
         if len(resolved) < 3 <= len(eff):
@@ -231,7 +230,7 @@ def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tup
         out.append(f"point {end} (the min-cost end) was beaten by point {cheapest}'s plan, and its cost bound "
                    f"({amount(bound, currency)}) lies below that plan's cost: a cheaper plan may exist, so the cheap "
                    f"end of the frontier is not resolved; points {end} and {cheapest} are noted within_gap")
-    eff = frontier[frontier["efficient"] == "yes"]
+    eff = distinct_efficient(frontier)
     costs = pd.to_numeric(eff["expected_cost"], errors="coerce").dropna()
     solved = sum(1 for p in result.points if p.plan is not None)
     if len(costs) and solved > 1 and not any(p.world for p in result.points):

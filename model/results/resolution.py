@@ -11,6 +11,23 @@ import pandas as pd
 from .words import number
 
 RESOLUTION_TOL_REL = 1e-9  # intervals that touch within this (relative) overlap
+DUPLICATE_NOTE = "duplicate of point"  # the note of a point with an earlier point's cost and risk
+
+
+def is_duplicate(row: dict) -> bool:
+    """A point with the cost and risk of an earlier one (its note says which): efficient, since no
+    point is better on either axis, but one plan with that earlier point wherever plans are counted
+    (neighbours, the knee, the steps of the changes sheet)."""
+    return str(row.get("note") or "").startswith(DUPLICATE_NOTE)
+
+
+def distinct_efficient(frontier: pd.DataFrame) -> pd.DataFrame:
+    """The efficient points, each duplicate left out (the first of equal points stays)."""
+    if "efficient" not in frontier.columns:
+        return frontier
+    keep = [str(r.get("efficient", "")).strip().lower() in ("yes", "true", "1") and not is_duplicate(r)
+            for r in frontier.to_dict("records")]
+    return frontier[keep]
 
 
 def overlapping_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
@@ -20,7 +37,7 @@ def overlapping_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
     rows = []
     for r in frontier.to_dict("records"):
         cost = number(r.get("expected_cost"))
-        if cost is None or str(r.get("efficient", "yes")).lower() != "yes":
+        if cost is None or str(r.get("efficient", "yes")).lower() != "yes" or is_duplicate(r):
             continue
         bound = number(r.get("cost_bound"))
         rows.append((cost, bound if bound is not None else cost, int(r["point"])))
@@ -44,7 +61,8 @@ def cheap_end_pair(frontier: pd.DataFrame) -> list[tuple[int, int]]:
         return []
     bound = number(end.get("cost_bound"))
     efficient = [(number(r.get("expected_cost")), int(r["point"])) for r in records
-                 if str(r.get("efficient", "yes")).lower() == "yes" and number(r.get("expected_cost")) is not None]
+                 if str(r.get("efficient", "yes")).lower() == "yes" and not is_duplicate(r)
+                 and number(r.get("expected_cost")) is not None]
     if bound is None or not efficient:
         return []
     cost, point = min(efficient)

@@ -17,7 +17,12 @@ from .metrics import risk_metrics
 from .views import unit_values
 
 EPS = 1e-7
+SHARE_EPS = 1e-9  # of demand
 DAYS_PER_PERIOD = {"day": 1.0, "week": 7.0, "month": 365.0 / 12, "quarter": 365.0 / 4, "year": 365.0}
+
+
+def _snapped(value: float, eps: float) -> float:
+    return 0.0 if abs(value) < eps else value
 
 
 def _val(var) -> float:
@@ -80,7 +85,8 @@ def extract_plan(m: pyo.ConcreteModel, ix: CaseIndex) -> Plan:
     probs = {s: sc.probability for s, sc in case.scenarios.items()}
 
     costs = {s: float(pyo.value(m.scenario_cost[s])) for s in case.scenarios}
-    shares = {s: float(pyo.value(m.unmet_share[s])) for s in case.scenarios}
+    # a share this small is the solver's tolerance (a lexicographic hold's 1e-10), not a shortfall
+    shares = {s: _snapped(float(pyo.value(m.unmet_share[s])), SHARE_EPS) for s in case.scenarios}
     unmet_units = defaultdict(float)
     shortfall_rows = []
     demand_by_id = ix.demand

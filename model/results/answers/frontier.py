@@ -16,6 +16,7 @@ from ...formulation.risk import known
 from ..decisions import decisions_at, difference_counts, differences, kinds_in_words
 from ..words import (EPS, amount, in_money, number, pct, pct_pair, risk_difference, risk_measure_words, risk_shown,
                      risk_words, tail_share)
+from ..resolution import distinct_efficient
 from . import Answer, RunKind
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,8 +32,8 @@ def _list(items: list[str], empty: str = "nothing") -> str:
 
 
 def efficient_points(frontier: pd.DataFrame) -> pd.DataFrame:
-    """The efficient points with a cost and a risk, cheapest first."""
-    eff = frontier[frontier["efficient"] == "yes"] if "efficient" in frontier.columns else frontier
+    """The efficient points with a cost and a risk, cheapest first (a duplicate once)."""
+    eff = distinct_efficient(frontier)
     eff = eff.assign(_c=pd.to_numeric(eff["expected_cost"], errors="coerce"),
                      _r=pd.to_numeric(eff["risk"], errors="coerce")).dropna(subset=["_c", "_r"])
     return eff.sort_values(["_c", "_r"]).drop(columns=["_c", "_r"])
@@ -353,7 +354,7 @@ def frontier_answer(report: "Report") -> Answer:
         rows.append(("answer", f"the plan of least expected cost{within} (point {knee}): expected cost "
                                f"{amount(k['expected_cost'], cur)}"))
     else:
-        n_eff = int((fr["efficient"] == "yes").sum()) if "efficient" in fr.columns else len(fr)
+        n_eff = len(distinct_efficient(fr))  # a duplicate is the same plan
         if n_eff == 1:
             rows.append(("answer", f"recommended: point {knee} of {len(fr)}, the only efficient plan: every other "
                                    "point costs as much or more at no less risk, so there is no trade-off to choose"))
@@ -361,11 +362,11 @@ def frontier_answer(report: "Report") -> Answer:
             why = ("with two efficient plans there is no bend between them" if n_eff < 3 else
                    "no efficient point lies below the straight line between its ends, so each further step "
                    "buys risk reduction at a steady or growing rate")
-            rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the cheapest "
+            rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient plans), the cheapest "
                                    f"plan: the frontier has no knee ({why}); the changes sheet gives what each "
                                    "step buys"))
         else:
-            rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient), the knee of the "
+            rows.append(("answer", f"recommended: point {knee} of {len(fr)} ({n_eff} efficient plans), the knee of the "
                                    "frontier, where spending more stops buying much less risk"))
     rows.append(("knee_point", knee))
     cost = number(k["expected_cost"])

@@ -49,10 +49,11 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
     "solve_seconds": ("Wall-clock seconds the solves of this point took", "seconds"),
     "status": ("Solver status of the point (optimal, time_limit, interrupted, ...), with notes on its stages",
                "text"),
-    "efficient": ("no when another point is as good on both cost and risk and better on one (dominated), or "
-                  "repeats an earlier point", YES_NO),
-    "note": ("Why a point is not efficient, within_gap when its cost interval overlaps a neighbour's (their "
-             "order is not known), and notes on how it was solved", "text"),
+    "efficient": ("no when another point is as good on both cost and risk and better on one (dominated); a "
+                  "point that repeats an earlier one is not dominated (its note says so)", YES_NO),
+    "note": ("Why a point is not efficient, the earlier point a point repeats (duplicate of point N), within_gap "
+             "when its cost interval overlaps a neighbour's (their order is not known), and notes on how it was "
+             "solved", "text"),
     "suppliers": ("Number of distinct owners contracted or bought from", "count"),
     "stockpile_value": ("Strategic stockpile: nominal-scenario stock at every stocking site when the first "
                         "disruption becomes known, each material at what it costs to buy or make", "{currency}"),
