@@ -53,7 +53,44 @@ def test_a_usage_error_is_bad_input_exit_1(args, says):
 def test_solve_negative_max_risk_is_bad_input(frontier_case, tmp_path):
     res = run("solve", frontier_case, "--max-risk", -0.5, "--risk-measure", "exposure",
               "--out", tmp_path / "p.xlsx", "--quiet")
-    assert_fails(res, 1, "--max-risk -0.5: expected a number >= 0")
+    assert_fails(res, 1, "--max-risk -0.5: expected a number from 0 to 1e+12")
+
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "nan"])
+def test_solve_max_risk_beyond_any_risk_is_bad_input(frontier_case, tmp_path, value):
+    """inf made a variable bound HiGHS refuses (a traceback); 1e300 is infinite to HiGHS (no
+    solution, status unknown): both name the option instead."""
+    res = run("solve", frontier_case, "--max-risk", value, "--out", tmp_path / "p.xlsx", "--quiet")
+    assert_fails(res, 1, "--max-risk", "expected a number from 0 to 1e+12", "leave the option out for no limit")
+
+
+def test_time_limit_nan_is_bad_input(frontier_case, tmp_path):
+    res = run("solve", frontier_case, "--time-limit", "nan", "--out", tmp_path / "p.xlsx", "--quiet")
+    assert_fails(res, 1, "--time-limit nan: expected a number of seconds > 0")
+
+
+def test_template_where_no_file_can_be_written_is_bad_input(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    res = run("template", blocker / "t.xlsx")
+    assert_fails(res, 1, f"template {blocker / 't.xlsx'}: {blocker} is a file")
+
+
+def test_whatif_toggles_that_contradict_or_do_nothing_are_bad_input(frontier_case, tmp_path):
+    out = tmp_path / "w.xlsx"
+    assert_fails(run("whatif", frontier_case, "--ban", "BAN", "--lift", "ban", "--out", out, "--quiet"), 1,
+                 "--ban and --lift both name rule BAN")
+    assert_fails(run("whatif", frontier_case, "--lift", "BAN", "--from", 1, "--out", out, "--quiet"), 1,
+                 "--from 1: it sets the period from which --ban applies, and no --ban is given")
+    assert not out.exists()
+
+
+def test_an_unreachable_scheduler_is_found_with_two_points(frontier_case, tmp_path):
+    """With two points the min-risk end goes to the cluster too, so a scheduler that does not
+    answer is bad input however few points (it was never contacted, and the run exited 0)."""
+    res = run("frontier", frontier_case, "--points", 2, "--scheduler", "tcp://127.0.0.1:9",
+              "--out", tmp_path / "f.xlsx", "--quiet")
+    assert_fails(res, 1, "--scheduler tcp://127.0.0.1:9: cannot reach a Dask scheduler")
 
 
 def test_json_stdout_holds_only_the_document_even_when_highs_warns(frontier_case, tmp_path):
@@ -471,6 +508,28 @@ def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
     res = run("compare", a, missing, "--out", tmp_path / "c.xlsx", "--quiet")
     assert_fails(res, 1, f"{missing}: no such file")
     assert f"{missing}: {missing}" not in res.output
+
+
+def test_compare_refuses_an_edited_frontier_sheet_and_its_own_input_as_out(frontier_case, tmp_path):
+    """A frontier sheet edited since it was written (a column deleted, its rows deleted, text in a
+    number column) is bad input naming the file and the cell, not a traceback; --out naming one
+    of the workbooks compared would have replaced it."""
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert run("frontier", frontier_case, "--points", 2, "--out", a, "--quiet").exit_code == 0
+    assert run("frontier", frontier_case, "--points", 3, "--out", b, "--quiet").exit_code == 0
+    before = a.read_bytes()
+    assert_fails(run("compare", a, b, "--out", a, "--quiet"), 1, f"--out {a}: that is one of the workbooks compared")
+    assert a.read_bytes() == before
+    header = [c.value for c in load_workbook(b)["frontier"][1]]
+    edits = {"no_cost": (lambda ws: ws.delete_cols(header.index("expected_cost") + 1), "has no column expected_cost"),
+             "no_rows": (lambda ws: ws.delete_rows(2, ws.max_row), "has no points"),
+             "text": (lambda ws: ws.cell(2, header.index("risk") + 1, "high"), "'high' in column risk; expected a number")}
+    for name, (edit, says) in edits.items():
+        wb = load_workbook(b)
+        edit(wb["frontier"])
+        edited = tmp_path / f"{name}.xlsx"
+        wb.save(edited)
+        assert_fails(run("compare", a, edited, "--out", tmp_path / "c.xlsx", "--quiet"), 1, f"{edited}: ", says)
 
 
 @pytest.mark.parametrize("args, named", [

@@ -12,7 +12,7 @@ from .. import interrupt
 from ..case.case import Case
 from ..case.issues import CaseError, Report
 from ..solving.highs import NoSolution
-from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_SOLUTION, EXIT_OK, case_path
+from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_SOLUTION, EXIT_OK, case_path, writable_file
 
 
 def template(path: Path, force: bool) -> str:
@@ -23,6 +23,7 @@ def template(path: Path, force: bool) -> str:
         raise CaseError(f"{path}: expected a file name ending in .xlsx (the template is an Excel workbook)")
     if path.exists() and not force:
         raise CaseError(f"{path}: the file exists; expected a new file name (or --force to overwrite it)")
+    writable_file(path, "template")
     write_template(path)
     return f"wrote {path}: fill it in, then run: sourcing validate {path}"
 
@@ -78,7 +79,8 @@ class Checked:
                 f"{len(c.policies)} policies.")
 
     def failed_line(self) -> str | None:
-        return None if self.report.ok else f"{self.path}: {self.report.count('error')} errors"
+        n = self.report.count("error")
+        return None if self.report.ok else f"{self.path}: {n} error{'' if n == 1 else 's'}"
 
 
 def validate(case: Path | None) -> Checked:

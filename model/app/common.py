@@ -133,7 +133,7 @@ PARALLEL_SOLVE_THREADS = 1
 
 
 def solve_options(case: Case, opts: RunOptions, workers: int | None = None) -> SolveOptions:
-    if opts.time_limit is not None and opts.time_limit <= 0:
+    if opts.time_limit is not None and not opts.time_limit > 0:  # NaN fails too
         raise CaseError(f"--time-limit {opts.time_limit}: expected a number of seconds > 0")
     gap = case.settings.mip_gap if opts.mip_gap is None else parse_gap(opts.mip_gap)
     if opts.workers is not None and opts.workers < 1:

@@ -77,11 +77,15 @@ def _frontier_with_progress(case, points, measure, solve, reporter: Reporter, la
         return run_frontier(case, points, measure, solve, update)
 
 
+MAX_RISK_LIMIT = 1e12  # the solver takes 1e20 and more as infinite; far below that, its numerics
+
+
 def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOutcome:
     """One optimal plan: min expected cost (within ``max_risk``), as a one-point workbook."""
     from ..solving.frontier import solve_single
-    if max_risk is not None and not max_risk >= 0:  # every risk measure is >= 0 (NaN fails too)
-        raise CaseError(f"--max-risk {max_risk}: expected a number >= 0 (every risk measure is a share or a cost)")
+    if max_risk is not None and not 0 <= max_risk <= MAX_RISK_LIMIT:  # every measure is >= 0 (NaN fails too)
+        raise CaseError(f"--max-risk {max_risk}: expected a number from 0 to {MAX_RISK_LIMIT:.0e} (every risk "
+                        "measure is a share or a cost; leave the option out for no limit)")
     loaded = load(opts, "solve", reporter, workers=1)
     c = loaded.case
     reporter.say(f"solving {c.settings.case_name} ...")
@@ -232,6 +236,9 @@ def compare(files: list[Path], labels: list[str], out: Path | None, force: bool,
     if target.suffix.lower() != ".xlsx":
         raise CaseError(f"--out {target}: expected a file name ending in .xlsx")
     writable_file(target, "--out")
+    if any(f.exists() and f.resolve() == target.resolve() for f in files):
+        raise CaseError(f"--out {target}: that is one of the workbooks compared; expected another file name "
+                        "(writing there would replace it)")
     overlay, tables, summaries = {}, [], []
     for label, f in zip(labels, files):
         try:

@@ -82,6 +82,13 @@ def build_materials(ctx: Building) -> None:
             continue
         ctx.materials[row["material"]] = Material(row["material"], row["name"] or row["material"],
                                               row["stage"], row["unit"] or "t", tuple(row["groups"] or ()))
+    ids = {str(m).strip().lower() for m in ctx.materials}
+    for row in ctx.rows["materials"]:
+        m = ctx.materials.get(row["material"]) if _ok(row["material"]) else None
+        clash = [g for g in (m.groups if m else ()) if str(g).strip().lower() in ids]
+        if clash:  # a rule, lane or policy naming it could mean the material or the group
+            ctx.report.error("materials", row.cell("groups"), f"groups names {', '.join(clash)}, which is also a "
+                             "material id; expected group names that are not material ids")
     ctx.material_refs = _Refs("material", ctx.materials, ctx.report, ctx.invalid_materials, sheet_reported=not ctx.rows["materials"])
 
 

@@ -57,6 +57,9 @@ def _as_float(number) -> float:
         return math.copysign(math.inf, number)
 
 
+MAX_MAGNITUDE = 1e12  # any number of a case: a trillion units, dollars or periods is beyond any real case
+
+
 def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
     """Convert one cell to the column's kind; report and return None if it cannot be."""
     sheet, cell = where
@@ -75,6 +78,10 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         items = tuple(p.strip() for p in str(raw).split(",") if p.strip())
+        if not items:  # only commas and spaces: not the blank that means "all" or "none"
+            report.error(sheet, cell, f"{col.name} is {_describe(raw)}: commas with nothing between them; expected "
+                         "names separated by commas, or an empty cell")
+            return None
         return items
     if kind == "yesno":
         if isinstance(raw, bool):
@@ -113,6 +120,11 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
             report.warn(sheet, cell, f"{col.name} is the text {_describe(raw)}; read as the number {text}")
     if math.isnan(number) or math.isinf(number):
         report.error(sheet, cell, f"{col.name} is {_describe(raw)}, expected a finite number")
+        return None
+    if abs(number) > MAX_MAGNITUDE:
+        report.error(sheet, cell, f"{col.name} is {_fmt(number)}, expected a number of at most {MAX_MAGNITUDE:.0e} "
+                     "in size (the solver reads 1e20 as infinite and loses precision long before; leave a limit "
+                     "blank for no limit)")
         return None
     if kind in ("int", "period"):
         if not number.is_integer():

@@ -66,8 +66,16 @@ def apply_toggles(case: Case, bans: list[str], lifts: list[str], from_period: in
     """The case with rules put in force (--ban) or switched off (--lift), and ad-hoc bans added."""
     if from_period is not None and not 1 <= from_period <= case.settings.periods:
         raise CaseError(f"--from {from_period}: expected a period within 1..{case.settings.periods}")
+    if from_period is not None and not bans:
+        raise CaseError(f"--from {from_period}: it sets the period from which --ban applies, and no --ban is "
+                        "given; expected --from with --ban (a --lift switches a rule off for the whole horizon)")
     rules = dict(case.rules)
     by_lower = {r.lower(): r for r in rules}
+    both = sorted({by_lower[b.strip().lower()] for b in bans if b.strip().lower() in by_lower}
+                  & {by_lower[x.strip().lower()] for x in lifts if x.strip().lower() in by_lower})
+    if both:
+        raise CaseError(f"--ban and --lift both name rule {', '.join(both)}; expected each rule in one of them "
+                        "(a rule cannot be put in force and switched off at once)")
     words = []
     adhoc = 0
     for spec in bans:

@@ -157,8 +157,10 @@ def run_frontier(case: Case, points: int | None = None, measure: str | None = No
             progress(len(result_points), points, p)
 
     workers = max(1, min(options.workers, points - 1))
-    parallel = points > 2 and (bool(options.scheduler) or (
-        workers > 1 and size["columns"] >= PARALLEL_MIN_COLUMNS))
+    # with --scheduler even two points use the cluster (the min-risk end goes there), so that a
+    # scheduler that does not answer is found on every run that names one
+    parallel = (points >= 2 and bool(options.scheduler)) or (
+        points > 2 and workers > 1 and size["columns"] >= PARALLEL_MIN_COLUMNS)
     auto = fm.auto_gap and not fm.exact
     token = f"{id(case)}-{time.time()}"
     worker_options = replace(options, write_mps=None)  # only this process's first solve is written

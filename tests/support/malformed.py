@@ -722,6 +722,27 @@ def overflowing_number(path):
 
 
 @defect
+def number_the_solver_reads_as_infinite(path):
+    """1e20 units of demand: HiGHS takes it as infinite, and the demand vanished from the plan."""
+    with_cells(path, {f"demand!{cell('demand', 'quantity')}": 1e20})
+    return _d(path, "demand", cell("demand", "quantity"), "quantity", ("at most 1e+12",))
+
+
+@defect
+def only_commas_in_a_list_cell(path):
+    """' , ' read as no names would have become '*': the lane would carry every material."""
+    with_cells(path, {f"lanes!{cell('lanes', 'materials')}": " , "})
+    return _d(path, "lanes", cell("lanes", "materials"), "materials", ("commas with nothing between them",))
+
+
+@defect
+def group_named_like_a_material(path):
+    """A rule naming Y would mean the material Y or every material tagged Y."""
+    with_cells(path, {f"materials!{cell('materials', 'groups')}": "REE, Y"})
+    return _d(path, "materials", cell("materials", "groups"), "groups", ("also a material id",))
+
+
+@defect
 def nan_typed_as_text(path):
     with_cells(path, {f"demand!{cell('demand', 'quantity')}": "NaN"})
     return _d(path, "demand", cell("demand", "quantity"), "quantity", ("finite number",))

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from ..metrics import RISK_COLUMNS
 from .workbook import TOOL_MARK
 
 
@@ -84,4 +86,28 @@ def read_frontier(path: str | os.PathLike) -> tuple[dict, pd.DataFrame]:
             frontier[col] = frontier[col].where(frontier[col].notna(), "")
     finally:
         wb.close()
+    _check_frontier(path, frontier)
     return summary, frontier
+
+
+REQUIRED_COLUMNS = ("point", "expected_cost", "risk")
+NUMBER_COLUMNS = ("point", "risk_limit", "expected_cost", "risk", "cost_bound", *RISK_COLUMNS)
+
+
+def _check_frontier(path: Path, frontier: pd.DataFrame) -> None:
+    """ValueError naming the cell unless the frontier sheet (edited since it was written, perhaps)
+    still has its point, expected_cost and risk columns, a row, and numbers where numbers belong."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in frontier.columns]
+    if missing:
+        raise ValueError(f"{path}: sheet frontier has no column {', '.join(missing)}; expected the frontier table "
+                         f"this tool writes (columns {', '.join(REQUIRED_COLUMNS)}, ...)")
+    if frontier.empty:
+        raise ValueError(f"{path}: sheet frontier has no points; expected at least one row below its header")
+    columns = list(frontier.columns)
+    for col in (c for c in NUMBER_COLUMNS if c in frontier.columns):
+        for row, value in enumerate(frontier[col].tolist(), start=2):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{path}: frontier!{get_column_letter(columns.index(col) + 1)}{row}: {value!r} in "
+                                 f"column {col}; expected a number")
