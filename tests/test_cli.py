@@ -510,6 +510,16 @@ def test_compare_refuses_files_that_are_not_results(frontier_case, tmp_path):
     assert f"{missing}: {missing}" not in res.output
 
 
+def test_a_results_workbook_given_as_the_case_says_so(frontier_case, tmp_path):
+    a = tmp_path / "a.xlsx"
+    assert run("frontier", frontier_case, "--points", 2, "--out", a, "--quiet").exit_code == 0
+    for verb in ("validate", "solve"):
+        args = [verb, a] + (["--out", tmp_path / "s.xlsx"] if verb == "solve" else [])
+        res = run(*args, "--quiet")
+        assert_fails(res, 1, f"{a}: a results workbook (sheets frontier and run_info), not a case")
+        assert "sheet missing" not in res.output
+
+
 def test_compare_refuses_an_edited_frontier_sheet_and_its_own_input_as_out(frontier_case, tmp_path):
     """A frontier sheet edited since it was written (a column deleted, its rows deleted, text in a
     number column) is bad input naming the file and the cell, not a traceback; --out naming one

@@ -507,6 +507,13 @@ def test_a_time_limit_of_zero_is_bad_input(tpl):
     the_issue(report, f"settings!B{rows['time_limit_s']}", "time_limit_s is 0, expected a number of seconds more than 0")
 
 
+def test_a_blank_required_setting_names_its_cell(tpl):
+    rows = {line[0]: n for n, line in enumerate(tpl.sheets["settings"], start=1)}
+    case, report = tpl.check({f"settings!B{rows['periods']}": None})
+    assert case is None
+    the_issue(report, f"settings!B{rows['periods']}", "setting 'periods' is blank, expected a value")
+
+
 def test_missing_setting(tmp_path):
     rows = template_rows()
     del rows["settings"]["periods"]
@@ -706,6 +713,13 @@ def test_unknown_sheet_is_a_warning_only(tpl, template_case):
     assert report.errors == [] and case == template_case
     assert len(report.warnings) == 1
     assert "unknown sheet 'notes' ignored" in str(report.warnings[0])
+
+
+def test_a_process_without_inputs_is_warned_of(tpl):
+    """us_magnet_line's one input row given a ratio of 0: it would make magnets from nothing."""
+    _, report = check(tpl, {"process_inputs!C3": 0})
+    assert report.errors == []
+    the_issue(report, "processes!A3", "process us_magnet_line has no input", severity="warning")
 
 
 def test_unknown_column_is_a_warning_only(tpl, template_case):

@@ -71,7 +71,8 @@ class Checked:
         c = self.case
         if c is None:
             return None
-        return (f"{self.path}: ok ({self.report.count('warning')} warnings). Case '{c.settings.case_name}': "
+        n = self.report.count("warning")
+        return (f"{self.path}: ok ({n} warning{'' if n == 1 else 's'}). Case '{c.settings.case_name}': "
                 f"{c.settings.periods} {c.settings.period_unit}s, {len(c.countries)} countries, "
                 f"{len(c.materials)} materials, {len(c.sites)} sites, {len(c.offers)} offers, "
                 f"{len(c.processes)} processes, {len(c.lanes)} lanes, {len(c.demands)} demand rows "

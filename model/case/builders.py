@@ -194,6 +194,9 @@ def build_processes(ctx: Building) -> None:
             report.error("process_coproducts", clash[0].cell("material"), f"co-product {out} of process "
                          f"{v['process']} is its output, expected a material other than the output")
             continue
+        if not any(ratio > 0 for _, ratio in ctx.inputs.get(v["process"], ())):
+            report.warn("processes", row.cell("process"), f"process {v['process']} has no input (no process_inputs "
+                        f"row with per_unit_output > 0): it makes {out} from nothing but its cost_per_unit")
         if ctx.T is not None and not v["exists"] and (v["build_periods"] or 0) >= ctx.T:
             report.warn("processes", row.cell("build_periods"), f"build_periods {v['build_periods']}: the process "
                         f"could only produce after the {ctx.T}-period horizon")

@@ -208,6 +208,11 @@ def check_workbook(path: str | Path) -> tuple[Case | None, Report]:
     raw = read_raw(Path(path), report)
     if raw is None:
         return None, report
+    titles = {_norm_header(t) for t in raw}
+    if {"frontier", "run_info"} <= titles and "settings" not in titles:
+        report.error("", "", f"{path}: a results workbook (sheets frontier and run_info), not a case; expected the "
+                     "case workbook a run reads (sourcing template writes one to fill in)")
+        return None, report
     parsed = _parse_sheets(raw, report)
     case = build_case(parsed, report)
     return (case if report.ok else None), report

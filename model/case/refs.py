@@ -56,7 +56,10 @@ def read_settings(rows: list[Row], report: Report) -> Settings | None:
         values[key_norm] = value
     for name, col in SETTINGS_KEYS.items():
         if values.get(name) is None:
-            if col.required:
+            if col.required and name in value_cell:  # the row is there, its value cell blank
+                report.error("settings", value_cell[name], f"setting '{name}' is blank, expected a value ({col.note})")
+                values[name] = _INVALID
+            elif col.required:
                 report.error("settings", "", f"setting '{name}' is missing, expected a row with key {name} ({col.note})")
                 values[name] = _INVALID
             else:
