@@ -326,6 +326,17 @@ def test_a_banned_licence_counts_its_lead_time_from_the_start_of_each_unbroken_s
         assert [ix.rule_limit(rule, t, "N") for t in (1, 2, 3)] == [None, 0.0, None]
 
 
+def test_whatif_warnings_say_which_side_they_are_of(frontier_case, tmp_path):
+    """Lifting the only rule leaves the toggled world without risk: its frontier is one plan (a
+    span of 0), which is the toggled side's warning, not the baseline's."""
+    res = run("whatif", frontier_case, "--lift", "BAN", "--points", 3, "--out", tmp_path / "w.xlsx",
+              "--json", "--quiet", "--workers", 1)
+    assert res.exit_code == 0, res.output
+    warnings = json.loads(res.stdout)["warnings"]
+    assert any(w.startswith("toggled: the frontier's cost span is 0") for w in warnings), warnings
+    assert not any(w.startswith("the frontier's") for w in warnings), warnings
+
+
 def test_whatif_ban_moves_the_frontier_by_the_hand_derived_amount(frontier_case, tmp_path):
     """BAN in force in both scenarios: without a contract both fall short (200, 1.0); with it each
     scenario costs 210 + 5 q with shortfall (10 - q)/10. Keeping the baseline's risk levels

@@ -172,8 +172,9 @@ def whatif(opts: RunOptions, bans: list[str], lifts: list[str], from_period: int
     tog.extra_sheets = {"baseline_frontier": base.frontier.copy(), "cost_of_keeping": kept,
                         "plan_changes": plan_changes(base, tog)}
     tog.overlay = {"baseline": base.frontier, "toggled": tog.frontier}
-    tog.warnings = list(dict.fromkeys([f"baseline: {w}" if not w.startswith("input:") else w for w in base.warnings]
-                                      + tog.warnings))
+    tog.warnings = list(dict.fromkeys([w if w.startswith("input:") else f"{side}: {w}"
+                                       for side, report in (("baseline", base), ("toggled", tog))
+                                       for w in report.warnings]))
     tog.answer = whatif_answer(base, tog, list(toggled.toggles), kept)
     write(tog, loaded.target, reporter, opts.plot)
     _say_answer(reporter, tog.answer)
