@@ -326,6 +326,17 @@ def test_a_banned_licence_counts_its_lead_time_from_the_start_of_each_unbroken_s
         assert [ix.rule_limit(rule, t, "N") for t in (1, 2, 3)] == [None, 0.0, None]
 
 
+def test_a_toggle_that_changes_nothing_says_so(frontier_case, tmp_path):
+    from model.case.reader import read_case
+    case = read_case(frontier_case)
+    lifted = apply_toggles(case, [], ["BAN"])
+    assert apply_toggles(lifted, [], ["BAN"]).toggles[-1] == "lift BAN (already off: no change)"
+    banned = apply_toggles(case, ["BAN"], [])
+    assert apply_toggles(banned, ["BAN"], []).toggles[-1] == (
+        "ban BAN from period 1 (already in force from that period: no change)")
+    assert apply_toggles(banned, ["BAN"], [], from_period=1).toggles[-1].endswith("no change)")
+
+
 def test_whatif_warnings_say_which_side_they_are_of(frontier_case, tmp_path):
     """Lifting the only rule leaves the toggled world without risk: its frontier is one plan (a
     span of 0), which is the toggled side's warning, not the baseline's."""

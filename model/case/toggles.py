@@ -86,7 +86,9 @@ def apply_toggles(case: Case, bans: list[str], lifts: list[str], from_period: in
             rules[rid] = replace(r, status="in_force", start_period=start, end_period=max(r.end_period, start),
                                  keeps_scenario_windows=r.keeps_scenario_windows or r.status == "scenario")
             kind = "" if r.kind == "ban" else f" ({r.kind})"  # --ban puts a licence or quota in force as it is
-            words.append(f"ban {rid}{kind} from period {start}")
+            same = r.status == "in_force" and start == r.start_period
+            words.append(f"ban {rid}{kind} from period {start}"
+                         + (" (already in force from that period: no change)" if same else ""))
         elif ":" in spec:
             adhoc += 1
             rule = parse_adhoc(spec, case, adhoc, from_period or 1)
@@ -100,8 +102,9 @@ def apply_toggles(case: Case, bans: list[str], lifts: list[str], from_period: in
         if rid is None:
             raise CaseError(f"--lift {spec!r}: no rule with this id (rules: {', '.join(rules) or 'none'}); "
                             f"expected {GRAMMAR}")
+        was_off = rules[rid].status == "off"
         rules[rid] = replace(rules[rid], status="off")
-        words.append(f"lift {rid}")
+        words.append(f"lift {rid}" + (" (already off: no change)" if was_off else ""))
     return case.with_rules(rules, tuple(words))
 
 
