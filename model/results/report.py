@@ -235,10 +235,11 @@ def frontier_warnings(result, frontier: pd.DataFrame, unresolved_pairs: list[tup
     solved = sum(1 for p in result.points if p.plan is not None)
     if len(costs) and solved > 1 and not any(p.world for p in result.points):
         span, top = float(costs.max() - costs.min()), float(costs.abs().max())
-        if len(costs) == 1:  # the frontier collapsed: every other point is dominated by this one
+        if len(costs) == 1:  # the frontier collapsed: every other point repeats or is dominated by this one
             point = int(eff.loc[costs.index[0], "point"])
             out.append(f"the frontier's cost span is 0 {currency} (under 0.1 % of its cost): it has one efficient "
-                       f"plan, point {point}; every other point costs as much or more at no less risk")
+                       f"plan, point {point}; every other point is the same plan or costs as much or more at no "
+                       "less risk")
         elif top > 0 and span < 1e-3 * top:
             shown = f"{span:,.0f}" if span >= 100 else f"{span:.3g}"
             out.append(f"the frontier's cost span is {shown} {currency}, {span / top:.3%} of its cost (under "

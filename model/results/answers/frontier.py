@@ -357,7 +357,8 @@ def frontier_answer(report: "Report") -> Answer:
         n_eff = len(distinct_efficient(fr))  # a duplicate is the same plan
         if n_eff == 1:
             rows.append(("answer", f"recommended: point {knee} of {len(fr)}, the only efficient plan: every other "
-                                   "point costs as much or more at no less risk, so there is no trade-off to choose"))
+                                   "point is the same plan or costs as much or more at no less risk, so there is no "
+                                   "trade-off to choose"))
         elif is_cheapest:  # knee_point's fallback: no efficient point lies below the chord
             why = ("with two efficient plans there is no bend between them" if n_eff < 3 else
                    "no efficient point lies below the straight line between its ends, so each further step "
