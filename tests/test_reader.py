@@ -728,6 +728,13 @@ def test_unknown_column_is_a_warning_only(tpl, template_case):
     assert messages(report, "warning") == ["offers!N1: unknown column 'buyer_comment' ignored"]
 
 
+def test_data_under_no_header_is_a_warning_only(tpl, template_case):
+    case, report = check(tpl, {"offers!P3": "call Monday", "offers!P5": "again"})
+    assert report.errors == [] and case == template_case
+    assert messages(report, "warning") == [
+        "offers!P3: data in a column without a header ignored; expected a column name in the header row"]
+
+
 def test_unknown_setting_is_a_warning_only(tpl, template_case):
     case, report = check(tpl, {"settings!A20": "colour", "settings!B20": "blue"})
     assert report.errors == [] and case == template_case
