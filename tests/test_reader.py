@@ -507,6 +507,14 @@ def test_a_time_limit_of_zero_is_bad_input(tpl):
     the_issue(report, f"settings!B{rows['time_limit_s']}", "time_limit_s is 0, expected a number of seconds more than 0")
 
 
+def test_a_supplier_minimum_above_its_maximum_is_bad_input(tpl):
+    """No plan meets both; validate says so at the minimum's cell (solve would only find it infeasible)."""
+    case, report = check(tpl, {"policies!A3": "min_suppliers", "policies!B3": "NdPr_oxide", "policies!D3": 3,
+                               "policies!A4": "max_suppliers", "policies!B4": "*", "policies!D4": 1})
+    assert case is None
+    the_issue(report, "policies!D3", "min_suppliers 3 is above max_suppliers 1 for NdPr_oxide")
+
+
 def test_a_blank_required_setting_names_its_cell(tpl):
     rows = {line[0]: n for n, line in enumerate(tpl.sheets["settings"], start=1)}
     case, report = tpl.check({f"settings!B{rows['periods']}": None})

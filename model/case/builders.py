@@ -442,6 +442,7 @@ def build_policies(ctx: Building) -> None:
     """policies: share and supplier-count policies on the materials they name."""
     report = ctx.report
     ctx.policies = []
+    counts: dict[str, dict[str, list]] = {}  # material -> min/max_suppliers -> [(value, row)]
     for row in ctx.rows["policies"]:
         v = row.values
         if not (_ok(*v.values()) and v["policy"] and v["value"] is not None):
@@ -464,6 +465,16 @@ def build_policies(ctx: Building) -> None:
             report.error("policies", row.cell("value"), f"value is {v['value']}, expected a whole number of suppliers")
             continue
         ctx.policies.append(Policy(v["policy"], mats, target, float(v["value"])))
+        if v["policy"] in ("min_suppliers", "max_suppliers"):
+            for mat in mats:
+                counts.setdefault(mat, {}).setdefault(v["policy"], []).append((float(v["value"]), row))
+    for mat, bounds in counts.items():  # each material's highest minimum against its lowest maximum
+        if "min_suppliers" in bounds and "max_suppliers" in bounds:
+            (low, row), (high, _) = max(bounds["min_suppliers"], key=lambda b: b[0]), min(
+                bounds["max_suppliers"], key=lambda b: b[0])
+            if low > high:
+                report.error("policies", row.cell("value"), f"min_suppliers {_fmt(low)} is above max_suppliers "
+                             f"{_fmt(high)} for {mat}; expected a minimum no larger than the maximum")
 
 
 def build_scheduled_receipts(ctx: Building) -> None:
