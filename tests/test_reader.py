@@ -743,6 +743,14 @@ def test_data_under_no_header_is_a_warning_only(tpl, template_case):
         "offers!P3: data in a column without a header ignored; expected a column name in the header row"]
 
 
+def test_notice_before_period_1_is_a_warning_only(tpl):
+    case, report = check(tpl, {"scenario_events!F2": 4})
+    assert report.errors == [] and case is not None
+    assert messages(report, "warning") == [
+        "scenario_events!F2: notice 4 reaches back before period 1 (the event starts in period 3): it is known "
+        "from period 1, as with notice 2"]
+
+
 def test_unknown_setting_is_a_warning_only(tpl, template_case):
     case, report = check(tpl, {"settings!A20": "colour", "settings!B20": "blue"})
     assert report.errors == [] and case == template_case

@@ -435,6 +435,10 @@ def build_scenario_events(ctx: Building) -> None:
         factor = v["factor"] if v["factor"] is not None else (0.0 if kind == "outage" else 1.0)
         if kind == "outage" and factor > 1:
             report.warn("scenario_events", row.cell("factor"), f"outage factor {factor} > 1 raises capacity")
+        if (v["notice"] or 0) >= v["start_period"]:
+            report.warn("scenario_events", row.cell("notice"), f"notice {_fmt(v['notice'])} reaches back before "
+                        f"period 1 (the event starts in period {v['start_period']}): it is known from period 1, as "
+                        f"with notice {v['start_period'] - 1}")
         ctx.events.append(Event(sc, kind, target, v["start_period"], end, v["notice"] or 0, float(factor), target_kind))
 
 
