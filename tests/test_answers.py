@@ -60,6 +60,8 @@ def test_a_frontier_of_one_efficient_plan_says_so_and_warns(tmp_path):
                for w in doc["warnings"])
     rows = dict(first_rows(out))
     assert rows["answer"].startswith("recommended: point 1 of 3, the only efficient plan")
+    summary = {r[0]: r[1] for r in load_workbook(out)["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["efficient_points"] == 1  # one plan, though its duplicates are efficient too
     assert "knee" not in rows["answer"]
     single = run("solve", case, "--out", tmp_path / "s.xlsx", "--json", "--quiet")  # one point: no span to warn of
     assert json.loads(single.stdout)["warnings"] == []

@@ -197,7 +197,7 @@ def test_policies_are_checked_on_the_nominal_purchases(tmp_path):
     rows["policies"] = [{"policy": "max_share_origin", "material": "X", "target": "CN", "value": 0.25},
                         {"policy": "max_share_supplier", "material": "X", "value": 0.6},
                         {"policy": "min_suppliers", "material": "X", "value": 2},
-                        {"policy": "max_suppliers", "material": "X", "value": 1}]
+                        {"policy": "max_suppliers", "material": "X", "value": 3}]
     case = case_from(rows, tmp_path)
     routes = pd.DataFrame([{"scenario": "nominal", "kind": "purchase", "route": "O_CN", "from": "CN",
                             "to": "PLANT", "material": "X", "origin_group": "CN", "period": t,

@@ -119,3 +119,30 @@ def test_worst_shortfall_counts_a_scenario_of_probability_zero(tmp_path):
     assert point.plan.metrics["worst_shortfall"] == pytest.approx(1.0)
     with pytest.raises(NoSolution):
         solve_single(case, 0.5, options=SolveOptions(60, 0.0, workers=1))  # the model bounds C too
+
+
+def test_a_min_risk_end_of_no_shortfall_reports_a_risk_of_exactly_0(tmp_path):
+    """4 periods, demand 10 each (penalty 100); AU 4 a period at 8, CN at 10, US 6 a period at 150;
+    CN banned from period 3 in s1 (0.3) and from period 2 in s2 (0.2), calm 0.5; CVaR at 0.75.
+    Min cost: AU 4 + CN 6 (92) a period, and in a ban period AU 4 and 6 short (632 < 32 + 900):
+    0.5 x 368 + 0.3 x 1,448 + 0.2 x 1,988 = 1,016, shares s1 0.3, s2 0.45, CVaR (0.2 x 0.45 + 0.05 x
+    0.3) / 0.25 = 0.42. Min risk: US fills each ban period (+300): 1,016 + 0.3 x 600 + 0.2 x 900 =
+    1,376 at risk 0. The lexicographic hold lets the solver leave 1e-10 of demand short (the
+    tolerance of the hold): reported as 0, not 1e-10."""
+    rows = base_rows(4)
+    rows["settings"].update({"risk_measure": "cvar_shortfall", "cvar_alpha": 0.75, "frontier_points": 3})
+    rows["sites"].append({"site": "SUP_US", "country": "US", "owner": "UsCo", "role": "supplier"})
+    rows["lanes"].append({"from_site": "SUP_US", "to_site": "PLANT", "materials": "*"})
+    rows["offers"] = [
+        {"offer": "O_CN", "site": "SUP_CN", "material": "X", "price": 10, "capacity_per_period": 100, "spot": "yes"},
+        {"offer": "O_AU", "site": "SUP_AU", "material": "X", "price": 8, "capacity_per_period": 4, "spot": "yes"},
+        {"offer": "O_US", "site": "SUP_US", "material": "X", "price": 150, "capacity_per_period": 6, "spot": "yes"}]
+    rows["controls"] = [{"rule": "BAN", "issuer": "CN", "materials": "X", "kind": "ban", "status": "scenario"}]
+    rows["scenarios"] = [{"scenario": "calm", "probability": 0.5}, {"scenario": "s1", "probability": 0.3},
+                         {"scenario": "s2", "probability": 0.2}]
+    rows["scenario_events"] = [{"scenario": "s1", "event": "rule", "target": "BAN", "start_period": 3},
+                               {"scenario": "s2", "event": "rule", "target": "BAN", "start_period": 2}]
+    fr = frontier_of(rows, tmp_path)
+    assert (fr.loc[0, "expected_cost"], fr.loc[0, "risk"]) == (pytest.approx(1016), pytest.approx(0.42))
+    assert fr.loc[2, "expected_cost"] == pytest.approx(1376)
+    assert (fr.loc[2, "risk"], fr.loc[2, "risk_limit"], fr.loc[2, "worst_shortfall"]) == (0.0, 0.0, 0.0)

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from model.app.common import default_case_path
 from model.results.report import build_report, knee_point, mark_efficiency
-from model.results.resolution import cheap_end_pair, overlapping_pairs
+from model.results.resolution import cheap_end_pair, distinct_efficient, overlapping_pairs
 from model.solving.frontier import FrontierResult, Point
 from model.solving.highs import SolveOutcome
 from model.solving.staged import SolveOptions
@@ -156,6 +156,18 @@ def test_a_duplicate_is_efficient_noted_and_counted_once():
     assert list(marked["note"]) == ["", "", "duplicate of point 2", "dominated by point 2", "dominated by point 2", ""]
     assert overlapping_pairs(marked) == []
     assert knee_point(marked) == 2
+
+
+def test_a_point_equal_to_a_dominated_point_is_no_duplicate_of_it():
+    """Within the tolerances (risk 1e-7) point 2 equals point 1 and point 3 equals point 2, but
+    point 3 dominates point 1: point 2 is no duplicate of the dominated point 1 (it would have
+    been, and 3 of 2, leaving only point 4 as a distinct plan)."""
+    fr = _frame([(1, 1000.0, 1000.0, 0.30000015, ""), (2, 1000.0, 1000.0, 0.30000008, ""),
+                 (3, 1000.0, 1000.0, 0.3, ""), (4, 1500.0, 1500.0, 0.1, "")])
+    marked = mark_efficiency(fr.drop(columns="efficient"))
+    assert list(marked["efficient"]) == ["no", "yes", "yes", "yes"]
+    assert list(marked["note"]) == ["dominated by point 3", "", "duplicate of point 2", ""]
+    assert list(distinct_efficient(marked)["point"]) == [2, 4]
 
 
 def test_a_beaten_min_cost_end_whose_bound_is_below_the_cheapest_plan_leaves_the_cheap_end_open():

@@ -77,7 +77,7 @@ def _frontier_with_progress(case, points, measure, solve, reporter: Reporter, la
         return run_frontier(case, points, measure, solve, update)
 
 
-MAX_RISK_LIMIT = 1e12  # the solver takes 1e20 and more as infinite; far below that, its numerics
+MAX_RISK_LIMIT = 1e15  # the solver takes 1e20 and more as infinite (cvar_cost is in the case's currency)
 
 
 def solve(opts: RunOptions, max_risk: float | None, reporter: Reporter) -> RunOutcome:

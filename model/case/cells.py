@@ -57,7 +57,7 @@ def _as_float(number) -> float:
         return math.copysign(math.inf, number)
 
 
-MAX_MAGNITUDE = 1e12  # any number of a case: a trillion units, dollars or periods is beyond any real case
+MAX_MAGNITUDE = 1e15  # any number of a case (a plant priced in dong is some 1e12); HiGHS reads 1e20 as infinite
 
 
 def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
@@ -123,8 +123,7 @@ def parse_value(col: Column, raw, where: tuple[str, str], report: Report):
         return None
     if abs(number) > MAX_MAGNITUDE:
         report.error(sheet, cell, f"{col.name} is {_fmt(number)}, expected a number of at most {MAX_MAGNITUDE:.0e} "
-                     "in size (the solver reads 1e20 as infinite and loses precision long before; leave a limit "
-                     "blank for no limit)")
+                     "in size (the solver reads 1e20 and more as infinite; a capacity or limit left blank has none)")
         return None
     if kind in ("int", "period"):
         if not number.is_integer():

@@ -48,7 +48,8 @@ def the_answer(report: Report) -> Answer:
 
 
 def _efficient(df: pd.DataFrame) -> int:
-    return int(sum(str(v).strip().lower() in ("yes", "true", "1") for v in df["efficient"].tolist()))
+    """The efficient plans: a point that repeats an earlier one counted once."""
+    return len(distinct_efficient(df))
 
 
 def summary_items(report: Report, summary: dict | None = None,
@@ -106,30 +107,30 @@ def mark_efficiency(frontier: pd.DataFrame, worlds: list[str] | None = None) -> 
     stress run solves each rule set apart, and a plan under one rule set is not dominated by a plan
     under another."""
     df = frontier.copy()
-    eff, notes = [], []
     rows = df.to_dict("records")
     worlds = list(worlds) if worlds is not None else [""] * len(rows)
-    for i, r in enumerate(rows):
-        if r["expected_cost"] is None or pd.isna(r["expected_cost"]):
-            eff.append("no")
-            notes.append("no solution")
-            continue
-        dominated_by = duplicate_of = None
-        for j, o in enumerate(rows):
-            if j == i or o["expected_cost"] is None or pd.isna(o["expected_cost"]) or worlds[j] != worlds[i]:
-                continue
-            tol_c = COST_TOL_REL * max(1.0, abs(r["expected_cost"]))
-            tol_r = RISK_TOL * max(1.0, abs(r["risk"]))
-            if not (o["expected_cost"] <= r["expected_cost"] + tol_c and o["risk"] <= r["risk"] + tol_r):
-                continue
-            if o["expected_cost"] < r["expected_cost"] - tol_c or o["risk"] < r["risk"] - tol_r:
-                dominated_by = o["point"]
-                break
-            if j < i and duplicate_of is None:
-                duplicate_of = o["point"]
-        eff.append("no" if dominated_by is not None else "yes")
-        notes.append(f"dominated by point {dominated_by}" if dominated_by is not None
-                     else f"{DUPLICATE_NOTE} {duplicate_of}" if duplicate_of is not None else "")
+    solved = [r["expected_cost"] is not None and not pd.isna(r["expected_cost"]) for r in rows]
+
+    def at_least_as_good(o, r) -> tuple[bool, bool]:
+        """(o as good as r on both axes, o better on one)."""
+        tol_c = COST_TOL_REL * max(1.0, abs(r["expected_cost"]))
+        tol_r = RISK_TOL * max(1.0, abs(r["risk"]))
+        good = o["expected_cost"] <= r["expected_cost"] + tol_c and o["risk"] <= r["risk"] + tol_r
+        return good, good and (o["expected_cost"] < r["expected_cost"] - tol_c or o["risk"] < r["risk"] - tol_r)
+
+    dominated_by = [next((o["point"] for j, o in enumerate(rows) if j != i and solved[j] and worlds[j] == worlds[i]
+                          and at_least_as_good(o, r)[1]), None) if solved[i] else None
+                    for i, r in enumerate(rows)]
+    duplicate_of: list = [None] * len(rows)
+    for i, r in enumerate(rows):  # the first of equal efficient points stands for them all
+        if solved[i] and dominated_by[i] is None:
+            duplicate_of[i] = next((o["point"] for j, o in enumerate(rows[:i]) if solved[j] and worlds[j] == worlds[i]
+                                    and dominated_by[j] is None and duplicate_of[j] is None
+                                    and at_least_as_good(o, r)[0] and at_least_as_good(r, o)[0]), None)
+    eff = ["yes" if solved[i] and dominated_by[i] is None else "no" for i in range(len(rows))]
+    notes = ["no solution" if not solved[i] else f"dominated by point {dominated_by[i]}" if dominated_by[i] is not None
+             else f"{DUPLICATE_NOTE} {duplicate_of[i]}" if duplicate_of[i] is not None else ""
+             for i in range(len(rows))]
     df["efficient"] = eff
     df["note"] = notes
     return df

@@ -228,6 +228,7 @@ class PersistentHighs:
             self.write_mps = None
         h.HandleKeyboardInterrupt = True
         start = time.perf_counter()
+        first_plan = None  # (values, their worth): a first run's plan whose reported objective was not its own
         try:
             with capture_output(capture_fd=True), interrupt.Solving(h):  # HiGHS's prints stay off our output
                 self._run(h)
@@ -236,7 +237,9 @@ class PersistentHighs:
                     # objective of the plan its presolve made of it (seen where the start's
                     # continuous part was not optimal for its integers: a value option's solve):
                     # solved again from the integers alone, which HiGHS completes itself, and
-                    # failing that from nothing
+                    # failing that from nothing; the first plan is kept, at its own worth, in case
+                    # neither gives a better one
+                    first_plan = self.loaded.solution_and_worth()
                     self.loaded.restart_from_solution_integers()
                     self._run(h)
                     if self._solution_is_not_its_objective(h):
@@ -255,9 +258,14 @@ class PersistentHighs:
             bound = objective if has_solution and status == "optimal" else None
         else:
             bound = info.mip_dual_bound
+        values = None
+        if first_plan is not None and not (has_solution and self.loaded.solution_has_objective(objective)):
+            plans = [first_plan] + ([self.loaded.solution_and_worth()] if has_solution else [])
+            values, objective = min(plans, key=lambda plan: plan[1])  # every model here minimises
+            has_solution = True
         if has_solution:
             t0 = time.perf_counter()
-            self.loaded.load_solution()
+            self.loaded.load_solution(values)
             self.seconds["load"] += time.perf_counter() - t0
         return SolveOutcome(status, has_solution, objective, bound, relative_gap(objective, bound), seconds)
 

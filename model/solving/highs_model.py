@@ -317,10 +317,15 @@ class HighsModel:
         sol.value_valid = True
         self.highs.setSolution(sol)
 
+    def solution_and_worth(self) -> tuple[np.ndarray, float]:
+        """HiGHS's solution vector and its objective value, computed from the vector itself."""
+        values = np.asarray(self.highs.getSolution().col_value, dtype=np.double)
+        offset, costs = self.objective_now
+        return values, offset + float(costs @ values)
+
     def solution_has_objective(self, objective: float, rel_tol: float = 1e-7) -> bool:
         """Whether HiGHS's solution vector is worth the objective HiGHS reports for it."""
-        offset, costs = self.objective_now
-        worth = offset + float(costs @ np.asarray(self.highs.getSolution().col_value, dtype=np.double))
+        worth = self.solution_and_worth()[1]
         return abs(worth - objective) <= rel_tol * max(1.0, abs(objective))
 
     def restart_from_solution_integers(self) -> None:
@@ -331,8 +336,9 @@ class HighsModel:
         self.highs.clearSolver()
         self.highs.setSolution(len(columns), columns, np.round(values[columns]))
 
-    def load_solution(self) -> None:
-        values = self.highs.getSolution().col_value
+    def load_solution(self, values=None) -> None:
+        """HiGHS's solution (or ``values``, one per column) into the Pyomo variables."""
+        values = self.highs.getSolution().col_value if values is None else values
         for v, x in zip(self.vars, values):
             v.set_value(x, skip_validation=True)
         StaleFlagManager.mark_all_as_stale(delayed=True)

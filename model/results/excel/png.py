@@ -73,7 +73,7 @@ def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: 
     handles, labels = ax.get_legend_handles_labels()
     if any_hollow:
         handles.append(Line2D([], [], ls="none", marker="o", mfc="none", mec="#555555", ms=7))
-        labels.append("not efficient (dominated or duplicate)")
+        labels.append("not efficient (dominated)")
     if handles:
         ax.legend(handles, labels, loc="best", fontsize=8, frameon=False)
     cur = f" {currency}" if currency else ""
