@@ -80,6 +80,10 @@ def test_frontier_first_rows_give_the_knee_its_cost_risk_tail_and_penalty_share(
     assert "the cheapest plan: the frontier has no knee" in rows["answer"]  # no point lies below the chord
     assert rows["expected_cost"] == "150 USD: the cheapest plan itself (point 1)"
     assert "100.0 % of demand goes unmet" in rows["risk"]
+    # the other end, so that the trade-off the cheapest plan declines is on the page: AU contracted
+    # (10) and bought in B (250): 10 + 0.5 x 100 + 0.5 x 250 = 185 at no shortfall
+    assert rows["least_risk_plan"].startswith("point 5: expected cost 185 USD (35 USD more, +23.3%); ")
+    assert rows["least_risk_plan"].endswith("0 % of demand goes unmet on average")
     assert rows["risk_is_one_scenario"].startswith("the worst 50 % of probability is one scenario, B")
     assert "100.0 % of demand goes unmet there" in rows["risk_is_one_scenario"]
     assert rows["shortfall_penalties"].startswith("66.7 % of the expected cost is shortfall penalties (100 USD "
@@ -235,7 +239,7 @@ def test_stress_first_rows_say_whether_the_network_survives_and_the_shortest_tim
     rows = dict(first_rows(out))
     assert list(rows)[0] == "answer"
     assert rows["answer"].startswith("undisrupted, the network as it stands")
-    assert "meets every demand in full over the whole horizon (2 months)" in rows["answer"]
+    assert "can meet every demand in full over the whole horizon (2 months)" in rows["answer"]
     assert rows["shortest_time_to_survive"].startswith(f"{STRESS_ORDER[0]}: 0 months from month 1")
     assert "+1,800 USD" in rows["shortest_time_to_survive"]
     assert rows["survived_to_horizon"] == "5 of 6 disruptions are survived to the horizon"
@@ -271,7 +275,7 @@ def test_stress_says_from_which_period_the_undisrupted_network_fails_and_which_d
     from model.solving.survival import Survival
     case = case_from(stress_rows(), tmp_path)
     own = Survival(periods=1, survives_horizon=False, last_served_period=1, status="optimal",
-                   fails_first="PLANT X in period 2")
+                   fails_first="PLANT/X/r2")
     run_ = SimpleNamespace(survival={NO_DISRUPTION: (own, own)})
     ranking = pd.DataFrame([
         {"disruption": "BAN_JP", "start_period": 1, "time_to_survive": 0, "time_to_survive_redesigned": 1,
@@ -283,8 +287,10 @@ def test_stress_says_from_which_period_the_undisrupted_network_fails_and_which_d
     answer = stress_answer(case, run_, ranking)
     rows = dict(answer.rows)
     assert rows["answer"].startswith("undisrupted, the network as it stands (the min-cost plan's contracts, "
-                                     "qualifications and builds) fails from month 2 of 2: PLANT X in period 2 "
-                                     "cannot be served in full")
+                                     "qualifications and builds) fails from month 2 of 2: X at PLANT (demand sheet "
+                                     "row 2) in month 2 cannot be served in full by any plan on it; it can meet every "
+                                     "demand in full only through month 1 (whether the min-cost plan does is a matter "
+                                     "of cost: see the shortfall sheet)")
     assert rows["shortest_time_to_survive"].startswith("BAN_JP: 0 months from month 1 (1 if redesigned), expected "
                                                        "cost +100 USD")
     assert rows["bounded_by_undisrupted"].startswith("1 of 2 disruptions end where the undisrupted network does")

@@ -387,6 +387,15 @@ def frontier_answer(report: "Report") -> Answer:
     ref_worst = None if ref is None else worst_scenario_of(report, cheap["point"])
     rows.append(("risk", risk_words(measure, alpha, number(k["risk"]), ref, cur,
                                     worst_scenario_of(report, knee), ref_worst, top)))
+    safest = least_risk_point(fr) if not single and is_cheapest else None
+    if safest is not None and int(safest["point"]) != int(knee):  # the other end, so the trade-off is on the page
+        extra = number(safest["expected_cost"]) - cost
+        share = f", {extra / cost:+.1%}" if cost else ""
+        rows.append(("least_risk_plan", f"point {int(safest['point'])}: expected cost "
+                                        f"{amount(safest['expected_cost'], cur)} ({amount(abs(extra), cur)} "
+                                        f"{'more' if extra >= 0 else 'less'}{share}); "
+                     + risk_words(measure, alpha, number(safest["risk"]), None, cur,
+                                  worst_scenario_of(report, safest["point"]), None, top)))
     same = None if single else same_decisions_text(report)
     if same:
         rows.append(("same_decisions", same))

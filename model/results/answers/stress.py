@@ -34,13 +34,14 @@ def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
                  f"no answer ({own.status}: {own.note})")
     elif own.survives_horizon:
         first = (f"undisrupted, the network as it stands (the min-cost plan's contracts, qualifications and builds) "
-                 f"meets every demand in full over the whole horizon ({_periods(T, unit)})")
+                 f"can meet every demand in full over the whole horizon ({_periods(T, unit)})")
     else:
         fails = (own.last_served_period or 0) + 1
         numbers["fails_from_period"] = fails
-        why = (f": {own.fails_first} cannot be served in full" if own.fails_first else
-               (f": {own.note}" if own.note else ""))
-        through = (f"it meets every demand in full only through {unit} {own.last_served_period}, so no disruption "
+        why = (f": {_demand_words(own.fails_first, unit, fails)} cannot be served in full by any plan on it"
+               if own.fails_first else (f": {own.note}" if own.note else ""))
+        through = (f"it can meet every demand in full only through {unit} {own.last_served_period} (whether the "
+                   f"min-cost plan does is a matter of cost: see the shortfall sheet), so no disruption "
                    f"that starts by {unit} {fails} survives past it" if own.last_served_period else
                    f"it never meets every demand in full from {unit} 1, so every disruption that starts in {unit} 1 "
                    "has a time to survive of 0")
@@ -106,3 +107,16 @@ def stress_answer(case, run, ranking: pd.DataFrame) -> Answer:
     numbers.update({"disruptions": n, "survived_to_horizon": survived,
                     "shortest": [r["time_to_survive"] for r in ranking.head(SHOWN).to_dict("records")]})
     return Answer(RunKind.STRESS, rows, console, numbers)
+
+
+def _demand_words(ids: str, unit: str, period: int) -> str:
+    """Demand row ids (site/material/rROW, comma separated) as a planner reads them: the material,
+    where, which demand sheet row, and the period."""
+    words = []
+    for one in (i.strip() for i in ids.split(",") if i.strip()):
+        parts = one.split("/")
+        if len(parts) == 3 and parts[2].startswith("r"):
+            words.append(f"{parts[1]} at {parts[0]} (demand sheet row {parts[2][1:]})")
+        else:
+            words.append(one)
+    return f"{', '.join(words)} in {unit} {period}"

@@ -69,7 +69,7 @@ def write_plot(report_or_overlay, png_path: str | os.PathLike, *, risk_measure: 
             hit = d[d["point"].map(_clean) == knee]
             if len(hit):
                 ax.plot(hit["risk"].iloc[:1], hit["expected_cost"].iloc[:1], "D", color="#" + KNEE_COLOUR,
-                        ms=11, zorder=4, label=f"knee point ({knee})")
+                        ms=11, zorder=4, label=f"recommended point ({knee})")
     handles, labels = ax.get_legend_handles_labels()
     if any_hollow:
         handles.append(Line2D([], [], ls="none", marker="o", mfc="none", mec="#555555", ms=7))

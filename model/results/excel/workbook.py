@@ -144,7 +144,7 @@ def write_results(report: Report, path: str | os.PathLike, summary: dict | None 
                     r = 2 + hits[0]
                     knee = Series(Reference(ws_fr, min_col=cc, min_row=r, max_row=r),
                                   Reference(ws_fr, min_col=rc, min_row=r, max_row=r),
-                                  title=f"knee point ({report.knee_point})")
+                                  title=f"recommended point ({report.knee_point})")
                     knee.marker = _marker("diamond", 13, KNEE_COLOUR)
                     knee.smooth = False  # LibreOffice smooths the whole chart if one series lacks this
                     knee.graphicalProperties = GraphicalProperties()
