@@ -345,6 +345,8 @@ def test_value_at_an_interior_point_through_the_cli(tmp_path):
     assert doc["ev_plan_cost"] == pytest.approx(150) and doc["vss"] == pytest.approx(0)
     summary = {r[0].value: r[1].value for r in load_workbook(tmp_path / "v3.xlsx")["summary"].iter_rows(min_row=2)}
     assert "(expected cost 172.50 USD), EVPI 0 USD (0 % of the min expected cost, 150 USD)" in summary["answer"]
+    assert summary["answer"].endswith("EVPI and VSS, by their definition, at the min expected cost with the risk "
+                                      "unconstrained (150 USD); the option values at this point, its risk limit kept")
 
 
 @pytest.mark.parametrize("point", ["middle", "0", "6"])

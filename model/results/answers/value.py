@@ -97,6 +97,9 @@ def value_answer(result, currency: str = "") -> Answer:
                             if evpi is not None else "not known"))
     first.append("VSS " + (f"{amount(vss, currency)} ({_share(vss, z)})" if isinstance(vss, float) else
                            (str(vss) if vss is not None else "not known")))
+    if _share_base(result, currency) != "of the expected cost":  # another point than the min-cost plan
+        first.append(f"EVPI and VSS, by their definition, at the min expected cost with the risk unconstrained "
+                     f"({amount(z, currency)}); the option values at this point, its risk limit kept")
     rows = [("answer", "decision values " + ", ".join(first)),
             ("value_of_perfect_information", words["value_of_perfect_information"]),
             ("value_of_the_stochastic_solution", words["value_of_the_stochastic_solution"]),
