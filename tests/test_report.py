@@ -388,6 +388,14 @@ def test_compare_costs_at_equal_risk(compared, tmp_path):
     assert "piecewise-linearly in risk" in summary["cost_at_equal_risk_method"]
 
 
+def test_compare_of_equal_costs_says_the_same():
+    import pandas as pd
+    from model.results.compare import cost_at_equal_risk
+    fr = pd.DataFrame({"point": [1, 2], "expected_cost": [100.0, 150.0], "risk": [0.5, 0.0], "efficient": ["yes", "yes"]})
+    _, lines, _ = cost_at_equal_risk({"A": fr, "B": fr.copy()}, "USD", "expected_shortfall")
+    assert lines == ["B costs the same as A at equal risk over the risk range both cover, 0 % to 50.0 %"]
+
+
 def test_compare_refuses_the_same_file_twice_and_other_measures(compared, tmp_path):
     a, _ = compared
     res = run("compare", a, a, "--out", tmp_path / "c.xlsx", "--quiet")

@@ -72,6 +72,9 @@ def cost_at_equal_risk(frontiers: dict[str, pd.DataFrame], currency: str = "",
         where = (f"at risk {r(lo)}" if math.isclose(lo, hi, rel_tol=1e-9, abs_tol=1e-12) else
                  f"over the risk range both cover, {r(lo)} to {r(hi)}")
         cur = f" {currency}" if currency else ""
-        lines.append(f"{label} costs {abs(mean):,.0f}{cur} {'more' if mean >= 0 else 'less'} than {ref} on average at "
-                     f"equal risk ({diff.min():+,.0f} to {diff.max():+,.0f}{cur}) {where}")
+        if float(np.max(np.abs(diff))) < 0.5:  # what rounds to 0 in whole units is "the same"
+            lines.append(f"{label} costs the same as {ref} at equal risk {where}")
+        else:
+            lines.append(f"{label} costs {abs(mean):,.0f}{cur} {'more' if mean >= 0 else 'less'} than {ref} on average "
+                         f"at equal risk ({diff.min():+,.0f} to {diff.max():+,.0f}{cur}) {where}")
     return pd.DataFrame(rows, columns=EQUAL_RISK_COLUMNS), lines, warnings
