@@ -21,13 +21,17 @@ def is_duplicate(row: dict) -> bool:
     return str(row.get("note") or "").startswith(DUPLICATE_NOTE)
 
 
+def is_distinct_efficient(row: dict) -> bool:
+    """An efficient point that is no duplicate of an earlier one (a row without ``efficient``
+    counts as efficient)."""
+    return str(row.get("efficient", "yes")).strip().lower() in ("yes", "true", "1") and not is_duplicate(row)
+
+
 def distinct_efficient(frontier: pd.DataFrame) -> pd.DataFrame:
     """The efficient points, each duplicate left out (the first of equal points stays)."""
     if "efficient" not in frontier.columns:
         return frontier
-    keep = [str(r.get("efficient", "")).strip().lower() in ("yes", "true", "1") and not is_duplicate(r)
-            for r in frontier.to_dict("records")]
-    return frontier[keep]
+    return frontier[[is_distinct_efficient(r) for r in frontier.to_dict("records")]]
 
 
 def overlapping_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
@@ -37,7 +41,7 @@ def overlapping_pairs(frontier: pd.DataFrame) -> list[tuple[int, int]]:
     rows = []
     for r in frontier.to_dict("records"):
         cost = number(r.get("expected_cost"))
-        if cost is None or str(r.get("efficient", "yes")).lower() != "yes" or is_duplicate(r):
+        if cost is None or not is_distinct_efficient(r):
             continue
         bound = number(r.get("cost_bound"))
         rows.append((cost, bound if bound is not None else cost, int(r["point"])))
@@ -61,8 +65,7 @@ def cheap_end_pair(frontier: pd.DataFrame) -> list[tuple[int, int]]:
         return []
     bound = number(end.get("cost_bound"))
     efficient = [(number(r.get("expected_cost")), int(r["point"])) for r in records
-                 if str(r.get("efficient", "yes")).lower() == "yes" and not is_duplicate(r)
-                 and number(r.get("expected_cost")) is not None]
+                 if is_distinct_efficient(r) and number(r.get("expected_cost")) is not None]
     if bound is None or not efficient:
         return []
     cost, point = min(efficient)
