@@ -124,12 +124,16 @@ def _parse_sheets(raw: dict[str, RawSheet], report: Report) -> dict[str, list[Ro
             elif name not in spec.column_names and not spec.free_form:
                 unknown[name] = f"{get_column_letter(idx + 1)}{header_number}"
                 report.warn(spec.name, unknown[name], f"unknown column '{name}' ignored")
-        unnamed = sorted({i for _, v in rows[1:] for i, x in enumerate(v)
-                          if not _norm_header(header[i] if i < len(header) else None) and not _is_blank(x)})
-        for idx in unnamed if not spec.free_form else ():
-            first = next(n for n, v in rows[1:] if idx < len(v) and not _is_blank(v[idx]))
-            report.warn(spec.name, f"{get_column_letter(idx + 1)}{first}", "data in a column without a header "
-                        "ignored; expected a column name in the header row")
+        if not spec.free_form:
+            named = {i for i, value in enumerate(header) if _norm_header(value)}
+            first_data: dict[int, int] = {}  # column without a header -> the first row holding data in it
+            for n, v in rows[1:]:
+                for i, x in enumerate(v):
+                    if i not in named and i not in first_data and not _is_blank(x):
+                        first_data[i] = n
+            for idx, first in sorted(first_data.items()):
+                report.warn(spec.name, f"{get_column_letter(idx + 1)}{first}", "data in a column without a header "
+                            "ignored; expected a column name in the header row")
         if spec.free_form:
             parsed[spec.name] = [
                 Row(spec.name, n, {k: v[i] for k, i in positions.items() if i < len(v)}, {})
